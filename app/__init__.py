@@ -1,0 +1,65 @@
+"""Austausch: school exchanges between twin cities."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+
+from config import CONFIGS, Config, ProductionConfig
+
+
+def create_app(config_class: type[Config] | None = None) -> Flask:
+    """Build the application: configuration, extensions, blueprints, commands."""
+    config_class = config_class or CONFIGS[os.environ.get("AUSTAUSCH_ENV", "development")]
+    if issubclass(config_class, ProductionConfig):
+        config_class.check()
+    app = Flask(__name__, template_folder="../templates")
+    app.config.from_object(config_class)
+    register_extensions(app)
+    register_blueprints(app)
+    register_hooks(app)
+    register_cli(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from app import database, i18n
+    from app.extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    database.init_app(app)
+    migrate.init_app(
+        app, db, directory=os.path.join(app.root_path, "..", "migrations"), render_as_batch=True
+    )
+    csrf.init_app(app)
+    limiter.init_app(app)
+    i18n.init_app(app)
+    login_manager.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.account import bp as account_bp
+    from app.admin import bp as admin_bp
+    from app.auth import bp as auth_bp
+    from app.history import bp as history_bp
+    from app.main import bp as main_bp
+
+    for blueprint in (main_bp, auth_bp, account_bp, history_bp, admin_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_hooks(app: Flask) -> None:
+    from app import access, errors, headers
+    from app.auth import sessions
+
+    sessions.init_app(app)
+    access.init_app(app)
+    headers.init_app(app)
+    errors.init_app(app)
+
+
+def register_cli(app: Flask) -> None:
+    from app.cli import register
+
+    register(app)

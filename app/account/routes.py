@@ -1,0 +1,36 @@
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.access import Permission, requires
+from app.account import bp
+from app.account.forms import ChangePasswordForm
+from app.extensions import db
+from app.forms import apply_domain_error
+from app.services import accounts
+from app.services.errors import DomainError
+
+
+@bp.route("/")
+@requires(Permission.ACCOUNT)
+def index():
+    return render_template("account/index.html", user=current_user)
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@requires(Permission.ACCOUNT)
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(
+                current_user, form.current_password.data, form.new_password.data
+            )
+        except DomainError as error:
+            db.session.rollback()
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your password was changed. Other devices were logged out."), "success")
+            return redirect(url_for("account.index"))
+    return render_template("account/change_password.html", form=form)

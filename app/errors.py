@@ -1,0 +1,68 @@
+"""Error pages: a clear message, never a traceback."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, render_template
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+MESSAGES = {
+    400: (
+        _l("Bad request"),
+        _l("The request could not be understood. Please go back and try again."),
+    ),
+    403: (_l("Not allowed"), _l("Your account may not open this page.")),
+    404: (_l("Page not found"), _l("There is no page at this address.")),
+    405: (_l("Not allowed"), _l("This page cannot be used in this way.")),
+    413: (_l("Too large"), _l("What you sent is larger than this application accepts.")),
+    429: (_l("Too many attempts"), _l("Please wait a moment before you try again.")),
+    500: (
+        _l("Something went wrong"),
+        _l("An error occurred on our side. Nothing you entered was half-saved; please try again."),
+    ),
+    503: (
+        _l("Temporarily unavailable"),
+        _l("The application cannot reach its database right now. Please try again in a moment."),
+    ),
+}
+
+
+CSRF_MESSAGE = _l(
+    "The form has expired or was not sent from this site. Please reload the page and try again."
+)
+
+
+def render_error(code: int, detail: str | None = None):
+    title, text = MESSAGES.get(code, MESSAGES[500])
+    return render_template("errors/error.html", code=code, title=title, text=detail or text), code
+
+
+def handle_http(error: HTTPException):
+    code = error.code or 500
+    return render_error(code if code in MESSAGES else 500)
+
+
+def handle_csrf(error: CSRFError):
+    return render_error(400, str(CSRF_MESSAGE))
+
+
+def handle_unexpected(error: Exception):
+    from app.extensions import db
+
+    db.session.rollback()
+    if isinstance(error, HTTPException):
+        return handle_http(error)
+    original = getattr(error, "original_exception", None) or error
+    current_app.logger.exception("Unhandled error", exc_info=original)
+    if isinstance(original, OperationalError):
+        return render_error(503)
+    return render_error(500)
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(CSRFError, handle_csrf)
+    app.register_error_handler(HTTPException, handle_http)
+    app.register_error_handler(InternalServerError, handle_unexpected)
+    app.register_error_handler(Exception, handle_unexpected)

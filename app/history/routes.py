@@ -1,0 +1,64 @@
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+
+from app.access import Permission, requires
+from app.extensions import db
+from app.forms import ActionForm, apply_domain_error
+from app.history import bp
+from app.history.forms import EventForm
+from app.models import HistoryEvent
+from app.services import history
+from app.services.errors import DomainError
+
+
+@bp.route("/")
+@requires(Permission.EDIT_HISTORY)
+def index():
+    return render_template(
+        "history/index.html", events=history.timeline(), action_form=ActionForm()
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires(Permission.EDIT_HISTORY)
+def create():
+    form = EventForm()
+    if form.validate_on_submit():
+        try:
+            history.create_event(form.values())
+        except DomainError as error:
+            db.session.rollback()
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The event was added to the timeline."), "success")
+            return redirect(url_for("history.index"))
+    return render_template("history/edit.html", form=form, event=None)
+
+
+@bp.route("/<int:event_id>/edit", methods=["GET", "POST"])
+@requires(Permission.EDIT_HISTORY)
+def edit(event_id: int):
+    event = db.get_or_404(HistoryEvent, event_id)
+    form = EventForm(obj=event)
+    if form.validate_on_submit():
+        try:
+            history.update_event(event, form.values())
+        except DomainError as error:
+            db.session.rollback()
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The event was saved."), "success")
+            return redirect(url_for("history.index"))
+    return render_template("history/edit.html", form=form, event=event)
+
+
+@bp.route("/<int:event_id>/delete", methods=["POST"])
+@requires(Permission.EDIT_HISTORY)
+def delete(event_id: int):
+    event = db.get_or_404(HistoryEvent, event_id)
+    history.delete_event(event)
+    db.session.commit()
+    flash(_("The event was removed from the timeline."), "success")
+    return redirect(url_for("history.index"))

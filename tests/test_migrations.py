@@ -1,0 +1,67 @@
+"""The schema changes only through migrations: they build the models' schema and undo it."""
+
+from __future__ import annotations
+
+import uuid
+from contextlib import contextmanager
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+
+from app import create_app
+from app.extensions import db
+from tests.conftest import make_config
+
+
+@contextmanager
+def empty_database(database_url: str, tmp_path):
+    """A brand-new database on the same server as the test database."""
+    url = sa.make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        yield f"sqlite:///{tmp_path / 'migrations.db'}"
+        return
+    name = f"austausch_mig_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def migrated_app(database_url, tmp_path):
+    with empty_database(database_url, tmp_path) as url:
+        application = create_app(make_config(url))
+        yield application
+        with application.app_context():
+            db.engine.dispose()
+
+
+def user_tables(engine) -> set[str]:
+    return set(sa.inspect(engine).get_table_names()) - {"alembic_version"}
+
+
+def test_upgrade_to_head_matches_the_models(migrated_app):
+    with migrated_app.app_context():
+        upgrade()
+        with db.engine.connect() as conn:
+            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            differences = compare_metadata(context, db.metadata)
+        assert differences == [], f"models and migrations differ: {differences}"
+        assert user_tables(db.engine) == set(db.metadata.tables)
+
+
+def test_downgrade_to_base_and_up_again(migrated_app):
+    with migrated_app.app_context():
+        upgrade()
+        downgrade(revision="base")
+        assert user_tables(db.engine) == set()
+        upgrade()
+        assert user_tables(db.engine) == set(db.metadata.tables)

@@ -104,8 +104,13 @@ def post(client, url: str, data: dict | None = None, **kwargs):
     return client.post(url, data={"csrf_token": csrf_token(client), **(data or {})}, **kwargs)
 
 
-def make_user(app, email: str = "staff@example.org", role: Role | str = Role.COORDINATOR,
-              password: str = PASSWORD, active: bool = True) -> int:
+def make_user(
+    app,
+    email: str = "staff@example.org",
+    role: Role | str = Role.COORDINATOR,
+    password: str = PASSWORD,
+    active: bool = True,
+) -> int:
     """Create an account and return its id."""
     with app.app_context():
         user = accounts.create_user(email, password, role)

@@ -1,5 +1,5 @@
 from app.models import Role
-from tests.conftest import PASSWORD, make_user, post
+from tests.conftest import PASSWORD, make_user
 
 
 def test_login_lands_staff_on_dashboard(app, client, auth):

@@ -33,6 +33,8 @@ class Permission(StrEnum):
     STAFF_DASHBOARD = "staff_dashboard"
     EDIT_HISTORY = "edit_history"
     MANAGE_USERS = "manage_users"
+    MANAGE_ENROLMENT = "manage_enrolment"  # cohorts, students, enrolments, documents, import
+    VIEW_MEDICAL = "view_medical"  # students' medical notes (special-category data)
 
 
 GRANTS: dict[Permission, frozenset[Role]] = {
@@ -40,6 +42,8 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.STAFF_DASHBOARD: frozenset({Role.ADMIN, Role.COORDINATOR}),
     Permission.EDIT_HISTORY: frozenset({Role.ADMIN}),
     Permission.MANAGE_USERS: frozenset({Role.ADMIN}),
+    Permission.MANAGE_ENROLMENT: frozenset({Role.ADMIN, Role.COORDINATOR}),
+    Permission.VIEW_MEDICAL: frozenset({Role.ADMIN, Role.COORDINATOR}),
 }
 
 

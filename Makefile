@@ -28,7 +28,7 @@ translations: $(VENV)/.installed
 ## Serve the application on the embedded SQLite database under instance/.
 run: $(VENV)/.installed translations
 	$(FLASK) db upgrade
-	$(FLASK) history seed
+	$(FLASK) seed
 	$(FLASK) users check-admin
 	@echo "Austausch runs on http://$(HOST):$(PORT)  (Ctrl+C stops it)"
 	$(FLASK) run --host $(HOST) --port $(PORT)

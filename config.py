@@ -51,8 +51,10 @@ class Config:
 
     LANGUAGES = ("en", "de")
     BABEL_DEFAULT_LOCALE = "en"
-    BABEL_DEFAULT_TIMEZONE = "UTC"
+    # Stored in UTC, shown in the organisation's time zone.
+    BABEL_DEFAULT_TIMEZONE = os.environ.get("DISPLAY_TIMEZONE", "Europe/Berlin")
 
+    RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_FAILURE_LIMIT = "5 per minute; 20 per hour"

@@ -24,7 +24,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from app import database, i18n
+    from app import database, i18n, labels
     from app.extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -35,6 +35,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     i18n.init_app(app)
+    labels.init_app(app)
     login_manager.init_app(app)
 
 
@@ -42,10 +43,24 @@ def register_blueprints(app: Flask) -> None:
     from app.account import bp as account_bp
     from app.admin import bp as admin_bp
     from app.auth import bp as auth_bp
+    from app.cohorts import bp as cohorts_bp
+    from app.enrolments import bp as enrolments_bp
     from app.history import bp as history_bp
+    from app.imports import bp as imports_bp
     from app.main import bp as main_bp
+    from app.students import bp as students_bp
 
-    for blueprint in (main_bp, auth_bp, account_bp, history_bp, admin_bp):
+    for blueprint in (
+        main_bp,
+        auth_bp,
+        account_bp,
+        history_bp,
+        admin_bp,
+        cohorts_bp,
+        students_bp,
+        enrolments_bp,
+        imports_bp,
+    ):
         app.register_blueprint(blueprint)
 
 

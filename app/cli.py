@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 
 from app.extensions import db
 from app.models import Role, User
-from app.services import accounts, history
+from app.services import accounts, cohorts, history
 from app.services.errors import DomainError
 
 users_cli = AppGroup("users", help="Manage accounts and roles.")
@@ -114,6 +114,15 @@ def seed_history() -> None:
     click.echo(f"Loaded {added} history events." if added else "The timeline already has events.")
 
 
+@click.command("seed")
+def seed() -> None:
+    """Load the partnership's history and the Buffalo programme into an empty database."""
+    added = history.seed_if_empty()
+    cohorts.ensure_default_programme()
+    db.session.commit()
+    click.echo(f"Loaded {added} history events." if added else "The timeline already has events.")
+
+
 @history_cli.command("list")
 def list_history() -> None:
     """Show the timeline."""
@@ -124,6 +133,7 @@ def list_history() -> None:
 def register(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(history_cli)
+    app.cli.add_command(seed)
 
     @app.shell_context_processor
     def shell_context() -> dict:

@@ -3,7 +3,7 @@ then the browser's languages, then English."""
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_request_context, request
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -12,6 +12,8 @@ COOKIE = "lang"
 
 def select_locale() -> str:
     supported = current_app.config["LANGUAGES"]
+    if not has_request_context():  # commands speak the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = request.cookies.get(COOKIE)
     if chosen in supported:
         return chosen

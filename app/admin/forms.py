@@ -1,14 +1,15 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from app.access import ROLE_LABELS
 from app.models import Role
 
 
-def role_choices() -> list[tuple[str, str]]:
-    return [(role.value, ROLE_LABELS[role]) for role in Role]
+def role_choices() -> list[SelectChoice]:
+    return [SelectChoice(role.value, ROLE_LABELS[role]) for role in Role]
 
 
 class CreateUserForm(FlaskForm):

@@ -16,7 +16,7 @@ from app.extensions import db
 from app.i18n import COOKIE
 from app.main import bp
 from app.main.forms import LanguageForm
-from app.services import history
+from app.services import cohorts, history
 
 
 @bp.route("/")
@@ -31,7 +31,10 @@ def index():
 @requires(Permission.STAFF_DASHBOARD)
 def dashboard():
     return render_template(
-        "main/dashboard.html", age=history.partnership_age(), latest=history.latest(3)
+        "main/dashboard.html",
+        age=history.partnership_age(),
+        latest=history.latest(3),
+        cohorts=cohorts.overview(),
     )
 
 
@@ -73,4 +76,4 @@ def layout_forms() -> dict:
     """The small forms every page header carries (language switch, logout)."""
     from app.auth.forms import LogoutForm
 
-    return {"language_form": LanguageForm(), "logout_form": LogoutForm()}
+    return {"language_form": LanguageForm(formdata=None), "logout_form": LogoutForm(formdata=None)}

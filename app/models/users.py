@@ -10,7 +10,7 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.base import utcnow
+from app.models.base import enum_column, utcnow
 
 
 class Role(StrEnum):
@@ -28,18 +28,7 @@ class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(sa.String(255))
-    role: Mapped[Role] = mapped_column(
-        sa.Enum(
-            Role,
-            name="role",
-            native_enum=False,
-            create_constraint=True,
-            length=20,
-            validate_strings=True,
-            values_callable=lambda roles: [r.value for r in roles],
-        ),
-        index=True,
-    )
+    role: Mapped[Role] = mapped_column(enum_column(Role, "role"), index=True)
     active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     locale: Mapped[str | None] = mapped_column(sa.String(5))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,51 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from app.labels import choices
+from app.models import Direction
+
+
+class CohortForm(FlaskForm):
+    programme_id = SelectField(_l("Programme"), coerce=int, validators=[InputRequired()])
+    name = StringField(
+        _l("Name"),
+        validators=[DataRequired(), Length(max=200)],
+        description=_l("For example “Buffalo spring 2027”."),
+    )
+    direction = SelectField(_l("Direction"), choices=choices(Direction))
+    departure_date = DateField(_l("Departure"), validators=[InputRequired()])
+    return_date = DateField(_l("Return"), validators=[InputRequired()])
+    enrolment_deadline = DateField(_l("Enrolment deadline"), validators=[Optional()])
+    places = IntegerField(_l("Places"), validators=[InputRequired(), NumberRange(1, 10000)])
+    students_per_teacher = IntegerField(
+        _l("Students per supervising teacher (target)"),
+        default=10,
+        validators=[InputRequired(), NumberRange(1, 100)],
+    )
+    submit = SubmitField(_l("Save cohort"))
+
+    def values(self) -> dict:
+        return {
+            name: getattr(self, name).data
+            for name in (
+                "programme_id",
+                "name",
+                "direction",
+                "departure_date",
+                "return_date",
+                "enrolment_deadline",
+                "places",
+                "students_per_teacher",
+            )
+        }
+
+
+class StatusForm(FlaskForm):
+    status = HiddenField(validators=[DataRequired()])
+
+
+class EnrolExistingForm(FlaskForm):
+    student_id = SelectField(_l("Student"), coerce=int, validators=[InputRequired()])
+    submit = SubmitField(_l("Enrol"))

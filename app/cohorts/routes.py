@@ -1,0 +1,138 @@
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.access import Permission, requires
+from app.cohorts import bp
+from app.cohorts.forms import CohortForm, EnrolExistingForm, StatusForm
+from app.enrolments.feedback import flash_enrolled, flash_promoted
+from app.extensions import db
+from app.forms import ActionForm, apply_domain_error
+from app.models import Cohort, Student
+from app.services import cohorts, documents, enrolments, students
+from app.services.errors import DomainError
+
+
+def _programme_choices(form: CohortForm) -> None:
+    form.programme_id.choices = [(p.id, p.name) for p in cohorts.programmes()]
+
+
+@bp.route("/")
+@requires(Permission.MANAGE_ENROLMENT)
+def index():
+    rows = [(cohort, cohorts.counts(cohort)) for cohort in cohorts.list_cohorts()]
+    return render_template("cohorts/index.html", rows=rows)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires(Permission.MANAGE_ENROLMENT)
+def create():
+    cohorts.ensure_default_programme()
+    db.session.commit()
+    form = CohortForm()
+    _programme_choices(form)
+    if form.validate_on_submit():
+        try:
+            cohort = cohorts.create_cohort(form.values())
+        except DomainError as error:
+            db.session.rollback()
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The cohort was created. Open it for enrolment when you are ready."), "success")
+            return redirect(url_for("cohorts.show", cohort_id=cohort.id))
+    return render_template("cohorts/edit.html", form=form, cohort=None)
+
+
+@bp.route("/<int:cohort_id>")
+@requires(Permission.MANAGE_ENROLMENT)
+def show(cohort_id: int):
+    cohort = db.get_or_404(Cohort, cohort_id)
+    enrol_form = EnrolExistingForm()
+    enrol_form.student_id.choices = [
+        (s.id, f"{s.last_name}, {s.first_name} ({s.school})")
+        for s in students.not_enrolled_in(cohort)
+    ]
+    return render_template(
+        "cohorts/show.html",
+        cohort=cohort,
+        counts=cohorts.counts(cohort),
+        report=documents.missing_report(cohort),
+        missing=documents.cohort_missing_count(cohort),
+        waitlist=enrolments.waitlist(cohort),
+        history_place=cohorts.place_in_history(cohort),
+        transitions=cohorts.allowed_transitions(cohort),
+        status_form=StatusForm(),
+        enrol_form=enrol_form,
+        action_form=ActionForm(),
+    )
+
+
+@bp.route("/<int:cohort_id>/edit", methods=["GET", "POST"])
+@requires(Permission.MANAGE_ENROLMENT)
+def edit(cohort_id: int):
+    cohort = db.get_or_404(Cohort, cohort_id)
+    form = CohortForm(obj=cohort)
+    _programme_choices(form)
+    if form.validate_on_submit():
+        try:
+            promoted = cohorts.update_cohort(cohort, form.values())
+        except DomainError as error:
+            db.session.rollback()
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The cohort was saved."), "success")
+            flash_promoted(promoted)
+            return redirect(url_for("cohorts.show", cohort_id=cohort.id))
+    return render_template("cohorts/edit.html", form=form, cohort=cohort)
+
+
+@bp.route("/<int:cohort_id>/status", methods=["POST"])
+@requires(Permission.MANAGE_ENROLMENT)
+def set_status(cohort_id: int):
+    cohort = db.get_or_404(Cohort, cohort_id)
+    form = StatusForm()
+    try:
+        if not form.validate_on_submit():
+            raise DomainError(_("Choose a status."))
+        cohorts.set_status(cohort, form.status.data)
+    except (DomainError, ValueError) as error:
+        db.session.rollback()
+        flash(getattr(error, "message", _("Unknown status.")), "error")
+    else:
+        db.session.commit()
+        flash(_("The cohort's status was changed."), "success")
+    return redirect(url_for("cohorts.show", cohort_id=cohort.id))
+
+
+@bp.route("/<int:cohort_id>/enrol", methods=["POST"])
+@requires(Permission.MANAGE_ENROLMENT)
+def enrol(cohort_id: int):
+    cohort = db.get_or_404(Cohort, cohort_id)
+    form = EnrolExistingForm()
+    student = db.session.get(Student, form.student_id.data or 0)
+    if student is None:
+        flash(_("Choose a student."), "error")
+        return redirect(url_for("cohorts.show", cohort_id=cohort.id))
+    try:
+        enrolment = enrolments.enrol(student, cohort, current_user.id)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash_enrolled(enrolment)
+    return redirect(url_for("cohorts.show", cohort_id=cohort.id))
+
+
+@bp.route("/<int:cohort_id>/documents")
+@requires(Permission.MANAGE_ENROLMENT)
+def missing_documents(cohort_id: int):
+    cohort = db.get_or_404(Cohort, cohort_id)
+    return render_template(
+        "cohorts/documents.html",
+        cohort=cohort,
+        report=documents.missing_report(cohort, only_missing=True),
+        action_form=ActionForm(),
+    )

@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("enrolments", __name__, url_prefix="/enrolments")
+
+from app.enrolments import routes  # noqa: E402,F401

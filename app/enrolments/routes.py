@@ -1,0 +1,132 @@
+from datetime import datetime
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.access import Permission, requires
+from app.enrolments import bp
+from app.enrolments.feedback import flash_promoted
+from app.enrolments.forms import ConsentForm, DocumentForm, StatusForm, WithdrawConsentForm
+from app.extensions import db
+from app.forms import apply_domain_error
+from app.models import DocumentKind, Enrolment, GuardianConsent
+from app.services import documents, enrolments
+from app.services.errors import DomainError
+
+
+def _consent_form(enrolment: Enrolment) -> ConsentForm:
+    form = ConsentForm()
+    form.given_by.choices = [
+        (g.name, f"{g.name} ({g.relation})") for g in enrolment.student.guardians
+    ]
+    form.wording_version.choices = [(v, v) for v in sorted(documents.consent_wordings())]
+    if not form.is_submitted():
+        form.wording_version.data = documents.current_wording_version()
+    return form
+
+
+def _page(enrolment: Enrolment, consent_form: ConsentForm | None = None):
+    return render_template(
+        "enrolments/show.html",
+        enrolment=enrolment,
+        missing=documents.missing_kinds(enrolment),
+        position=enrolments.waitlist_position(enrolment),
+        transitions=sorted(enrolments.MANUAL_TRANSITIONS[enrolment.status]),
+        kinds=documents.PAPER_KINDS,
+        received={doc.kind: doc for doc in enrolment.documents},
+        wordings=documents.consent_wordings(),
+        status_form=StatusForm(),
+        document_form=DocumentForm(),
+        consent_form=consent_form or _consent_form(enrolment),
+        withdraw_form=WithdrawConsentForm(),
+    )
+
+
+@bp.route("/<int:enrolment_id>")
+@requires(Permission.MANAGE_ENROLMENT)
+def show(enrolment_id: int):
+    return _page(db.get_or_404(Enrolment, enrolment_id))
+
+
+@bp.route("/<int:enrolment_id>/status", methods=["POST"])
+@requires(Permission.MANAGE_ENROLMENT)
+def set_status(enrolment_id: int):
+    enrolment = db.get_or_404(Enrolment, enrolment_id)
+    form = StatusForm()
+    try:
+        if not form.validate_on_submit():
+            raise DomainError(_("Choose a status."))
+        promoted = enrolments.change_status(
+            enrolment, form.status.data, current_user.id, form.reason.data or ""
+        )
+    except (DomainError, ValueError) as error:
+        db.session.rollback()
+        flash(getattr(error, "message", _("Unknown status.")), "error")
+    else:
+        db.session.commit()
+        flash(_("The enrolment's status was changed."), "success")
+        flash_promoted(promoted)
+    return redirect(url_for("enrolments.show", enrolment_id=enrolment.id))
+
+
+@bp.route("/<int:enrolment_id>/documents/<kind>", methods=["POST"])
+@requires(Permission.MANAGE_ENROLMENT)
+def set_document(enrolment_id: int, kind: str):
+    enrolment = db.get_or_404(Enrolment, enrolment_id)
+    form = DocumentForm()
+    if kind not in {k.value for k in DocumentKind} or form.received.data not in ("1", "0"):
+        flash(_("Unknown document."), "error")
+        return redirect(url_for("enrolments.show", enrolment_id=enrolment.id))
+    try:
+        documents.set_received(enrolment, kind, form.received.data == "1", current_user.id)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+    return redirect(url_for("enrolments.show", enrolment_id=enrolment.id, _anchor="documents"))
+
+
+@bp.route("/<int:enrolment_id>/consents", methods=["POST"])
+@requires(Permission.MANAGE_ENROLMENT)
+def record_consent(enrolment_id: int):
+    enrolment = db.get_or_404(Enrolment, enrolment_id)
+    form = _consent_form(enrolment)
+    if form.validate_on_submit():
+        guardian = next(g for g in enrolment.student.guardians if g.name == form.given_by.data)
+        try:
+            documents.record_consent(
+                enrolment,
+                guardian.name,
+                datetime.combine(form.given_at.data, datetime.min.time()),
+                form.wording_version.data,
+                current_user.id,
+                guardian_id=guardian.id,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The guardian's consent was recorded."), "success")
+            return redirect(url_for("enrolments.show", enrolment_id=enrolment.id))
+    return _page(enrolment, form), 400
+
+
+@bp.route("/<int:enrolment_id>/consents/<int:consent_id>/withdraw", methods=["POST"])
+@requires(Permission.MANAGE_ENROLMENT)
+def withdraw_consent(enrolment_id: int, consent_id: int):
+    consent = db.get_or_404(GuardianConsent, consent_id)
+    if consent.enrolment_id != enrolment_id:
+        return redirect(url_for("enrolments.show", enrolment_id=enrolment_id))
+    form = WithdrawConsentForm()
+    try:
+        documents.withdraw_consent(consent, current_user.id, form.note.data or "")
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("The consent was marked as withdrawn."), "info")
+    return redirect(url_for("enrolments.show", enrolment_id=enrolment_id))

@@ -1,0 +1,83 @@
+"""Translated names of the domain's enum values, for forms and templates."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+from wtforms.fields.choices import SelectChoice
+
+from app.models import (
+    CohortStatus,
+    Diet,
+    Direction,
+    DocumentKind,
+    EnrolmentStatus,
+    Gender,
+    VisaStatus,
+)
+
+LABELS: dict[StrEnum, object] = {
+    CohortStatus.PLANNING: _l("planning"),
+    CohortStatus.OPEN: _l("open"),
+    CohortStatus.CLOSED: _l("closed"),
+    CohortStatus.TRAVELLING: _l("travelling"),
+    CohortStatus.COMPLETED: _l("completed"),
+    CohortStatus.ARCHIVED: _l("archived"),
+    Direction.OUTBOUND: _l("outbound: home city → partner city"),
+    Direction.INBOUND: _l("inbound: partner city → home city"),
+    EnrolmentStatus.APPLIED: _l("applied"),
+    EnrolmentStatus.ACCEPTED: _l("accepted"),
+    EnrolmentStatus.WAITLISTED: _l("waitlisted"),
+    EnrolmentStatus.WITHDRAWN: _l("withdrawn"),
+    EnrolmentStatus.COMPLETED: _l("completed"),
+    DocumentKind.GUARDIAN_CONSENT: _l("Guardian consent"),
+    DocumentKind.MEDICAL_FORM: _l("Medical form"),
+    DocumentKind.INSURANCE: _l("Insurance"),
+    DocumentKind.PASSPORT_VISA: _l("Passport / visa"),
+    DocumentKind.CODE_OF_CONDUCT: _l("Code of conduct"),
+    Gender.FEMALE: _l("female"),
+    Gender.MALE: _l("male"),
+    Gender.DIVERSE: _l("diverse"),
+    Diet.NONE: _l("no special diet"),
+    Diet.VEGETARIAN: _l("vegetarian"),
+    Diet.VEGAN: _l("vegan"),
+    Diet.HALAL: _l("halal"),
+    Diet.KOSHER: _l("kosher"),
+    Diet.GLUTEN_FREE: _l("gluten-free"),
+    Diet.LACTOSE_FREE: _l("lactose-free"),
+    Diet.OTHER: _l("other (see allergies and notes)"),
+    VisaStatus.NOT_STARTED: _l("not started"),
+    VisaStatus.ESTA_APPLIED: _l("ESTA applied for"),
+    VisaStatus.ESTA_APPROVED: _l("ESTA approved"),
+    VisaStatus.VISA_APPLIED: _l("visa applied for"),
+    VisaStatus.VISA_GRANTED: _l("visa granted"),
+    VisaStatus.NOT_NEEDED: _l("not needed"),
+}
+
+
+def label(value: StrEnum | None) -> str:
+    """The translated name of an enum value."""
+    return "" if value is None else str(LABELS.get(value, value))
+
+
+def choices(enum: type[StrEnum]) -> list[SelectChoice]:
+    """Options for a SelectField: the enum's values with their translated names."""
+    return [SelectChoice(member.value, LABELS[member]) for member in enum]
+
+
+def ordinal(n: int) -> str:
+    """1st, 2nd, 3rd … in English; 1., 2., 3. … in German."""
+    from app.i18n import current_language
+
+    if current_language() == "de":
+        return f"{n}."
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters["label"] = label
+    app.jinja_env.filters["ordinal"] = ordinal
+    app.jinja_env.globals["document_kinds"] = list(DocumentKind)

@@ -1,0 +1,82 @@
+"""Programmes between two partner cities, and their yearly cohorts."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.base import enum_column, utcnow
+
+
+class Direction(StrEnum):
+    OUTBOUND = "outbound"  # from the home city to the partner city (Dortmund → Buffalo)
+    INBOUND = "inbound"  # from the partner city to the home city (Buffalo → Dortmund)
+
+
+class CohortStatus(StrEnum):
+    PLANNING = "planning"
+    OPEN = "open"
+    CLOSED = "closed"
+    TRAVELLING = "travelling"
+    COMPLETED = "completed"
+    ARCHIVED = "archived"
+
+
+class Programme(db.Model):
+    """An exchange programme between a home city and a partner city."""
+
+    __tablename__ = "programmes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    home_city: Mapped[str] = mapped_column(sa.String(100))
+    partner_city: Mapped[str] = mapped_column(sa.String(100))
+    first_year: Mapped[int | None]  # the year the programme's first cohort travelled
+
+    cohorts: Mapped[list[Cohort]] = relationship(back_populates="programme")
+
+
+class Cohort(db.Model):
+    """One year's group of students travelling together."""
+
+    __tablename__ = "cohorts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(sa.ForeignKey("programmes.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    direction: Mapped[Direction] = mapped_column(
+        enum_column(Direction, "direction"), default=Direction.OUTBOUND
+    )
+    departure_date: Mapped[date]
+    return_date: Mapped[date]
+    enrolment_deadline: Mapped[date | None]
+    places: Mapped[int]
+    places_taken: Mapped[int] = mapped_column(default=0, server_default="0")
+    waitlist_counter: Mapped[int] = mapped_column(default=0, server_default="0")
+    students_per_teacher: Mapped[int] = mapped_column(default=10, server_default="10")
+    status: Mapped[CohortStatus] = mapped_column(
+        enum_column(CohortStatus, "cohort_status"), default=CohortStatus.PLANNING, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    programme: Mapped[Programme] = relationship(back_populates="cohorts")
+
+    __table_args__ = (
+        sa.CheckConstraint("return_date > departure_date", name="returns_after_departure"),
+        sa.CheckConstraint(
+            "enrolment_deadline IS NULL OR enrolment_deadline <= departure_date",
+            name="deadline_before_departure",
+        ),
+        sa.CheckConstraint("places BETWEEN 1 AND 10000", name="places_range"),
+        sa.CheckConstraint("places_taken >= 0 AND places_taken <= places", name="places_taken"),
+        sa.CheckConstraint("students_per_teacher BETWEEN 1 AND 100", name="ratio_range"),
+        sa.UniqueConstraint("programme_id", "name", name="uq_cohorts_programme_name"),
+    )
+
+    @property
+    def places_free(self) -> int:
+        return self.places - self.places_taken

@@ -1,0 +1,104 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    Form,
+    FormField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TelField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional
+
+from app.labels import choices
+from app.models import Diet, Gender, VisaStatus
+from app.services.students import PERSON_FIELDS, SCALAR_FIELDS
+
+
+class PersonForm(Form):
+    """A guardian or an emergency contact (checked by the student service)."""
+
+    name = StringField(_l("Name"), validators=[Length(max=200)])
+    relation = StringField(
+        _l("Relation"), validators=[Length(max=50)], description=_l("e.g. mother, uncle")
+    )
+    phone = TelField(_l("Phone"), validators=[Length(max=40)])
+    email = EmailField(_l("Email"), validators=[Optional(), Length(max=254)])
+
+
+class StudentForm(FlaskForm):
+    first_name = StringField(_l("First name"), validators=[InputRequired(), Length(max=100)])
+    last_name = StringField(_l("Last name"), validators=[InputRequired(), Length(max=100)])
+    date_of_birth = DateField(_l("Date of birth"), validators=[InputRequired()])
+    gender = SelectField(
+        _l("Gender"), choices=[SelectChoice("", _l("— choose —")), *choices(Gender)]
+    )
+    school = StringField(_l("School"), validators=[InputRequired(), Length(max=200)])
+    grade = StringField(_l("Grade"), validators=[InputRequired(), Length(max=20)])
+    email = EmailField(_l("Email"), validators=[Optional(), Length(max=254)])
+    phone = TelField(_l("Mobile phone"), validators=[Optional(), Length(max=40)])
+    guardian1 = FormField(PersonForm, label=_l("First guardian"))
+    guardian2 = FormField(PersonForm, label=_l("Second guardian (optional)"))
+    emergency1 = FormField(PersonForm, label=_l("Emergency contact"))
+    emergency2 = FormField(PersonForm, label=_l("Second emergency contact (optional)"))
+    diet = SelectField(_l("Diet"), choices=choices(Diet))
+    allergies = TextAreaField(_l("Allergies"), validators=[Length(max=2000)])
+    pet_allergy = BooleanField(_l("Allergic to pets"))
+    medical_notes = TextAreaField(
+        _l("Medical notes"),
+        validators=[Length(max=2000)],
+        description=_l("Health data: visible to admins and coordinators only."),
+    )
+    no_pets = BooleanField(_l("Prefers a home without pets"))
+    no_smokers = BooleanField(_l("Prefers a home without smokers"))
+    interests = TextAreaField(
+        _l("Interests"), validators=[Length(max=2000)], description=_l("Separate with commas.")
+    )
+    languages = StringField(
+        _l("Languages"),
+        validators=[Length(max=200)],
+        description=_l("Separate with commas, e.g. German, English, Turkish."),
+    )
+    passport_number = StringField(_l("Passport number (optional)"), validators=[Length(max=20)])
+    passport_expiry = DateField(_l("Passport expires"), validators=[Optional()])
+    visa_status = SelectField(_l("Visa / ESTA"), choices=choices(VisaStatus))
+    submit = SubmitField(_l("Save student"))
+
+    def values(self) -> dict:
+        """The form's data in the shape the student service takes."""
+        values = {name: getattr(self, name).data for name in SCALAR_FIELDS}
+
+        def person(field: FormField) -> dict:
+            return {key: field.form[key].data for key in PERSON_FIELDS}
+
+        values["guardians"] = [person(self.guardian1), person(self.guardian2)]
+        values["emergency_contacts"] = [person(self.emergency1), person(self.emergency2)]
+        return values
+
+    def fill(self, values: dict) -> None:
+        """Show stored details (GET of the edit page)."""
+        for name in SCALAR_FIELDS:
+            getattr(self, name).data = values[name]
+        for prefix, key in (("guardian", "guardians"), ("emergency", "emergency_contacts")):
+            for number, person in enumerate(values[key][:2], start=1):
+                sub = getattr(self, f"{prefix}{number}").form
+                for field in PERSON_FIELDS:
+                    sub[field].data = person[field]
+
+
+class FilterForm(FlaskForm):
+    """The student list's search and filters (GET, so no CSRF)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Search"), validators=[Optional(), Length(max=100)])
+    cohort = SelectField(_l("Cohort"), coerce=int, validators=[Optional()])
+    status = SelectField(_l("Enrolment status"), validators=[Optional()])
+    school = SelectField(_l("School"), validators=[Optional()])
+    missing = BooleanField(_l("Documents missing"))

@@ -1,0 +1,100 @@
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.access import Permission, can, requires
+from app.enrolments.feedback import flash_enrolled
+from app.extensions import db
+from app.forms import apply_domain_error
+from app.labels import choices
+from app.models import Cohort, EnrolmentStatus, Student
+from app.services import cohorts, documents, enrolments, students
+from app.services.errors import DomainError
+from app.students import bp
+from app.students.forms import FilterForm, StudentForm
+
+PER_PAGE = 25
+
+
+@bp.route("/")
+@requires(Permission.MANAGE_ENROLMENT)
+def index():
+    form = FilterForm(request.args)
+    form.cohort.choices = [(0, _("All cohorts"))] + [(c.id, c.name) for c in cohorts.list_cohorts()]
+    form.status.choices = [("", _("Any status")), *choices(EnrolmentStatus)]
+    form.school.choices = [("", _("All schools"))] + [(s, s) for s in students.schools()]
+    if not form.validate():
+        abort(400)
+    filters = students.StudentFilters(
+        query=form.q.data or "",
+        cohort_id=form.cohort.data or None,
+        status=EnrolmentStatus(form.status.data) if form.status.data else None,
+        school=form.school.data or "",
+        missing_documents=bool(form.missing.data),
+    )
+    page = db.paginate(students.search(filters), per_page=PER_PAGE, max_per_page=PER_PAGE)
+    args = {k: v for k, v in request.args.items() if k != "page"}
+    return render_template("students/index.html", form=form, page=page, args=args)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires(Permission.MANAGE_ENROLMENT)
+def create():
+    cohort = _cohort_from_args()
+    form = StudentForm()
+    if form.validate_on_submit():
+        try:
+            student = students.create_student(form.values())
+            enrolment = enrolments.enrol(student, cohort, current_user.id) if cohort else None
+        except DomainError as error:
+            db.session.rollback()
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("%(name)s was added.", name=student.full_name), "success")
+            if enrolment is not None:
+                flash_enrolled(enrolment)
+                return redirect(url_for("cohorts.show", cohort_id=cohort.id))
+            return redirect(url_for("students.show", student_id=student.id))
+    return render_template("students/edit.html", form=form, student=None, cohort=cohort)
+
+
+def _cohort_from_args() -> Cohort | None:
+    cohort_id = request.args.get("cohort", type=int)
+    return db.get_or_404(Cohort, cohort_id) if cohort_id else None
+
+
+@bp.route("/<int:student_id>")
+@requires(Permission.MANAGE_ENROLMENT)
+def show(student_id: int):
+    student = db.get_or_404(Student, student_id)
+    rows = [
+        (enrolment, documents.missing_kinds(enrolment), enrolments.waitlist_position(enrolment))
+        for enrolment in students.enrolments_of(student)
+    ]
+    return render_template(
+        "students/show.html",
+        student=student,
+        rows=rows,
+        show_medical=can(current_user, Permission.VIEW_MEDICAL),
+    )
+
+
+@bp.route("/<int:student_id>/edit", methods=["GET", "POST"])
+@requires(Permission.MANAGE_ENROLMENT)
+def edit(student_id: int):
+    student = db.get_or_404(Student, student_id)
+    form = StudentForm()
+    if request.method == "GET":
+        form.fill(students.as_values(student))
+    if form.validate_on_submit():
+        try:
+            students.update_student(student, form.values())
+        except DomainError as error:
+            db.session.rollback()
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The changes were saved."), "success")
+            return redirect(url_for("students.show", student_id=student.id))
+    return render_template("students/edit.html", form=form, student=student, cohort=None)

@@ -1,0 +1,194 @@
+"""Account management through the web, as the admin sees it."""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import urlsplit
+
+import pytest
+
+from app.models import Role, User
+from app.services import accounts
+from tests.conftest import PASSWORD, Auth, count, make_user, post
+
+NEW_PASSWORD = "purple-elephant-umbrella"
+
+
+def field_error(page: str, field: str) -> str:
+    """The error shown next to a form field, or '' when there is none."""
+    match = re.search(
+        rf'<small id="{field}-error" class="field-error" role="alert">(.*?)</small>',
+        page,
+        re.DOTALL,
+    )
+    return html.unescape(match.group(1)).strip() if match else ""
+
+
+def input_value(page: str, field: str) -> str | None:
+    match = re.search(rf'<input[^>]*\bname="{field}"[^>]*>', page)
+    assert match, f"no input {field}"
+    value = re.search(r'\bvalue="([^"]*)"', match.group(0))
+    return html.unescape(value.group(1)) if value else None
+
+
+def can_log_in(app, email: str, password: str = PASSWORD) -> bool:
+    return Auth(app, app.test_client()).login(email, password).status_code == 302
+
+
+def user_id(app, email: str) -> int:
+    with app.app_context():
+        return accounts.find_user(email).id
+
+
+def role_of(app, email: str) -> Role:
+    with app.app_context():
+        return accounts.find_user(email).role
+
+
+@pytest.fixture
+def admin(app, client, auth):
+    auth.login_as(Role.ADMIN, "admin@example.org")
+    return client
+
+
+def create(client, email: str, password: str = NEW_PASSWORD, role: str = "teacher"):
+    return post(client, "/admin/users", {"email": email, "role": role, "password": password})
+
+
+def test_admin_creates_an_account(app, admin):
+    response = create(admin, "Teacher@Example.org", role="teacher")
+    assert response.status_code == 302
+    assert urlsplit(response.headers["Location"]).path == "/admin/users"
+    page = admin.get("/admin/users").get_data(as_text=True)
+    assert "The account was created." in page
+    assert "teacher@example.org" in page
+    assert "Supervising teacher" in page
+    assert role_of(app, "teacher@example.org") == Role.TEACHER
+    assert can_log_in(app, "teacher@example.org", NEW_PASSWORD)
+
+
+@pytest.mark.parametrize(
+    ("email", "password", "field", "message"),
+    [
+        ("not-an-email", NEW_PASSWORD, "email", "Enter a valid email address."),
+        ("new@example.org", "short", "password", "Use at least 8 characters."),
+        ("new@example.org", "password123", "password", "too common"),
+        ("admin@example.org", NEW_PASSWORD, "email", "already exists"),
+        ("ADMIN@example.org", NEW_PASSWORD, "email", "already exists"),
+    ],
+    ids=["invalid-email", "short-password", "common-password", "duplicate", "duplicate-case"],
+)
+def test_bad_input_is_shown_next_to_the_field(app, admin, email, password, field, message):
+    before = count(app, User)
+    response = create(admin, email, password)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert message in field_error(page, field)
+    assert "Please correct the marked fields." in page
+    assert input_value(page, "email") == email  # what was typed is kept
+    assert not input_value(page, "password")  # a password is never sent back
+    assert count(app, User) == before
+
+
+def test_missing_fields_create_nothing(app, admin):
+    before = count(app, User)
+    response = post(admin, "/admin/users", {"email": "", "role": "teacher", "password": ""})
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert field_error(page, "email")
+    assert field_error(page, "password")
+    assert count(app, User) == before
+
+
+def test_unknown_role_creates_nothing(app, admin):
+    before = count(app, User)
+    response = create(admin, "new@example.org", role="superuser")
+    assert response.status_code == 200
+    assert field_error(response.get_data(as_text=True), "role")
+    assert count(app, User) == before
+
+
+def test_admin_changes_a_role(app, admin):
+    target = make_user(app, "staff@example.org", Role.TEACHER)
+    response = post(admin, f"/admin/users/{target}", {"role": "coordinator"})
+    assert response.status_code == 302
+    page = admin.get(f"/admin/users/{target}").get_data(as_text=True)
+    assert "The role was changed." in page
+    assert "Coordinator" in page
+    assert role_of(app, "staff@example.org") == Role.COORDINATOR
+    # The new role takes effect: a coordinator may open the dashboard.
+    staff = app.test_client()
+    Auth(app, staff).login("staff@example.org")
+    assert staff.get("/dashboard").status_code == 200
+
+
+def test_a_role_change_applies_to_an_open_session(app, admin):
+    target = make_user(app, "staff@example.org", Role.COORDINATOR)
+    staff = app.test_client()
+    Auth(app, staff).login("staff@example.org")
+    assert staff.get("/dashboard").status_code == 200
+    post(admin, f"/admin/users/{target}", {"role": "host_family"})
+    assert staff.get("/dashboard").status_code == 403
+
+
+def test_admin_deactivates_and_activates_an_account(app, admin):
+    target = make_user(app, "staff@example.org", Role.COORDINATOR)
+    staff = app.test_client()
+    Auth(app, staff).login("staff@example.org")
+    assert staff.get("/dashboard").status_code == 200
+
+    response = post(admin, f"/admin/users/{target}/active")
+    assert response.status_code == 302
+    page = admin.get(f"/admin/users/{target}").get_data(as_text=True)
+    assert "The account was deactivated and logged out everywhere." in page
+    assert "deactivated" in admin.get("/admin/users").get_data(as_text=True)
+    response = staff.get("/dashboard")
+    assert response.status_code == 302
+    assert urlsplit(response.headers["Location"]).path == "/login"
+    assert not can_log_in(app, "staff@example.org")
+
+    response = post(admin, f"/admin/users/{target}/active")
+    assert response.status_code == 302
+    assert "The account was activated." in admin.get(f"/admin/users/{target}").get_data(
+        as_text=True
+    )
+    assert can_log_in(app, "staff@example.org")
+
+
+def test_the_last_admin_cannot_lock_themselves_out(app, admin):
+    me = user_id(app, "admin@example.org")
+    post(admin, f"/admin/users/{me}", {"role": "coordinator"})
+    assert role_of(app, "admin@example.org") == Role.ADMIN
+    response = post(admin, f"/admin/users/{me}/active")
+    assert response.status_code == 302
+    page = admin.get(f"/admin/users/{me}").get_data(as_text=True)
+    assert "last active admin" in page
+    assert admin.get("/admin/users").status_code == 200
+
+
+def test_unknown_account_is_404(admin):
+    assert admin.get("/admin/users/999999").status_code == 404
+    assert post(admin, "/admin/users/999999/active").status_code == 404
+
+
+def test_activation_needs_post(app, admin):
+    target = make_user(app, "staff@example.org", Role.TEACHER)
+    assert admin.get(f"/admin/users/{target}/active").status_code == 405
+    with app.app_context():
+        assert accounts.find_user("staff@example.org").active
+
+
+def test_coordinator_may_not_manage_users(app, client, auth):
+    target = make_user(app, "teacher@example.org", Role.TEACHER)
+    auth.login_as(Role.COORDINATOR)
+    before = count(app, User)
+    assert client.get("/admin/users").status_code == 403
+    assert client.get(f"/admin/users/{target}").status_code == 403
+    assert create(client, "new@example.org", role="admin").status_code == 403
+    assert post(client, f"/admin/users/{target}", {"role": "admin"}).status_code == 403
+    assert post(client, f"/admin/users/{target}/active").status_code == 403
+    assert count(app, User) == before
+    assert role_of(app, "teacher@example.org") == Role.TEACHER
+    assert can_log_in(app, "teacher@example.org")
+    assert 'href="/admin/users"' not in client.get("/dashboard").get_data(as_text=True)

@@ -1,0 +1,77 @@
+"""Staff enrol students by hand until the cohort is full; a withdrawal moves the waitlist up."""
+
+from app.models import Role
+from tests.conftest import PASSWORD, make_user
+
+
+def log_in(page, email: str) -> None:
+    page.goto("/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+
+def enrol_new_student(page, first: str, last: str) -> str:
+    page.get_by_role("button", name="Enrol a new student").click()
+    page.get_by_label("First name").fill(first)
+    page.get_by_label("Last name").fill(last)
+    page.get_by_label("Date of birth").fill("2010-05-17")
+    page.get_by_label("Gender").select_option("female")
+    page.get_by_label("School").fill("Goethe-Gymnasium")
+    page.get_by_label("Grade").fill("10")
+    page.locator("#guardian1-name").fill(f"Anna {last}")
+    page.locator("#guardian1-relation").fill("mother")
+    page.locator("#guardian1-phone").fill("+49 231 123456")
+    page.locator("#emergency1-name").fill(f"Paul {last}")
+    page.locator("#emergency1-relation").fill("uncle")
+    page.locator("#emergency1-phone").fill("+49 171 654321")
+    page.get_by_role("button", name="Save student").click()
+    return page.locator(".flashes").inner_text()
+
+
+def test_staff_fill_a_cohort_and_the_waitlist_moves_up(app, page):
+    make_user(app, "coordinator@example.org", Role.COORDINATOR)
+    log_in(page, "coordinator@example.org")
+
+    page.get_by_role("link", name="Cohorts").click()
+    page.get_by_role("button", name="New cohort").click()
+    page.get_by_label("Name").fill("Buffalo spring 2027")
+    page.get_by_label("Departure").fill("2027-01-25")
+    page.get_by_label("Return").fill("2027-05-28")
+    page.get_by_label("Places").fill("2")
+    page.get_by_role("button", name="Save cohort").click()
+    page.get_by_role("button", name="Set to “open”").click()
+    assert "open" in page.locator(".page-head .badge").inner_text()
+
+    assert "holds a place" in enrol_new_student(page, "Lena", "Schmidt")
+    assert "holds a place" in enrol_new_student(page, "Jonas", "Becker")
+    flash = enrol_new_student(page, "Mia", "Wagner")
+    assert "waitlist at position 1" in flash
+
+    stats = page.get_by_role("region", name="At a glance").inner_text()
+    assert "places taken of 2" in stats
+    waitlist = page.get_by_role("region", name="Waitlist")
+    assert "Mia Wagner" in waitlist.inner_text()
+
+    page.get_by_role("link", name="Becker, Jonas").click()
+    page.get_by_label("Reason (optional)").fill("family reasons")
+    page.get_by_role("button", name="Set to “withdrawn”").click()
+    assert "Moved up from the waitlist: Mia Wagner." in page.locator(".flashes").inner_text()
+
+    page.get_by_role("link", name="Buffalo spring 2027").first.click()
+    assert page.get_by_role("region", name="Waitlist").count() == 0
+    page.get_by_role("link", name="Wagner, Mia").click()
+    assert "applied" in page.locator(".page-head .badge").inner_text()
+    assert "waitlisted → applied" in page.get_by_role("article").last.inner_text()
+
+    for document in ("Medical form", "Insurance", "Passport / visa", "Code of conduct"):
+        page.get_by_role("button", name=f"Mark “{document}” as received").click()
+    page.get_by_label("Date signed").fill("2026-10-01")
+    page.get_by_role("button", name="Record consent").click()
+    assert page.get_by_text("All documents are in.").is_visible()
+
+    page.get_by_role("link", name="Buffalo spring 2027").first.click()
+    page.get_by_role("link", name="students with documents missing").click()
+    checklist = page.locator("table.checklist").inner_text()
+    assert "Schmidt, Lena" in checklist
+    assert "Wagner, Mia" not in checklist

@@ -5,6 +5,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from app.labels import choices
 from app.models import Direction
+from app.services.cohorts import COHORT_FIELDS
 
 
 class CohortForm(FlaskForm):
@@ -27,19 +28,7 @@ class CohortForm(FlaskForm):
     submit = SubmitField(_l("Save cohort"))
 
     def values(self) -> dict:
-        return {
-            name: getattr(self, name).data
-            for name in (
-                "programme_id",
-                "name",
-                "direction",
-                "departure_date",
-                "return_date",
-                "enrolment_deadline",
-                "places",
-                "students_per_teacher",
-            )
-        }
+        return {name: getattr(self, name).data for name in COHORT_FIELDS}
 
 
 class StatusForm(FlaskForm):

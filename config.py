@@ -61,11 +61,22 @@ class Config:
 
     HSTS = False
 
+    # Email: "smtp" sends through the server below; "console" prints (development).
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "") == "1"
+    MAIL_USE_SSL = os.environ.get("MAIL_USE_SSL", "") == "1"
+    MAIL_FROM = os.environ.get("MAIL_FROM", "Austausch <austausch@localhost>")
+
 
 class DevelopmentConfig(Config):
     """`make run` on a laptop: embedded SQLite under instance/."""
 
     SECRET_KEY = Config.SECRET_KEY or _instance_secret()
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "console")
 
 
 class TestingConfig(Config):
@@ -78,6 +89,7 @@ class TestingConfig(Config):
     )
     RATELIMIT_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
+    MAIL_BACKEND = "console"  # tests that check email start a local SMTP server
 
 
 class ProductionConfig(Config):

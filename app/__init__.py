@@ -45,10 +45,12 @@ def register_blueprints(app: Flask) -> None:
     from app.auth import bp as auth_bp
     from app.cohorts import bp as cohorts_bp
     from app.enrolments import bp as enrolments_bp
+    from app.families import bp as families_bp
     from app.history import bp as history_bp
     from app.imports import bp as imports_bp
     from app.main import bp as main_bp
     from app.students import bp as students_bp
+    from app.vetting import bp as vetting_bp
 
     for blueprint in (
         main_bp,
@@ -60,6 +62,8 @@ def register_blueprints(app: Flask) -> None:
         students_bp,
         enrolments_bp,
         imports_bp,
+        families_bp,
+        vetting_bp,
     ):
         app.register_blueprint(blueprint)
 

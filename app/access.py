@@ -35,6 +35,8 @@ class Permission(StrEnum):
     MANAGE_USERS = "manage_users"
     MANAGE_ENROLMENT = "manage_enrolment"  # cohorts, students, enrolments, documents, import
     VIEW_MEDICAL = "view_medical"  # students' medical notes (special-category data)
+    FAMILY_PORTAL = "family_portal"  # a host family's own application and student
+    VET_FAMILIES = "vet_families"  # every family's application and its vetting
 
 
 GRANTS: dict[Permission, frozenset[Role]] = {
@@ -44,6 +46,8 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.MANAGE_USERS: frozenset({Role.ADMIN}),
     Permission.MANAGE_ENROLMENT: frozenset({Role.ADMIN, Role.COORDINATOR}),
     Permission.VIEW_MEDICAL: frozenset({Role.ADMIN, Role.COORDINATOR}),
+    Permission.FAMILY_PORTAL: frozenset({Role.HOST_FAMILY}),
+    Permission.VET_FAMILIES: frozenset({Role.ADMIN, Role.COORDINATOR}),
 }
 
 

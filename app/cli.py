@@ -11,11 +11,12 @@ from flask.cli import AppGroup
 
 from app.extensions import db
 from app.models import Role, User
-from app.services import accounts, cohorts, history
+from app.services import accounts, cohorts, history, notifications
 from app.services.errors import DomainError
 
 users_cli = AppGroup("users", help="Manage accounts and roles.")
 history_cli = AppGroup("history", help="The partnership's history timeline.")
+mail_cli = AppGroup("mail", help="The email outbox.")
 
 ROLE_CHOICE = click.Choice([r.value for r in Role])
 
@@ -130,10 +131,20 @@ def list_history() -> None:
         click.echo(f"{event.year or 'today'}\t{event.title_en}")
 
 
+@mail_cli.command("send")
+def send_mail() -> None:
+    """Send the emails waiting in the outbox (run it every few minutes, e.g. from cron)."""
+    sent, failed = notifications.deliver_pending(limit=500)
+    click.echo(f"Sent {sent} email(s); {failed} could not be sent and wait for a retry.")
+    if failed:
+        raise SystemExit(1)
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(history_cli)
     app.cli.add_command(seed)
+    app.cli.add_command(mail_cli)
 
     @app.shell_context_processor
     def shell_context() -> dict:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import flash
 from flask_wtf import FlaskForm
-from wtforms import Field, FormField
+from wtforms import Field, FieldList, FormField
 
 from app.services.errors import DomainError
 from app.services.validation import ValidationFailed
@@ -15,14 +15,15 @@ class ActionForm(FlaskForm):
 
 
 def _field(form: FlaskForm, path: str | None):
-    """The form field for a service's field name; nested fields use dots (guardian1.name)."""
+    """The form field for a service's field name: nested ones use dots (guardian1.name,
+    members.0.age)."""
     target = form
     for part in (path or "").split("."):
         if isinstance(target, FormField):
             target = target.form
         try:
-            target = target[part]
-        except (KeyError, TypeError):
+            target = target.entries[int(part)] if isinstance(target, FieldList) else target[part]
+        except (KeyError, TypeError, ValueError, IndexError):
             return None
     return target if isinstance(target, Field) else None
 

@@ -17,6 +17,7 @@ from app.models import (
     Gender,
     VisaStatus,
 )
+from app.models.families import ApplicationStatus, GenderPreference
 
 LABELS: dict[StrEnum, object] = {
     CohortStatus.PLANNING: _l("planning"),
@@ -48,6 +49,18 @@ LABELS: dict[StrEnum, object] = {
     Diet.GLUTEN_FREE: _l("gluten-free"),
     Diet.LACTOSE_FREE: _l("lactose-free"),
     Diet.OTHER: _l("other (see allergies and notes)"),
+    ApplicationStatus.DRAFT: _l("draft"),
+    ApplicationStatus.SUBMITTED: _l("submitted"),
+    ApplicationStatus.REFERENCES_CHECKED: _l("references checked"),
+    ApplicationStatus.BACKGROUND_CLEARED: _l("background check cleared"),
+    ApplicationStatus.HOME_VISITED: _l("home visit done"),
+    ApplicationStatus.APPROVED: _l("approved"),
+    ApplicationStatus.DECLINED: _l("declined"),
+    ApplicationStatus.BACKUP: _l("backup list"),
+    ApplicationStatus.WITHDRAWN: _l("withdrawn"),
+    GenderPreference.ANY: _l("no preference"),
+    GenderPreference.FEMALE: _l("a girl"),
+    GenderPreference.MALE: _l("a boy"),
     VisaStatus.NOT_STARTED: _l("not started"),
     VisaStatus.ESTA_APPLIED: _l("ESTA applied for"),
     VisaStatus.ESTA_APPROVED: _l("ESTA approved"),

@@ -87,3 +87,69 @@ def enrol(app, student_id: int, cohort_id: int) -> int:
         )
         db.session.commit()
         return enrolment.id
+
+
+FAMILY_PASSWORD = "maple-syrup-waffles"
+
+
+def family_values(cohort_ids=(), **overrides) -> dict:
+    """Answers a host-family application can be submitted with: a household of two,
+    two references and the cohorts given."""
+    values = {
+        "family_name": "Miller",
+        "address_line": "12 Elmwood Avenue",
+        "city": "Buffalo",
+        "state": "NY",
+        "postal_code": "14201",
+        "phone": "+1 716 555 0100",
+        "mobile_phone": "",
+        "languages": "English, some German",
+        "has_pets": False,
+        "pets": "",
+        "smoking_in_home": False,
+        "bedrooms": 4,
+        "beds_offered": 1,
+        "shared_room": False,
+        "gender_preference": "any",
+        "diets": ["vegetarian"],
+        "high_school": "City Honors School",
+        "school_distance_miles": 2.5,
+        "motivation": "We would love to share our home and learn about Germany.",
+        "background_check_consent": True,
+        "members": [
+            {"name": "Pat Miller", "age": 45, "relation": "parent"},
+            {"name": "Sam Miller", "age": 16, "relation": "child"},
+        ],
+        "references": [
+            {
+                "name": "Ann Neighbour",
+                "relation": "neighbour",
+                "phone": "+1 716 555 0111",
+                "email": "ann@example.org",
+            },
+            {"name": "Bob Coach", "relation": "coach", "phone": "+1 716 555 0122", "email": ""},
+        ],
+        "cohort_ids": list(cohort_ids),
+    }
+    values.update(overrides)
+    return values
+
+
+def make_application(
+    app, email: str | None = None, *, submitted: bool = True, cohort_ids=None, **overrides
+) -> int:
+    """A family signed up with complete answers, submitted unless submitted=False; the
+    application's id. Without cohort_ids a new outbound cohort is chosen."""
+    from app.services import families
+
+    if cohort_ids is None:
+        cohort_ids = [make_cohort(app)]
+    email = email or f"family{next(_numbers)}@example.org"
+    with app.app_context():
+        family = families.sign_up(email, FAMILY_PASSWORD)
+        application = families.current_application(family)
+        families.save_answers(application, family_values(cohort_ids, **overrides))
+        if submitted:
+            families.submit(application)
+        db.session.commit()
+        return application.id

@@ -23,6 +23,8 @@ def home_for(user) -> str:
     """Where a person lands after logging in."""
     if user.role in ("admin", "coordinator"):
         return url_for("main.dashboard")
+    if user.role == "host_family":
+        return url_for("families.portal")
     return url_for("account.index")
 
 

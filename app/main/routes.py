@@ -16,7 +16,7 @@ from app.extensions import db
 from app.i18n import COOKIE
 from app.main import bp
 from app.main.forms import LanguageForm
-from app.services import cohorts, history
+from app.services import cohorts, history, vetting
 
 
 @bp.route("/")
@@ -30,11 +30,15 @@ def index():
 @bp.route("/dashboard")
 @requires(Permission.STAFF_DASHBOARD)
 def dashboard():
+    families = vetting.status_counts()
     return render_template(
         "main/dashboard.html",
         age=history.partnership_age(),
         latest=history.latest(3),
         cohorts=cohorts.overview(),
+        families=families,
+        in_vetting=sum(families.get(status, 0) for status in vetting.IN_VETTING),
+        alerts=vetting.expiry_alerts(),
     )
 
 

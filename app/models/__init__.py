@@ -10,13 +10,24 @@ from app.models.enrolments import (
     EnrolmentStatus,
     GuardianConsent,
 )
+from app.models.families import (
+    ApplicationStatus,
+    FamilyReference,
+    GenderPreference,
+    HostApplication,
+    HostFamily,
+    HouseholdMember,
+    VettingEvent,
+)
 from app.models.history import HistoryEvent
 from app.models.imports import ImportBatch, ImportStatus
+from app.models.notifications import OutboxEmail
 from app.models.students import Diet, EmergencyContact, Gender, Guardian, Student, VisaStatus
 from app.models.users import LoginSession, Role, User
 
 __all__ = [
     "HOLDS_PLACE",
+    "ApplicationStatus",
     "Cohort",
     "CohortStatus",
     "Diet",
@@ -27,16 +38,23 @@ __all__ = [
     "EnrolmentDocument",
     "EnrolmentEvent",
     "EnrolmentStatus",
+    "FamilyReference",
     "Gender",
+    "GenderPreference",
     "Guardian",
     "GuardianConsent",
     "HistoryEvent",
+    "HostApplication",
+    "HostFamily",
+    "HouseholdMember",
     "ImportBatch",
     "ImportStatus",
     "LoginSession",
+    "OutboxEmail",
     "Programme",
     "Role",
     "Student",
     "User",
+    "VettingEvent",
     "VisaStatus",
 ]

@@ -1,6 +1,9 @@
 """Staff enrol students by hand and from a school's CSV list until the cohort is full; a
 withdrawal moves the waitlist up; documents are ticked until nothing is missing."""
 
+from app.models import Role
+from tests.conftest import PASSWORD, make_user
+
 CSV = (
     "first_name,last_name,date_of_birth,gender,school,grade,guardian1_name,guardian1_relation,"
     "guardian1_phone,emergency1_name,emergency1_relation,emergency1_phone\n"
@@ -9,9 +12,6 @@ CSV = (
     "Emir,Yilmaz,2009-09-30,m,Helmholtz-Gymnasium,11,Ayse Yilmaz,mother,+49 231 333333,"
     "Kemal Yilmaz,uncle,+49 176 444444\n"
 )
-
-from app.models import Role
-from tests.conftest import PASSWORD, make_user
 
 
 def log_in(page, email: str) -> None:

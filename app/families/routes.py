@@ -1,0 +1,193 @@
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.access import Permission, public, requires
+from app.auth.routes import home_for
+from app.extensions import db, limiter
+from app.families import bp, progress
+from app.families.forms import ApplicationForm, SignupForm, WithdrawForm
+from app.forms import ActionForm, apply_domain_error
+from app.models import Cohort
+from app.models.families import ApplicationStatus, HostApplication, HostFamily
+from app.services import families, notifications
+from app.services.errors import DomainError
+from app.services.validation import ValidationFailed
+
+# Each sign-up sends an email: the limit keeps the page from being used to flood an inbox.
+SIGNUP_LIMIT = "5 per minute; 20 per hour"
+
+
+def _email_sent(response) -> bool:
+    """Only sign-ups that were accepted (and sent an email) count towards the limit."""
+    return response.status_code == 302
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(SIGNUP_LIMIT, methods=["POST"], deduct_when=_email_sent)
+@public
+def signup():
+    if current_user.is_authenticated:
+        return redirect(home_for(current_user))
+    form = SignupForm()
+    if form.validate_on_submit():
+        try:
+            families.sign_up(form.email.data, form.password.data)
+        except DomainError as error:
+            db.session.rollback()
+            apply_domain_error(form, error)
+        else:
+            # A taken email gets the same answer as a new one: nobody learns who has an account.
+            db.session.commit()
+            notifications.deliver_pending(new_only=True)
+            flash(
+                _(
+                    "Thank you. If this email address is new to us, your account is ready: log "
+                    "in to start your application. If you already have an account, we have "
+                    "sent you an email."
+                ),
+                "success",
+            )
+            return redirect(url_for("auth.login"))
+    return render_template("families/signup.html", form=form)
+
+
+def _family() -> HostFamily:
+    """The logged-in family; every family page shows only its own data."""
+    family = families.family_of(current_user)
+    if family is None:
+        abort(404)
+    return family
+
+
+@bp.route("/")
+@requires(Permission.FAMILY_PORTAL)
+def portal():
+    application = families.current_application(_family())
+    return render_template(
+        "families/portal.html",
+        application=application,
+        steps=progress.steps(application) if application else [],
+        groups=list(application.cohorts) if application else [],
+        can_edit=application is not None and application.status in families.OPEN_FOR_EDITS,
+        can_apply_again=application is None or application.status in families.FINISHED,
+        action_form=ActionForm(),
+        withdraw_form=WithdrawForm(),
+    )
+
+
+def _cohort_choices(application: HostApplication) -> list[Cohort]:
+    """The groups a family can offer to host, and any it chose that are no longer open."""
+    hostable = families.hostable_cohorts()
+    offered = {cohort.id for cohort in hostable}
+    return hostable + [c for c in application.cohorts if c.id not in offered]
+
+
+@bp.route("/application", methods=["GET", "POST"])
+@requires(Permission.FAMILY_PORTAL)
+def edit():
+    application = families.current_application(_family())
+    if application is None or application.status not in families.OPEN_FOR_EDITS:
+        flash(_("This application is closed. To change your answers, apply again."), "info")
+        return redirect(url_for("families.portal"))
+    cohorts = _cohort_choices(application)
+    if request.method == "GET":
+        form = ApplicationForm.filled(families.as_values(application), cohorts)
+    else:
+        form = ApplicationForm(cohorts)
+    if form.validate_on_submit():
+        response = _save(form, application)
+        if response is not None:
+            return response
+    return render_template(
+        "families/edit.html",
+        form=form,
+        application=application,
+        draft=application.status == ApplicationStatus.DRAFT,
+    )
+
+
+def _save(form: ApplicationForm, application: HostApplication):
+    """Save the answers, and submit a draft when asked to; a redirect when all went well."""
+    submitting = application.status == ApplicationStatus.DRAFT and form.submit_application.data
+    values = form.values()
+    try:
+        families.save_answers(application, values)
+    except ValidationFailed as error:
+        db.session.rollback()
+        # When submitting, show at once what a complete application still needs too.
+        problems = families.check_application(values, complete=True) if submitting else []
+        form.show_problems(ValidationFailed(problems) if problems else error)
+        flash(_("Nothing was saved: some answers need correcting."), "error")
+        return None
+    except DomainError as error:
+        db.session.rollback()
+        form.show_problems(error)
+        return None
+    if submitting:
+        try:
+            families.submit(application)
+        except DomainError as error:
+            db.session.commit()  # the answers given so far are kept as a draft
+            form.show_problems(error)
+            flash(
+                _(
+                    "Your answers are saved as a draft. To submit, please complete the marked "
+                    "fields."
+                ),
+                "error",
+            )
+            return None
+        message = _(
+            "Thank you! Your application is submitted. The local coordinator will contact you "
+            "about the next steps."
+        )
+    elif application.status == ApplicationStatus.DRAFT:
+        message = _("Your answers are saved. You can come back and continue at any time.")
+    else:
+        message = _("Your changes are saved.")
+    db.session.commit()
+    notifications.deliver_pending(new_only=True)
+    flash(message, "success")
+    return redirect(url_for("families.portal"))
+
+
+@bp.route("/application/withdraw", methods=["POST"])
+@requires(Permission.FAMILY_PORTAL)
+def withdraw():
+    application = families.current_application(_family())
+    form = WithdrawForm()
+    if not form.validate_on_submit():
+        flash(_("Tick the box to confirm that you want to withdraw."), "error")
+        return redirect(url_for("families.portal"))
+    if application is None:
+        abort(404)
+    try:
+        families.withdraw(application, current_user.id)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        notifications.deliver_pending(new_only=True)
+        flash(_("Your application is withdrawn. You are welcome to apply again."), "success")
+    return redirect(url_for("families.portal"))
+
+
+@bp.route("/apply-again", methods=["POST"])
+@requires(Permission.FAMILY_PORTAL)
+def apply_again():
+    family = _family()
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        families.apply_again(family)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        notifications.deliver_pending(new_only=True)
+        # The portal says when the answers were copied from the last application.
+        flash(_("Your new application is ready."), "success")
+    return redirect(url_for("families.portal"))

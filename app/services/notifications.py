@@ -1,0 +1,108 @@
+"""Email through an outbox: queued in the same transaction as the change it reports, sent
+after the commit, retried when the mail server fails. Nothing is lost by a failed send."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from email.message import EmailMessage
+
+import sqlalchemy as sa
+from flask import current_app
+
+from app.extensions import db
+from app.models import Role, User
+from app.models.base import utcnow
+from app.models.notifications import OutboxEmail
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 10
+
+
+def queue(recipient: str, subject: str, body: str) -> OutboxEmail:
+    """Put an email into the outbox; it is sent by deliver_pending after the commit."""
+    email = OutboxEmail(recipient=recipient, subject=str(subject)[:300], body=str(body))
+    db.session.add(email)
+    db.session.flush()
+    return email
+
+
+def staff_addresses() -> list[str]:
+    """Where news for coordinators goes: every active coordinator and admin."""
+    return list(
+        db.session.scalars(
+            sa.select(User.email).where(
+                User.role.in_((Role.COORDINATOR, Role.ADMIN)), User.active.is_(True)
+            )
+        )
+    )
+
+
+def _send(email: OutboxEmail) -> None:
+    config = current_app.config
+    message = EmailMessage()
+    message["From"] = config["MAIL_FROM"]
+    message["To"] = email.recipient
+    message["Subject"] = email.subject
+    message.set_content(email.body)
+    if config["MAIL_BACKEND"] == "console":
+        print(f"--- email (MAIL_BACKEND=console, not sent) ---\n{message}", flush=True)
+        return
+    smtp_class = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
+    with smtp_class(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=5) as smtp:
+        if config["MAIL_USE_TLS"]:
+            smtp.starttls()
+        if config["MAIL_USERNAME"]:
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+        smtp.send_message(message)
+
+
+def deliver_pending(limit: int = 50, new_only: bool = False) -> tuple[int, int]:
+    """Send waiting emails (oldest first) and commit after each; returns (sent, failed).
+
+    Requests pass new_only=True: they send what they just queued, and emails that failed
+    before wait for `flask mail send` or the staff's retry, so a dead mail server cannot
+    make every click slow."""
+    sent = failed = 0
+    query = sa.select(OutboxEmail).where(
+        OutboxEmail.sent_at.is_(None), OutboxEmail.attempts < MAX_ATTEMPTS
+    )
+    if new_only:
+        query = query.where(OutboxEmail.attempts == 0)
+    pending = db.session.scalars(query.order_by(OutboxEmail.id).limit(limit)).all()
+    for email in pending:
+        email.attempts += 1
+        try:
+            _send(email)
+        except (OSError, smtplib.SMTPException) as error:
+            email.last_error = f"{type(error).__name__}: {error}"[:500]
+            failed += 1
+            log.warning("Email %s could not be sent: %s", email.id, email.last_error)
+        else:
+            email.sent_at = utcnow()
+            email.last_error = ""
+            sent += 1
+        db.session.commit()
+    return sent, failed
+
+
+def failed_emails(limit: int = 100) -> list[OutboxEmail]:
+    """Emails that could not be sent yet, for staff to see."""
+    return list(
+        db.session.scalars(
+            sa.select(OutboxEmail)
+            .where(OutboxEmail.sent_at.is_(None), OutboxEmail.attempts > 0)
+            .order_by(OutboxEmail.id)
+            .limit(limit)
+        )
+    )
+
+
+def reset_attempts() -> int:
+    """Let staff retry emails that gave up after MAX_ATTEMPTS."""
+    result = db.session.execute(
+        sa.update(OutboxEmail)
+        .where(OutboxEmail.sent_at.is_(None), OutboxEmail.attempts >= MAX_ATTEMPTS)
+        .values(attempts=0)
+    )
+    return result.rowcount

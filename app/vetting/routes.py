@@ -1,0 +1,245 @@
+from collections.abc import Callable
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from app.access import Permission, requires
+from app.extensions import db
+from app.forms import ActionForm, apply_domain_error
+from app.labels import choices
+from app.models import ApplicationStatus, HostApplication
+from app.services import cohorts, families, notifications, vetting
+from app.services.errors import DomainError
+from app.vetting import bp, details
+from app.vetting.forms import (
+    BackgroundForm,
+    DecisionForm,
+    DeclineForm,
+    FilterForm,
+    HomeVisitForm,
+    ReferencesForm,
+)
+
+PER_PAGE = 25
+A = ApplicationStatus
+# The form the detail page offers for an application's next step.
+NEXT_FORM: dict[ApplicationStatus, type[FlaskForm]] = {
+    A.SUBMITTED: ReferencesForm,
+    A.REFERENCES_CHECKED: BackgroundForm,
+    A.BACKGROUND_CLEARED: HomeVisitForm,
+    A.HOME_VISITED: DecisionForm,
+}
+DECIDED = {
+    A.APPROVED: _l("The application was approved; the family is told by email."),
+    A.BACKUP: _l("The family is on the backup list and is told by email."),
+    A.DECLINED: _l("The application was declined; the family is told by email."),
+}
+
+
+@bp.route("/")
+@requires(Permission.VET_FAMILIES)
+def index():
+    form = FilterForm(request.args)
+    form.status.choices = [
+        ("", _("Any status")),
+        *(choice for choice in choices(ApplicationStatus) if choice.value != A.DRAFT),
+    ]
+    form.cohort.choices = [(0, _("All groups"))] + [(c.id, c.name) for c in cohorts.list_cohorts()]
+    form.city.choices = [("", _("All cities"))] + [(city, city) for city in vetting.cities()]
+    if not form.validate():
+        abort(400)
+    filters = vetting.QueueFilters(
+        status=A(form.status.data) if form.status.data else None,
+        cohort_id=form.cohort.data or None,
+        city=form.city.data or "",
+        query=form.q.data or "",
+    )
+    page = db.paginate(vetting.queue(filters), per_page=PER_PAGE, max_per_page=PER_PAGE)
+    alerts = vetting.expiry_alerts()
+    return render_template(
+        "vetting/index.html",
+        form=form,
+        page=page,
+        args={k: v for k, v in request.args.items() if k != "page"},
+        alerts=alerts,
+        names=details.family_names([*page.items, *(alert.application for alert in alerts)]),
+        failed_emails=notifications.failed_emails(),
+        retry_form=ActionForm(),
+    )
+
+
+@bp.route("/emails/retry", methods=["POST"])
+@requires(Permission.VET_FAMILIES)
+def retry_emails():
+    notifications.reset_attempts()
+    db.session.commit()
+    sent, failed = notifications.deliver_pending()
+    if sent:
+        flash(ngettext("%(num)d email was sent.", "%(num)d emails were sent.", sent), "success")
+    if failed:
+        flash(
+            ngettext(
+                "%(num)d email still could not be sent.",
+                "%(num)d emails still could not be sent.",
+                failed,
+            ),
+            "error",
+        )
+    if not sent and not failed:
+        flash(_("No email was waiting to be sent."), "info")
+    return redirect(url_for("vetting.index"))
+
+
+def _application(application_id: int) -> HostApplication:
+    """The application, or 404; drafts are the family's own until submitted."""
+    application = db.get_or_404(HostApplication, application_id)
+    if application.status == A.DRAFT:
+        abort(404)
+    return application
+
+
+def _page(application: HostApplication, sent: FlaskForm | None = None):
+    """The detail page with the form of the next step (the one sent, when it was refused)."""
+
+    def offered(form_class: type[FlaskForm]) -> FlaskForm:
+        return sent if isinstance(sent, form_class) else form_class(formdata=None)
+
+    next_form_class = NEXT_FORM.get(application.status)
+    step_form = offered(next_form_class) if next_form_class else None
+    can_decline = application.status in vetting.IN_VETTING and application.status != A.HOME_VISITED
+    decline_form = offered(DeclineForm) if can_decline else None
+    if sent is not None and sent.errors and sent not in (step_form, decline_form):
+        flash(_("That step is not open now; the page shows the application as it stands."), "error")
+    family = details.family_names([application])[application.id]
+    emails = details.step_emails(application)
+    return render_template(
+        "vetting/show.html",
+        application=application,
+        family=family,
+        family_email=application.family.user.email,
+        answers=families.as_values(application),
+        steps=details.steps(application, emails, family),
+        history=details.history(application, emails, family),
+        alerts=[a for a in vetting.expiry_alerts() if a.application.id == application.id],
+        step_form=step_form,
+        decline_form=decline_form,
+    )
+
+
+def _do_step(
+    application: HostApplication,
+    form: FlaskForm,
+    step: Callable[[], None],
+    done: str,
+    emails_family: bool = False,
+):
+    """Run a vetting step with the form's values: commit (and send the email a decision
+    queued) and go back to the page, or show the refusal next to the field, values kept."""
+    if form.validate_on_submit():
+        try:
+            step()
+        except DomainError as error:
+            db.session.rollback()
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(done, "success")
+            if emails_family:
+                _deliver_emails()
+            return redirect(url_for("vetting.show", application_id=application.id))
+    return _page(application, form), 400
+
+
+def _deliver_emails() -> None:
+    """Send the email a decision queued; a failed send waits in the outbox."""
+    _sent, failed = notifications.deliver_pending(new_only=True)
+    if failed:
+        flash(
+            _("An email could not be sent yet; the queue page lists it and can try again."),
+            "error",
+        )
+
+
+@bp.route("/<int:application_id>")
+@requires(Permission.VET_FAMILIES)
+def show(application_id: int):
+    return _page(_application(application_id))
+
+
+@bp.route("/<int:application_id>/references", methods=["POST"])
+@requires(Permission.VET_FAMILIES)
+def references(application_id: int):
+    application = _application(application_id)
+    form = ReferencesForm()
+    return _do_step(
+        application,
+        form,
+        lambda: vetting.check_references(application, current_user.id, form.note.data or ""),
+        _("The references are recorded as checked."),
+    )
+
+
+@bp.route("/<int:application_id>/background", methods=["POST"])
+@requires(Permission.VET_FAMILIES)
+def background(application_id: int):
+    application = _application(application_id)
+    form = BackgroundForm()
+    return _do_step(
+        application,
+        form,
+        lambda: vetting.clear_background(application, form.expires_on.data, current_user.id),
+        _("The background check is recorded as cleared."),
+    )
+
+
+@bp.route("/<int:application_id>/home-visit", methods=["POST"])
+@requires(Permission.VET_FAMILIES)
+def home_visit(application_id: int):
+    application = _application(application_id)
+    form = HomeVisitForm()
+    return _do_step(
+        application,
+        form,
+        lambda: vetting.record_home_visit(
+            application,
+            form.visited_on.data,
+            form.visited_by.data or "",
+            form.notes.data or "",
+            current_user.id,
+        ),
+        _("The home visit is recorded."),
+    )
+
+
+@bp.route("/<int:application_id>/decision", methods=["POST"])
+@requires(Permission.VET_FAMILIES)
+def decision(application_id: int):
+    application = _application(application_id)
+    form = DecisionForm()
+    return _do_step(
+        application,
+        form,
+        lambda: vetting.decide(
+            application, form.decision.data, current_user.id, form.note.data or ""
+        ),
+        str(DECIDED.get(form.decision.data, "")),
+        emails_family=True,
+    )
+
+
+@bp.route("/<int:application_id>/decline", methods=["POST"])
+@requires(Permission.VET_FAMILIES)
+def decline(application_id: int):
+    application = _application(application_id)
+    form = DeclineForm()
+    return _do_step(
+        application,
+        form,
+        lambda: vetting.decide(application, A.DECLINED, current_user.id, form.reason.data or ""),
+        str(DECIDED[A.DECLINED]),
+        emails_family=True,
+    )

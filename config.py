@@ -61,6 +61,11 @@ class Config:
 
     HSTS = False
 
+    # The programme coordinator families and teachers call (shown on their pages and cards).
+    COORDINATOR_NAME = os.environ.get("COORDINATOR_NAME", "")
+    COORDINATOR_PHONE = os.environ.get("COORDINATOR_PHONE", "")
+    COORDINATOR_EMAIL = os.environ.get("COORDINATOR_EMAIL", "")
+
     # Email: "smtp" sends through the server below; "console" prints (development).
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")

@@ -49,7 +49,9 @@ def register_blueprints(app: Flask) -> None:
     from app.history import bp as history_bp
     from app.imports import bp as imports_bp
     from app.main import bp as main_bp
+    from app.placements import bp as placements_bp
     from app.students import bp as students_bp
+    from app.teachers import bp as teachers_bp
     from app.vetting import bp as vetting_bp
 
     for blueprint in (
@@ -64,6 +66,8 @@ def register_blueprints(app: Flask) -> None:
         imports_bp,
         families_bp,
         vetting_bp,
+        teachers_bp,
+        placements_bp,
     ):
         app.register_blueprint(blueprint)
 

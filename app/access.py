@@ -37,6 +37,9 @@ class Permission(StrEnum):
     VIEW_MEDICAL = "view_medical"  # students' medical notes (special-category data)
     FAMILY_PORTAL = "family_portal"  # a host family's own application and student
     VET_FAMILIES = "vet_families"  # every family's application and its vetting
+    MANAGE_TEACHERS = "manage_teachers"  # teachers, their cohorts and whom they supervise
+    TEACHER_PORTAL = "teacher_portal"  # a teacher's own cohorts: roster and emergency data
+    PLACE_STUDENTS = "place_students"  # the placement board and matching proposals
 
 
 GRANTS: dict[Permission, frozenset[Role]] = {
@@ -48,6 +51,9 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.VIEW_MEDICAL: frozenset({Role.ADMIN, Role.COORDINATOR}),
     Permission.FAMILY_PORTAL: frozenset({Role.HOST_FAMILY}),
     Permission.VET_FAMILIES: frozenset({Role.ADMIN, Role.COORDINATOR}),
+    Permission.MANAGE_TEACHERS: frozenset({Role.ADMIN, Role.COORDINATOR}),
+    Permission.TEACHER_PORTAL: frozenset({Role.TEACHER}),
+    Permission.PLACE_STUDENTS: frozenset({Role.ADMIN, Role.COORDINATOR}),
 }
 
 

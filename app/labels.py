@@ -18,6 +18,7 @@ from app.models import (
     VisaStatus,
 )
 from app.models.families import ApplicationStatus, GenderPreference
+from app.models.placements import TeacherRole
 
 LABELS: dict[StrEnum, object] = {
     CohortStatus.PLANNING: _l("planning"),
@@ -58,26 +59,37 @@ LABELS: dict[StrEnum, object] = {
     ApplicationStatus.DECLINED: _l("declined"),
     ApplicationStatus.BACKUP: _l("backup list"),
     ApplicationStatus.WITHDRAWN: _l("withdrawn"),
-    GenderPreference.ANY: _l("no preference"),
-    GenderPreference.FEMALE: _l("a girl"),
-    GenderPreference.MALE: _l("a boy"),
     VisaStatus.NOT_STARTED: _l("not started"),
     VisaStatus.ESTA_APPLIED: _l("ESTA applied for"),
     VisaStatus.ESTA_APPROVED: _l("ESTA approved"),
     VisaStatus.VISA_APPLIED: _l("visa applied for"),
     VisaStatus.VISA_GRANTED: _l("visa granted"),
     VisaStatus.NOT_NEEDED: _l("not needed"),
+    TeacherRole.LEAD: _l("lead teacher"),
+    TeacherRole.ASSISTANT: _l("assistant teacher"),
 }
+
+# Kept apart: StrEnum members with equal values are equal keys, and GenderPreference shares
+# "female" and "male" with Gender, which would otherwise read "a girl" and "a boy".
+PREFERENCE_LABELS: dict[StrEnum, object] = {
+    GenderPreference.ANY: _l("no preference"),
+    GenderPreference.FEMALE: _l("a girl"),
+    GenderPreference.MALE: _l("a boy"),
+}
+
+
+def _table(value: StrEnum) -> dict[StrEnum, object]:
+    return PREFERENCE_LABELS if isinstance(value, GenderPreference) else LABELS
 
 
 def label(value: StrEnum | None) -> str:
     """The translated name of an enum value."""
-    return "" if value is None else str(LABELS.get(value, value))
+    return "" if value is None else str(_table(value).get(value, value))
 
 
 def choices(enum: type[StrEnum]) -> list[SelectChoice]:
     """Options for a SelectField: the enum's values with their translated names."""
-    return [SelectChoice(member.value, LABELS[member]) for member in enum]
+    return [SelectChoice(member.value, _table(member)[member]) for member in enum]
 
 
 def ordinal(n: int) -> str:

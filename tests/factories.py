@@ -153,3 +153,61 @@ def make_application(
             families.submit(application)
         db.session.commit()
         return application.id
+
+
+def make_vetted_family(
+    app,
+    cohort_ids,
+    status: str = "approved",
+    *,
+    background_valid_until: date | None = None,
+    **answers,
+) -> int:
+    """A family's application walked through vetting up to `status` (a step, a decision or
+    withdrawn); the application's id. The background check is valid until
+    background_valid_until, by default well past the return of every cohort chosen."""
+    from app.models import ApplicationStatus, HostApplication
+    from app.services import families, vetting
+
+    status = ApplicationStatus(status)
+    application_id = make_application(app, cohort_ids=list(cohort_ids), **answers)
+    today = date.today()
+    with app.app_context():
+        application = db.session.get(HostApplication, application_id)
+        if background_valid_until is None:
+            returns = [db.session.get(Cohort, i).return_date for i in cohort_ids]
+            background_valid_until = max([today + timedelta(days=365), *returns]) + timedelta(
+                days=30
+            )
+        steps = {
+            ApplicationStatus.REFERENCES_CHECKED: lambda: vetting.check_references(
+                application, None
+            ),
+            ApplicationStatus.BACKGROUND_CLEARED: lambda: vetting.clear_background(
+                application, background_valid_until, None
+            ),
+            ApplicationStatus.HOME_VISITED: lambda: vetting.record_home_visit(
+                application, today, "J. Coordinator", "A warm home.", None
+            ),
+        }
+        finished = (*vetting.DECISIONS, ApplicationStatus.WITHDRAWN)
+        target = ApplicationStatus.HOME_VISITED if status in finished else status
+        while application.status != target:
+            steps[vetting.NEXT_STEP[application.status]]()
+        if status == ApplicationStatus.WITHDRAWN:
+            families.withdraw(application, application.family.user_id)
+        elif status in vetting.DECISIONS:
+            vetting.decide(application, status, None)
+        db.session.commit()
+        return application_id
+
+
+def make_approved_family(
+    app, cohort_ids, *, background_valid_until: date | None = None, **answers
+) -> int:
+    """An approved family offering to host the cohorts given, with a background check valid
+    well past their return (unless background_valid_until says otherwise); the application's
+    id. Answers override family_values (beds_offered=2, has_pets=True, ...)."""
+    return make_vetted_family(
+        app, cohort_ids, "approved", background_valid_until=background_valid_until, **answers
+    )

@@ -25,6 +25,8 @@ def home_for(user) -> str:
         return url_for("main.dashboard")
     if user.role == "host_family":
         return url_for("families.portal")
+    if user.role == "teacher":
+        return url_for("teachers.portal")
     return url_for("account.index")
 
 

@@ -9,7 +9,7 @@ from app.enrolments.feedback import flash_enrolled, flash_promoted
 from app.extensions import db
 from app.forms import ActionForm, apply_domain_error
 from app.models import Cohort, Student
-from app.services import cohorts, documents, enrolments, students
+from app.services import cohorts, documents, enrolments, placements, students, teachers
 from app.services.errors import DomainError
 
 
@@ -44,6 +44,12 @@ def create():
     return render_template("cohorts/edit.html", form=form, cohort=None)
 
 
+def _placed(cohort: Cohort) -> dict[str, int]:
+    """How many students live with a family, and with how many families."""
+    active = placements.active_placements(cohort)
+    return {"students": len(active), "families": len({p.application_id for p in active})}
+
+
 @bp.route("/<int:cohort_id>")
 @requires(Permission.MANAGE_ENROLMENT)
 def show(cohort_id: int):
@@ -62,6 +68,8 @@ def show(cohort_id: int):
         waitlist=enrolments.waitlist(cohort),
         history_place=cohorts.place_in_history(cohort),
         transitions=cohorts.allowed_transitions(cohort),
+        placed=_placed(cohort),
+        supervision=teachers.supervision(cohort),
         status_form=StatusForm(),
         enrol_form=enrol_form,
         action_form=ActionForm(),

@@ -179,6 +179,14 @@ class ApplicationForm(FlaskForm):
         description=_l("A few sentences about your family, your interests and your everyday life."),
         render_kw={"rows": 6},
     )
+    interests = StringField(
+        _l("Your family's interests and hobbies"),
+        validators=[Length(max=2000)],
+        description=_l(
+            "Separate with commas, e.g. hiking, baseball, music. "
+            "We match them with the students' interests."
+        ),
+    )
     reference1 = FormField(ReferenceForm, label=_l("First reference"))
     reference2 = FormField(ReferenceForm, label=_l("Second reference"))
     background_check_consent = BooleanField(

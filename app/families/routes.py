@@ -1,4 +1,4 @@
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,8 +10,9 @@ from app.families.forms import ApplicationForm, SignupForm, WithdrawForm
 from app.forms import ActionForm, apply_domain_error
 from app.models import Cohort
 from app.models.families import ApplicationStatus, HostApplication, HostFamily
-from app.services import families, notifications
+from app.services import families, notifications, placements
 from app.services.errors import DomainError
+from app.services.students import age_on
 from app.services.validation import ValidationFailed
 
 # Each sign-up sends an email: the limit keeps the page from being used to flood an inbox.
@@ -63,7 +64,8 @@ def _family() -> HostFamily:
 @bp.route("/")
 @requires(Permission.FAMILY_PORTAL)
 def portal():
-    application = families.current_application(_family())
+    family = _family()
+    application = families.current_application(family)
     return render_template(
         "families/portal.html",
         application=application,
@@ -73,6 +75,12 @@ def portal():
         can_apply_again=application is None or application.status in families.FINISHED,
         action_form=ActionForm(),
         withdraw_form=WithdrawForm(),
+        placements=placements.for_family(family.id),
+        coordinator={
+            key: current_app.config[f"COORDINATOR_{key.upper()}"]
+            for key in ("name", "phone", "email")
+        },
+        age_on=age_on,
     )
 
 

@@ -22,6 +22,13 @@ from app.models.families import (
 from app.models.history import HistoryEvent
 from app.models.imports import ImportBatch, ImportStatus
 from app.models.notifications import OutboxEmail
+from app.models.placements import (
+    CohortTeacher,
+    Placement,
+    PlacementStatus,
+    Teacher,
+    TeacherRole,
+)
 from app.models.students import Diet, EmergencyContact, Gender, Guardian, Student, VisaStatus
 from app.models.users import LoginSession, Role, User
 
@@ -30,6 +37,7 @@ __all__ = [
     "ApplicationStatus",
     "Cohort",
     "CohortStatus",
+    "CohortTeacher",
     "Diet",
     "Direction",
     "DocumentKind",
@@ -51,9 +59,13 @@ __all__ = [
     "ImportStatus",
     "LoginSession",
     "OutboxEmail",
+    "Placement",
+    "PlacementStatus",
     "Programme",
     "Role",
     "Student",
+    "Teacher",
+    "TeacherRole",
     "User",
     "VettingEvent",
     "VisaStatus",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -12,6 +13,9 @@ from app.extensions import db
 from app.models.base import enum_column, utcnow
 from app.models.cohorts import Cohort
 from app.models.students import Student
+
+if TYPE_CHECKING:
+    from app.models.placements import Teacher
 
 
 class EnrolmentStatus(StrEnum):
@@ -46,11 +50,15 @@ class Enrolment(db.Model):
         enum_column(EnrolmentStatus, "enrolment_status")
     )
     waitlist_number: Mapped[int | None]
+    supervising_teacher_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("teachers.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     status_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     student: Mapped[Student] = relationship()
     cohort: Mapped[Cohort] = relationship()
+    supervising_teacher: Mapped[Teacher | None] = relationship()
     documents: Mapped[list[EnrolmentDocument]] = relationship(
         back_populates="enrolment", cascade="all, delete-orphan", passive_deletes=True
     )

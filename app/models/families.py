@@ -89,6 +89,7 @@ class HostApplication(db.Model):
     high_school: Mapped[str] = mapped_column(sa.String(200), default="")
     school_distance_miles: Mapped[float | None]
     motivation: Mapped[str] = mapped_column(sa.Text, default="")
+    interests: Mapped[str] = mapped_column(sa.Text, default="", server_default="")  # for matching
     background_check_consent: Mapped[bool] = mapped_column(default=False)
     # Life cycle
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -154,7 +155,11 @@ application_cohorts = sa.Table(
         primary_key=True,
     ),
     sa.Column("cohort_id", sa.ForeignKey("cohorts.id", ondelete="CASCADE"), primary_key=True),
+    # Beds of this family taken by this cohort's active placements; placements take a bed
+    # with a guarded UPDATE (beds_taken < beds_offered), so concurrent requests never overbook.
+    sa.Column("beds_taken", sa.Integer, nullable=False, default=0, server_default="0"),
     sa.Index("ix_application_cohorts_cohort_id", "cohort_id"),
+    sa.CheckConstraint("beds_taken >= 0", name="beds_taken"),
 )
 
 

@@ -22,6 +22,7 @@ from app.models import (
     Student,
 )
 from app.models.base import utcnow
+from app.services import placements
 from app.services.errors import DomainError
 
 ENROLLABLE = (CohortStatus.PLANNING, CohortStatus.OPEN)
@@ -203,6 +204,9 @@ def change_status(
         enrolment.waitlist_number = None
         if old in HOLDS_PLACE:
             _release_place(enrolment.cohort_id)
+        placement = placements.active_placement(enrolment)
+        if placement is not None:  # the family's bed is free again
+            placements.cancel(placement, by_id, reason or "enrolment withdrawn")
     _record(enrolment, old, reason, by_id)
     db.session.flush()
     if new == S.WITHDRAWN and old in HOLDS_PLACE:

@@ -47,6 +47,7 @@ ANSWER_FIELDS = (
     "high_school",
     "school_distance_miles",
     "motivation",
+    "interests",
     "background_check_consent",
 )
 MEMBER_FIELDS = ("name", "age", "relation")
@@ -133,6 +134,7 @@ def _check_shape(values: dict, check: Checker) -> None:
         ("pets", 200),
         ("high_school", 200),
         ("motivation", 5000),
+        ("interests", 2000),
     ):
         check.text(values, field, required=False, max_length=length)
     if values.get("state") and values["state"] not in ("NY", "PA", "ON"):
@@ -184,6 +186,11 @@ def _check_complete(values: dict, check: Checker) -> None:
             check.add(field, _l("This field is required."))
     if values.get("school_distance_miles") is None:
         check.add("school_distance_miles", _l("This field is required."))
+    if values.get("shared_room") and values.get("gender_preference") in (None, "any"):
+        check.add(
+            "gender_preference",
+            _l("Students share a room only with the same gender: say whom you would host."),
+        )
     if values.get("has_pets") and not (values.get("pets") or "").strip():
         check.add("pets", _l("Say which pets you have."))
     if not values.get("members"):

@@ -202,7 +202,7 @@ def test_extra_fields_posted_at_sign_up_change_nothing(app, client):
 
 
 @pytest.mark.parametrize(
-    ("role", "home"), [(Role.HOST_FAMILY, "/family/"), (Role.TEACHER, "/account/")]
+    ("role", "home"), [(Role.HOST_FAMILY, "/family/"), (Role.TEACHER, "/teachers/me")]
 )
 def test_logged_in_people_visiting_sign_up_go_home(app, client, auth, role, home):
     if role == Role.HOST_FAMILY:

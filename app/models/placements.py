@@ -1,0 +1,108 @@
+"""Supervising teachers, their cohorts, and placements of students with host families."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.base import enum_column, utcnow
+from app.models.cohorts import Cohort
+from app.models.enrolments import Enrolment
+from app.models.families import HostApplication
+from app.models.users import User
+
+
+class TeacherRole(StrEnum):
+    LEAD = "lead"
+    ASSISTANT = "assistant"
+
+
+class PlacementStatus(StrEnum):
+    ACTIVE = "active"
+    CANCELLED = "cancelled"
+
+
+class Teacher(db.Model):
+    """A supervising teacher; logs in with the teacher role."""
+
+    __tablename__ = "teachers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    school: Mapped[str] = mapped_column(sa.String(200))
+    phone: Mapped[str] = mapped_column(sa.String(40))
+    languages: Mapped[str] = mapped_column(sa.String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship()
+    assignments: Mapped[list[CohortTeacher]] = relationship(
+        back_populates="teacher", cascade="all, delete-orphan"
+    )
+
+
+class CohortTeacher(db.Model):
+    """A teacher's assignment to a cohort, as lead or assistant."""
+
+    __tablename__ = "cohort_teachers"
+
+    cohort_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("cohorts.id", ondelete="CASCADE"), primary_key=True
+    )
+    teacher_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("teachers.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    role: Mapped[TeacherRole] = mapped_column(enum_column(TeacherRole, "teacher_role"))
+    assigned_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    cohort: Mapped[Cohort] = relationship()
+    teacher: Mapped[Teacher] = relationship(back_populates="assignments")
+
+
+class Placement(db.Model):
+    """A student of a cohort living with a host family. Cancelled placements stay on record;
+    a student has at most one active placement per enrolment."""
+
+    __tablename__ = "placements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(sa.ForeignKey("cohorts.id"), index=True)
+    enrolment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrolments.id", ondelete="CASCADE"))
+    application_id: Mapped[int] = mapped_column(sa.ForeignKey("host_applications.id"), index=True)
+    status: Mapped[PlacementStatus] = mapped_column(
+        enum_column(PlacementStatus, "placement_status"), default=PlacementStatus.ACTIVE
+    )
+    placed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    placed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    reason: Mapped[str] = mapped_column(sa.String(500), default="")  # why, when moved
+    override_reason: Mapped[str] = mapped_column(sa.String(500), default="")
+    overridden_rules: Mapped[str] = mapped_column(sa.String(200), default="")
+    cancelled_at: Mapped[datetime | None]
+    cancelled_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    cancel_reason: Mapped[str] = mapped_column(sa.String(500), default="")
+
+    cohort: Mapped[Cohort] = relationship()
+    enrolment: Mapped[Enrolment] = relationship()
+    application: Mapped[HostApplication] = relationship()
+
+    __table_args__ = (
+        sa.Index(
+            "uq_placements_active_enrolment",
+            "enrolment_id",
+            unique=True,
+            sqlite_where=sa.text("status = 'active'"),
+            postgresql_where=sa.text("status = 'active'"),
+        ),
+        sa.CheckConstraint(
+            "(status = 'cancelled') = (cancelled_at IS NOT NULL)", name="cancelled_at"
+        ),
+        sa.CheckConstraint(
+            "overridden_rules = '' OR override_reason <> ''", name="override_has_reason"
+        ),
+    )

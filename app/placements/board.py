@@ -1,0 +1,151 @@
+"""What the placement board shows: the cohort's unplaced students with the families they
+could go to (and the rules each choice would break), the families with free beds, and the
+placements by family. Loaded in a few queries, so that the template runs none."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+
+from app.models import Cohort, Enrolment, HostApplication, Placement
+from app.services import placements
+from app.services.placement_rules import (
+    MESSAGES,
+    SOFT,
+    FamilyFacts,
+    Rule,
+    StudentFacts,
+    broken_rules,
+)
+from app.vetting.details import user_emails
+
+# A few words per rule, for a family's line in a select.
+SHORT = {
+    Rule.ENROLMENT_ACTIVE: _l("student holds no place"),
+    Rule.FAMILY_APPROVED: _l("not approved"),
+    Rule.FAMILY_AVAILABLE: _l("not offered for this cohort"),
+    Rule.BACKGROUND_CHECK: _l("background check expires too early"),
+    Rule.BEDS: _l("no free bed"),
+    Rule.PET_ALLERGY: _l("pets (student is allergic)"),
+    Rule.SHARED_ROOM_GENDER: _l("shared room with another gender"),
+    Rule.NO_SMOKERS: _l("smokers (student asked for none)"),
+    Rule.GENDER_PREFERENCE: _l("prefers another gender"),
+}
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A family a student could be placed with, and the rules that would break."""
+
+    family: FamilyFacts
+    broken: list[Rule]
+
+    @property
+    def possible(self) -> bool:
+        return all(rule in SOFT for rule in self.broken)
+
+    @property
+    def fits(self) -> bool:
+        return not self.broken
+
+    @property
+    def problems(self) -> str:
+        return ", ".join(str(SHORT[rule]) for rule in self.broken)
+
+
+@dataclass(frozen=True)
+class Unplaced:
+    enrolment: Enrolment
+    choices: list[Choice]
+
+
+@dataclass(frozen=True)
+class Placed:
+    placement: Placement
+    placed_by: str
+    overridden: list[str]  # the messages of the rules the coordinator overrode
+    moves: list[Choice]  # the other families
+
+
+@dataclass
+class FamilyGroup:
+    application: HostApplication
+    facts: FamilyFacts
+    placed: list[Placed] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Board:
+    cohort: Cohort
+    unplaced: list[Unplaced]
+    families: list[FamilyGroup]  # every approved family of the cohort
+    groups: list[FamilyGroup]  # the families with students, in board order
+
+    @property
+    def with_free_beds(self) -> list[FamilyGroup]:
+        return [group for group in self.families if group.facts.free_beds > 0]
+
+    @property
+    def placed_count(self) -> int:
+        return sum(len(group.placed) for group in self.groups)
+
+    @property
+    def free_beds(self) -> int:
+        return sum(group.facts.free_beds for group in self.families)
+
+
+def choices_for(
+    student: StudentFacts, families: Iterable[FamilyFacts], returns_on: date
+) -> list[Choice]:
+    """Every family with the rules placing the student there would break: those that fit
+    first, then those needing an override, then the impossible ones."""
+    found = [Choice(family, broken_rules(student, family, returns_on)) for family in families]
+    return sorted(found, key=lambda c: (not c.fits, not c.possible))
+
+
+def rule_messages(rules: str | Iterable[Rule]) -> list[str]:
+    """The messages of rules given as Rule values or as the stored comma-separated text."""
+    if isinstance(rules, str):
+        rules = [Rule(value) for value in rules.split(",") if value]
+    return [str(MESSAGES[rule]) for rule in rules]
+
+
+def build(cohort: Cohort) -> Board:
+    """The board of a cohort as it stands."""
+    applications = placements.cohort_families(cohort)
+    facts = {f.application_id: f for f in placements.cohort_family_facts(cohort)}
+    families = [FamilyGroup(a, facts[a.id]) for a in applications if a.id in facts]
+    returns_on = cohort.return_date
+    unplaced = [
+        Unplaced(
+            enrolment,
+            choices_for(placements.student_facts(enrolment), facts.values(), returns_on),
+        )
+        for enrolment in placements.placeable_enrolments(cohort)
+    ]
+    active = placements.active_placements(cohort)
+    emails = user_emails(p.placed_by_id for p in active)
+    by_family = {group.application.id: group for group in families}
+    groups: list[FamilyGroup] = []
+    for placement in active:
+        group = by_family.get(placement.application_id)
+        if group is None:  # a family that is no longer approved still houses the student
+            application = placement.application
+            group = FamilyGroup(application, placements.family_facts(application, cohort))
+            by_family[application.id] = group
+        if not group.placed:
+            groups.append(group)
+        others = [f for f in facts.values() if f.application_id != placement.application_id]
+        student = placements.student_facts(placement.enrolment)
+        group.placed.append(
+            Placed(
+                placement,
+                emails.get(placement.placed_by_id, "") if placement.placed_by_id else "",
+                rule_messages(placement.overridden_rules),
+                choices_for(student, others, returns_on),
+            )
+        )
+    return Board(cohort, unplaced, families, groups)

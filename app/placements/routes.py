@@ -1,0 +1,206 @@
+"""The placement board: place a student by hand, move or end a placement. The rules are the
+placement service's; a refusal of soft rules alone can be overridden with a written reason."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.access import Permission, requires
+from app.extensions import db
+from app.models import Cohort, Enrolment, HostApplication, Placement
+from app.placements import board, bp
+from app.placements.forms import EndForm, MoveForm, PlaceForm
+from app.services import placements
+from app.services.errors import DomainError
+from app.services.placements import PlacementRefused
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A refused placement, shown above the board; soft rules alone offer an override form
+    that sends the same values again with a written reason."""
+
+    student: str
+    family: str
+    messages: list[str]
+    overridable: bool
+    action: str
+    values: dict[str, str] = field(default_factory=dict)
+    error: str = ""
+
+
+def enrolment_of(cohort: Cohort, enrolment_id: int | None) -> Enrolment:
+    """An enrolment of this cohort, or 404."""
+    enrolment = db.get_or_404(Enrolment, enrolment_id or 0)
+    if enrolment.cohort_id != cohort.id:
+        abort(404)
+    return enrolment
+
+
+def application_of(cohort: Cohort, application_id: int | None) -> HostApplication:
+    """A family's application that offered to host this cohort, or 404."""
+    application = db.get_or_404(HostApplication, application_id or 0)
+    if cohort not in application.cohorts:
+        abort(404)
+    return application
+
+
+def family_name(application: HostApplication) -> str:
+    return application.family.family_name or application.family.user.email
+
+
+def refusal(
+    refused: PlacementRefused,
+    enrolment: Enrolment,
+    application: HostApplication,
+    action: str,
+    values: dict[str, str],
+) -> Refusal:
+    """The refusal to show; an override sent without a reason says so."""
+    sent_blank = "override_reason" in request.form and not request.form["override_reason"].strip()
+    return Refusal(
+        student=enrolment.student.full_name,
+        family=family_name(application),
+        messages=board.rule_messages(refused.rules),
+        overridable=refused.overridable,
+        action=action,
+        values=values,
+        error=_("Write why you override the rule.") if sent_blank and refused.overridable else "",
+    )
+
+
+def show_board(cohort: Cohort, refused: Refusal | None = None):
+    return render_template(
+        "placements/board.html",
+        board=board.build(cohort),
+        cohort=cohort,
+        refusal=refused,
+    )
+
+
+def to_board(cohort: Cohort, anchor: str | None = None):
+    return redirect(url_for("placements.board", cohort_id=cohort.id, _anchor=anchor))
+
+
+def form_problem(form) -> str:
+    """The first validation message of a form (its fields are not rendered by WTForms)."""
+    for errors in form.errors.values():
+        return str(errors[0])
+    return _("The form could not be read; please try again.")
+
+
+@bp.route("/cohorts/<int:cohort_id>", endpoint="board")
+@requires(Permission.PLACE_STUDENTS)
+def board_page(cohort_id: int):
+    return show_board(db.get_or_404(Cohort, cohort_id))
+
+
+@bp.route("/cohorts/<int:cohort_id>/place", methods=["POST"])
+@requires(Permission.PLACE_STUDENTS)
+def place(cohort_id: int):
+    cohort = db.get_or_404(Cohort, cohort_id)
+    form = PlaceForm()
+    if not form.validate_on_submit():
+        flash(form_problem(form), "error")
+        return to_board(cohort, "unplaced")
+    enrolment = enrolment_of(cohort, form.enrolment_id.data)
+    application = application_of(cohort, form.application_id.data)
+    try:
+        placements.place(enrolment, application, current_user.id, form.override_reason.data or "")
+    except PlacementRefused as refused:
+        db.session.rollback()
+        values = {"enrolment_id": str(enrolment.id), "application_id": str(application.id)}
+        action = url_for("placements.place", cohort_id=cohort.id)
+        return show_board(cohort, refusal(refused, enrolment, application, action, values)), 409
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return to_board(cohort)
+    db.session.commit()
+    flash(
+        _(
+            "%(student)s is placed with %(family)s.",
+            student=enrolment.student.full_name,
+            family=family_name(application),
+        ),
+        "success",
+    )
+    return to_board(cohort, "unplaced")
+
+
+def placement_of(cohort: Cohort, placement_id: int) -> Placement:
+    """A placement of this cohort, or 404."""
+    placement = db.get_or_404(Placement, placement_id)
+    if placement.cohort_id != cohort.id:
+        abort(404)
+    return placement
+
+
+@bp.route("/cohorts/<int:cohort_id>/placements/<int:placement_id>/move", methods=["POST"])
+@requires(Permission.PLACE_STUDENTS)
+def move(cohort_id: int, placement_id: int):
+    cohort = db.get_or_404(Cohort, cohort_id)
+    placement = placement_of(cohort, placement_id)
+    form = MoveForm()
+    if not form.validate_on_submit():
+        flash(form_problem(form), "error")
+        return to_board(cohort, f"placement-{placement.id}")
+    application = application_of(cohort, form.application_id.data)
+    enrolment = placement.enrolment
+    try:
+        placements.move(
+            placement,
+            application,
+            current_user.id,
+            form.reason.data,
+            form.override_reason.data or "",
+        )
+    except PlacementRefused as refused:
+        db.session.rollback()
+        values = {"application_id": str(application.id), "reason": form.reason.data}
+        action = url_for("placements.move", cohort_id=cohort.id, placement_id=placement.id)
+        return show_board(cohort, refusal(refused, enrolment, application, action, values)), 409
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return to_board(cohort, f"placement-{placement.id}")
+    db.session.commit()
+    flash(
+        _(
+            "%(student)s moved to %(family)s.",
+            student=enrolment.student.full_name,
+            family=family_name(application),
+        ),
+        "success",
+    )
+    return to_board(cohort, "placed")
+
+
+@bp.route("/cohorts/<int:cohort_id>/placements/<int:placement_id>/end", methods=["POST"])
+@requires(Permission.PLACE_STUDENTS)
+def end(cohort_id: int, placement_id: int):
+    cohort = db.get_or_404(Cohort, cohort_id)
+    placement = placement_of(cohort, placement_id)
+    form = EndForm()
+    if not form.validate_on_submit():
+        flash(form_problem(form), "error")
+        return to_board(cohort, f"placement-{placement.id}")
+    try:
+        placements.cancel(placement, current_user.id, form.reason.data)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return to_board(cohort)
+    db.session.commit()
+    flash(
+        _(
+            "The placement of %(student)s has ended; the bed is free again.",
+            student=placement.enrolment.student.full_name,
+        ),
+        "success",
+    )
+    return to_board(cohort, "unplaced")

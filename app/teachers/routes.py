@@ -1,0 +1,238 @@
+"""Teacher pages: staff register teachers, assign them to cohorts and split the students;
+a teacher sees the roster and emergency data of their own cohorts."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+
+from app.access import Permission, requires
+from app.extensions import db
+from app.forms import ActionForm, apply_domain_error
+from app.models import Cohort, Teacher, TeacherRole
+from app.services import teacher_roster, teachers
+from app.services.errors import DomainError
+from app.teachers import bp
+from app.teachers.forms import AssignForm, NewTeacherForm, TeacherForm
+
+
+@bp.route("/")
+@requires(Permission.MANAGE_TEACHERS)
+def index():
+    return render_template("teachers/index.html", teachers=teachers.list_teachers())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires(Permission.MANAGE_TEACHERS)
+def create():
+    form = NewTeacherForm()
+    if form.validate_on_submit():
+        try:
+            teacher = teachers.create_teacher(form.email.data, form.password.data, **form.details())
+        except DomainError as error:
+            db.session.rollback()
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("%(name)s can now log in as a teacher.", name=teacher.name), "success")
+            return redirect(url_for("teachers.index"))
+    return render_template("teachers/edit.html", form=form, teacher=None)
+
+
+@bp.route("/<int:teacher_id>/edit", methods=["GET", "POST"])
+@requires(Permission.MANAGE_TEACHERS)
+def edit(teacher_id: int):
+    teacher = db.get_or_404(Teacher, teacher_id)
+    form = TeacherForm(obj=teacher)
+    if form.validate_on_submit():
+        try:
+            teachers.update_teacher(teacher, **form.details())
+        except DomainError as error:
+            db.session.rollback()
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The teacher's details were saved."), "success")
+            return redirect(url_for("teachers.index"))
+    return render_template("teachers/edit.html", form=form, teacher=teacher)
+
+
+@bp.route("/cohorts/<int:cohort_id>")
+@requires(Permission.MANAGE_TEACHERS)
+def cohort(cohort_id: int):
+    cohort = db.get_or_404(Cohort, cohort_id)
+    summary = teachers.supervision(cohort)
+    assigned = {load.teacher.id for load in summary.teachers}
+    form = AssignForm()
+    form.teacher_id.choices = [
+        (t.id, f"{t.name} ({t.school})") for t in teachers.list_teachers() if t.id not in assigned
+    ]
+    has_lead = any(load.role == TeacherRole.LEAD for load in summary.teachers)
+    form.role.data = (TeacherRole.ASSISTANT if has_lead else TeacherRole.LEAD).value
+    students = sorted(
+        teacher_roster.cohort_students(cohort),
+        key=lambda row: (not row.placed, row.area.casefold(), row.student.last_name),
+    )
+    return render_template(
+        "teachers/cohort.html",
+        cohort=cohort,
+        summary=summary,
+        students=students,
+        assign_form=form,
+        action_form=ActionForm(),
+    )
+
+
+def _back(cohort: Cohort, anchor: str = ""):
+    return redirect(url_for("teachers.cohort", cohort_id=cohort.id, _anchor=anchor or None))
+
+
+@bp.route("/cohorts/<int:cohort_id>/assign", methods=["POST"])
+@requires(Permission.MANAGE_TEACHERS)
+def assign(cohort_id: int):
+    cohort = db.get_or_404(Cohort, cohort_id)
+    form = AssignForm()
+    form.teacher_id.choices = [(t.id, t.name) for t in teachers.list_teachers()]
+    if not form.validate_on_submit():
+        flash(_("Choose a teacher and a role."), "error")
+        return _back(cohort)
+    teacher = db.session.get(Teacher, form.teacher_id.data)
+    try:
+        teachers.assign(cohort, teacher, form.role.data)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("%(name)s is now a teacher of this cohort.", name=teacher.name), "success")
+    return _back(cohort)
+
+
+@bp.route("/cohorts/<int:cohort_id>/teachers/<int:teacher_id>/remove", methods=["POST"])
+@requires(Permission.MANAGE_TEACHERS)
+def unassign(cohort_id: int, teacher_id: int):
+    cohort = db.get_or_404(Cohort, cohort_id)
+    teacher = db.get_or_404(Teacher, teacher_id)
+    form = ActionForm()
+    try:
+        if not form.validate_on_submit():
+            raise DomainError(_("The form expired; please try again."))
+        freed = teachers.unassign(cohort, teacher)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("%(name)s is no longer a teacher of this cohort.", name=teacher.name), "success")
+        if freed:
+            message = ngettext(
+                "%(num)d student now has no supervising teacher.",
+                "%(num)d students now have no supervising teacher.",
+                freed,
+            )
+            flash(message, "info")
+    return _back(cohort)
+
+
+def _split_choices() -> dict[int, int | None]:
+    """enrolment id → teacher id (None: nobody) from the fields supervisor-<enrolment id>."""
+    wanted: dict[int, int | None] = {}
+    for name, value in request.form.items():
+        if not name.startswith("supervisor-"):
+            continue
+        try:
+            wanted[int(name.removeprefix("supervisor-"))] = int(value) if value else None
+        except ValueError as exc:
+            raise DomainError(_("Choose a teacher for each student.")) from exc
+    return wanted
+
+
+@bp.route("/cohorts/<int:cohort_id>/split", methods=["POST"])
+@requires(Permission.MANAGE_TEACHERS)
+def split(cohort_id: int):
+    cohort = db.get_or_404(Cohort, cohort_id)
+    form = ActionForm()
+    try:
+        if not form.validate_on_submit():
+            raise DomainError(_("The form expired; please try again."))
+        changed = teachers.split(cohort, _split_choices())
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(
+            ngettext(
+                "%(num)d student has a new supervising teacher.",
+                "%(num)d students have a new supervising teacher.",
+                changed,
+            ),
+            "success",
+        )
+    return _back(cohort, "students")
+
+
+@bp.route("/cohorts/<int:cohort_id>/balance", methods=["POST"])
+@requires(Permission.MANAGE_TEACHERS)
+def balance(cohort_id: int):
+    cohort = db.get_or_404(Cohort, cohort_id)
+    form = ActionForm()
+    try:
+        if not form.validate_on_submit():
+            raise DomainError(_("The form expired; please try again."))
+        result = teachers.balance(cohort)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(
+            ngettext(
+                "%(num)d student was given a supervising teacher by area.",
+                "%(num)d students were shared among the teachers by area.",
+                result.students,
+            ),
+            "success",
+        )
+        if result.split_areas:
+            flash(
+                ngettext(
+                    "%(num)d area was too large for one teacher's share and is split.",
+                    "%(num)d areas were too large for one teacher's share and are split.",
+                    result.split_areas,
+                ),
+                "info",
+            )
+    return _back(cohort, "students")
+
+
+def _own_teacher() -> Teacher | None:
+    return teachers.teacher_for_user(current_user)
+
+
+@bp.route("/me")
+@requires(Permission.TEACHER_PORTAL)
+def portal():
+    teacher = _own_teacher()
+    rosters = []
+    if teacher is not None:
+        rosters = [
+            teacher_roster.roster(teacher, cohort, role)
+            for cohort, role in teacher_roster.cohorts_of(teacher)
+        ]
+    return render_template("teachers/portal.html", teacher=teacher, rosters=rosters)
+
+
+@bp.route("/me/cohorts/<int:cohort_id>")
+@requires(Permission.TEACHER_PORTAL)
+def my_cohort(cohort_id: int):
+    teacher = _own_teacher()
+    found = teacher_roster.assigned_cohort(teacher, cohort_id) if teacher else None
+    if found is None:  # not their cohort: as if it did not exist
+        abort(404)
+    cohort, role = found
+    return render_template(
+        "teachers/my_cohort.html",
+        teacher=teacher,
+        roster=teacher_roster.roster(teacher, cohort, role),
+    )

@@ -5,8 +5,17 @@ from __future__ import annotations
 import os
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from config import CONFIGS, Config, ProductionConfig
+
+
+class DatabaseId(IntegerConverter):
+    """<int:...> in URLs: ids the database can hold, so a huge number is a 404, not a 500."""
+
+    def __init__(self, url_map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def create_app(config_class: type[Config] | None = None) -> Flask:
@@ -16,6 +25,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
         config_class.check()
     app = Flask(__name__, template_folder="../templates")
     app.config.from_object(config_class)
+    app.url_map.converters["int"] = DatabaseId
     register_extensions(app)
     register_blueprints(app)
     register_hooks(app)

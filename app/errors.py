@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, current_app, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 MESSAGES = {
@@ -55,6 +55,8 @@ def handle_unexpected(error: Exception):
     if isinstance(error, HTTPException):
         return handle_http(error)
     original = getattr(error, "original_exception", None) or error
+    if isinstance(original, (OverflowError, DataError)):  # e.g. an id beyond the column's range
+        return render_error(400)
     current_app.logger.exception("Unhandled error", exc_info=original)
     if isinstance(original, OperationalError):
         return render_error(503)

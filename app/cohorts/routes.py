@@ -14,7 +14,10 @@ from app.services.errors import DomainError
 
 
 def _programme_choices(form: CohortForm) -> None:
-    form.programme_id.choices = [(p.id, p.name) for p in cohorts.programmes()]
+    # Before any programme exists, the first cohort creates the Buffalo programme (id 0).
+    form.programme_id.choices = [(p.id, p.name) for p in cohorts.programmes()] or [
+        (cohorts.DEFAULT_PROGRAMME, cohorts.BUFFALO["name"])
+    ]
 
 
 @bp.route("/")
@@ -27,8 +30,6 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 @requires(Permission.MANAGE_ENROLMENT)
 def create():
-    cohorts.ensure_default_programme()
-    db.session.commit()
     form = CohortForm()
     _programme_choices(form)
     if form.validate_on_submit():

@@ -34,6 +34,7 @@ COHORT_FIELDS = (
     "places",
     "students_per_teacher",
 )
+DEFAULT_PROGRAMME = 0
 BUFFALO = {
     "name": "Dortmund–Buffalo high-school programme",
     "home_city": "Dortmund",
@@ -91,7 +92,10 @@ def _check(values: dict, cohort: Cohort | None = None) -> None:
 
 
 def create_cohort(values: dict) -> Cohort:
-    """Create a cohort in planning."""
+    """Create a cohort in planning. programme_id DEFAULT_PROGRAMME means the Buffalo
+    programme, created with the first cohort when no programme exists yet."""
+    if values.get("programme_id") == DEFAULT_PROGRAMME:
+        values = {**values, "programme_id": ensure_default_programme().id}
     _check(values)
     cohort = Cohort(**{key: values[key] for key in COHORT_FIELDS if key in values})
     cohort.direction = Direction(values.get("direction") or Direction.OUTBOUND)

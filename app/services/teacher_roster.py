@@ -12,6 +12,7 @@ from app.extensions import db
 from app.models import (
     HOLDS_PLACE,
     Cohort,
+    CohortStatus,
     CohortTeacher,
     Enrolment,
     HostApplication,
@@ -76,6 +77,10 @@ def cohort_students(cohort: Cohort, with_contacts: bool = False) -> list[CohortS
     return [CohortStudent(enrolment, home, name or "") for enrolment, home, name in rows]
 
 
+# Once a cohort is over, its teachers no longer need its students' data.
+FINISHED = (CohortStatus.COMPLETED, CohortStatus.ARCHIVED)
+
+
 def cohorts_of(teacher: Teacher) -> list[tuple[Cohort, TeacherRole]]:
     """The cohorts a teacher is assigned to, the next departure first."""
     return [
@@ -83,7 +88,7 @@ def cohorts_of(teacher: Teacher) -> list[tuple[Cohort, TeacherRole]]:
         for cohort, role in db.session.execute(
             sa.select(Cohort, CohortTeacher.role)
             .join(CohortTeacher, CohortTeacher.cohort_id == Cohort.id)
-            .where(CohortTeacher.teacher_id == teacher.id)
+            .where(CohortTeacher.teacher_id == teacher.id, Cohort.status.not_in(FINISHED))
             .order_by(Cohort.departure_date.desc(), Cohort.id.desc())
         ).all()
     ]
@@ -94,7 +99,11 @@ def assigned_cohort(teacher: Teacher, cohort_id: int) -> tuple[Cohort, TeacherRo
     row = db.session.execute(
         sa.select(Cohort, CohortTeacher.role)
         .join(CohortTeacher, CohortTeacher.cohort_id == Cohort.id)
-        .where(CohortTeacher.teacher_id == teacher.id, Cohort.id == cohort_id)
+        .where(
+            CohortTeacher.teacher_id == teacher.id,
+            Cohort.id == cohort_id,
+            Cohort.status.not_in(FINISHED),
+        )
     ).first()
     return None if row is None else (row[0], row[1])
 

@@ -66,6 +66,18 @@ class Config:
     COORDINATOR_PHONE = os.environ.get("COORDINATOR_PHONE", "")
     COORDINATOR_EMAIL = os.environ.get("COORDINATOR_EMAIL", "")
 
+    # Printed on every emergency card, next to the coordinator (configurable per programme).
+    EMERGENCY_NUMBER = os.environ.get("EMERGENCY_NUMBER", "911")
+    CONSULATE_NAME = os.environ.get(
+        "CONSULATE_NAME", "Generalkonsulat der Bundesrepublik Deutschland New York"
+    )
+    CONSULATE_PHONE = os.environ.get("CONSULATE_PHONE", "+1 212 610 9700")
+    CONSULATE_ADDRESS = os.environ.get(
+        "CONSULATE_ADDRESS", "871 United Nations Plaza, New York, NY 10017"
+    )
+    # Print views and PDFs take at most this many students (CSV and XLSX take any number).
+    ROSTER_PRINT_LIMIT = int(os.environ.get("ROSTER_PRINT_LIMIT", "1000"))
+
     # Email: "smtp" sends through the server below; "console" prints (development).
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
@@ -95,6 +107,8 @@ class TestingConfig(Config):
     RATELIMIT_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
     MAIL_BACKEND = "console"  # tests that check email start a local SMTP server
+    # Still scrypt, with a smaller work factor: hashing is most of the time of many tests.
+    PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # noqa: S105 (a method, not a password)
 
 
 class ProductionConfig(Config):

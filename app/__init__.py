@@ -60,6 +60,7 @@ def register_blueprints(app: Flask) -> None:
     from app.imports import bp as imports_bp
     from app.main import bp as main_bp
     from app.placements import bp as placements_bp
+    from app.rosters import bp as rosters_bp
     from app.students import bp as students_bp
     from app.teachers import bp as teachers_bp
     from app.vetting import bp as vetting_bp
@@ -78,6 +79,7 @@ def register_blueprints(app: Flask) -> None:
         vetting_bp,
         teachers_bp,
         placements_bp,
+        rosters_bp,
     ):
         app.register_blueprint(blueprint)
 

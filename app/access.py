@@ -40,6 +40,7 @@ class Permission(StrEnum):
     MANAGE_TEACHERS = "manage_teachers"  # teachers, their cohorts and whom they supervise
     TEACHER_PORTAL = "teacher_portal"  # a teacher's own cohorts: roster and emergency data
     PLACE_STUDENTS = "place_students"  # the placement board and matching proposals
+    PRINT_ROSTERS = "print_rosters"  # rosters and emergency cards (teachers: their own cohorts)
 
 
 GRANTS: dict[Permission, frozenset[Role]] = {
@@ -54,6 +55,7 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.MANAGE_TEACHERS: frozenset({Role.ADMIN, Role.COORDINATOR}),
     Permission.TEACHER_PORTAL: frozenset({Role.TEACHER}),
     Permission.PLACE_STUDENTS: frozenset({Role.ADMIN, Role.COORDINATOR}),
+    Permission.PRINT_ROSTERS: frozenset({Role.ADMIN, Role.COORDINATOR, Role.TEACHER}),
 }
 
 

@@ -211,3 +211,46 @@ def make_approved_family(
     return make_vetted_family(
         app, cohort_ids, "approved", background_valid_until=background_valid_until, **answers
     )
+
+
+TEACHER_PASSWORD = "chalk-board-compass"
+
+
+def make_teacher(app, name: str = "Anna Lehmann", email: str | None = None, **details) -> int:
+    """A teacher with a login account; the teacher's id."""
+    from app.services import teachers
+
+    values = {"school": "Goethe-Gymnasium", "phone": "+49 231 500100", **details}
+    email = email or f"teacher{next(_numbers)}@example.org"
+    with app.app_context():
+        teacher = teachers.create_teacher(email, TEACHER_PASSWORD, name=name, **values)
+        db.session.commit()
+        return teacher.id
+
+
+def assign_teacher(app, cohort_id: int, teacher_id: int, role: str = "lead", students=()) -> None:
+    """Assign the teacher to the cohort and make them supervise the enrolments given."""
+    from app.models import Enrolment, Teacher
+    from app.services import teachers
+
+    with app.app_context():
+        teacher = db.session.get(Teacher, teacher_id)
+        teachers.assign(db.session.get(Cohort, cohort_id), teacher, role)
+        for enrolment_id in students:
+            teachers.set_supervisor(db.session.get(Enrolment, enrolment_id), teacher)
+        db.session.commit()
+
+
+def place(app, enrolment_id: int, application_id: int) -> int:
+    """Place the enrolled student with the family's application; the placement's id."""
+    from app.models import Enrolment, HostApplication
+    from app.services import placements
+
+    with app.app_context():
+        placement = placements.place(
+            db.session.get(Enrolment, enrolment_id),
+            db.session.get(HostApplication, application_id),
+            None,
+        )
+        db.session.commit()
+        return placement.id

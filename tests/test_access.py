@@ -47,6 +47,7 @@ def cases(app) -> list[tuple[str, str, str, Permission]]:
     ids = {
         "event_id": make_event(app),
         "user_id": make_user(app, "target@example.org", Role.HOST_FAMILY),
+        "fmt": "csv",  # a file format
     }
     found = []
     with app.app_context():

@@ -1,5 +1,6 @@
 """The domain's tables, one module per part. Importing this package registers them all."""
 
+from app.models.audit import AuditEntry
 from app.models.cohorts import Cohort, CohortStatus, Direction, Programme
 from app.models.enrolments import (
     HOLDS_PLACE,
@@ -35,6 +36,7 @@ from app.models.users import LoginSession, Role, User
 __all__ = [
     "HOLDS_PLACE",
     "ApplicationStatus",
+    "AuditEntry",
     "Cohort",
     "CohortStatus",
     "CohortTeacher",

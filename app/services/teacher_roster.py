@@ -131,11 +131,10 @@ class TeacherRoster:
         return next((t for t in self.teachers if t.id == wanted), None)
 
 
-def roster(teacher: Teacher, cohort: Cohort, role: TeacherRole) -> TeacherRoster:
-    """The teacher's view of a cohort they are assigned to (the caller checks that)."""
-    students = cohort_students(cohort, with_contacts=True)
+def colleagues(cohort: Cohort) -> list[Colleague]:
+    """Every teacher of the cohort, the lead first."""
     lead_first = sa.case((CohortTeacher.role == TeacherRole.LEAD, 0), else_=1)
-    colleagues = [
+    return [
         Colleague(*row)
         for row in db.session.execute(
             sa.select(Teacher.id, Teacher.name, CohortTeacher.role, Teacher.phone)
@@ -144,6 +143,11 @@ def roster(teacher: Teacher, cohort: Cohort, role: TeacherRole) -> TeacherRoster
             .order_by(lead_first, Teacher.name)
         ).all()
     ]
+
+
+def roster(teacher: Teacher, cohort: Cohort, role: TeacherRole) -> TeacherRoster:
+    """The teacher's view of a cohort they are assigned to (the caller checks that)."""
+    students = cohort_students(cohort, with_contacts=True)
     mine = [s for s in students if s.enrolment.supervising_teacher_id == teacher.id]
     others = [s for s in students if s.enrolment.supervising_teacher_id != teacher.id]
-    return TeacherRoster(cohort, role, colleagues, mine, others)
+    return TeacherRoster(cohort, role, colleagues(cohort), mine, others)

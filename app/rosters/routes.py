@@ -1,0 +1,281 @@
+"""Rosters, emergency cards and the other printable lists of a cohort. Every list exists as a
+print view and as a PDF rendered from that same page; tables also as CSV and XLSX. Each use is
+written to the audit trail with the cohort and the columns."""
+
+from __future__ import annotations
+
+from flask import Response, abort, render_template, request, stream_with_context, url_for
+from flask_login import current_user
+from werkzeug.datastructures import MultiDict
+from werkzeug.utils import secure_filename
+
+from app.access import Permission, requires
+from app.errors import render_error
+from app.extensions import db
+from app.models import Cohort
+from app.models.base import utcnow
+from app.rosters import bp
+from app.services import exports, lists, pdf, rosters
+from app.services.rosters import (
+    COLUMNS,
+    GROUP_LABELS,
+    PRESET_LABELS,
+    PRESETS,
+    SORT_LABELS,
+    Options,
+    Sheet,
+)
+from app.services.validation import ValidationFailed
+
+FILE_FORMATS = "any(pdf, csv, xlsx)"
+MIMETYPES = {
+    "pdf": "application/pdf",
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _cohort(cohort_id: int) -> Cohort:
+    cohort = rosters.cohort_for(current_user, cohort_id)
+    if cohort is None:
+        abort(404)  # unknown, or not this person's cohort: the same answer
+    return cohort
+
+
+def _default_paper() -> str:
+    return rosters.paper_for([tag for tag, _q in request.accept_languages])
+
+
+def _refused(error: ValidationFailed):
+    db.session.rollback()
+    return render_error(400, " ".join(message for _field, message in error.problems))
+
+
+def _filename(cohort: Cohort, what: str, fmt: str) -> str:
+    stem = secure_filename(f"{cohort.name}-{what}-{utcnow():%Y-%m-%d}") or what
+    return f"{stem}.{fmt}"
+
+
+def _file(sheet: Sheet, fmt: str, what: str, html: str | None = None) -> Response:
+    """The sheet as a download. The audit entry is committed before the file goes out."""
+    db.session.commit()
+    name = _filename(sheet.cohort, what, fmt)
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    if fmt == "csv":
+        rows = list(sheet.flat_rows())
+        body = stream_with_context(exports.csv_stream(sheet.header(), rows))
+        return Response(body, mimetype=MIMETYPES[fmt], headers=headers)
+    if fmt == "xlsx":
+        title = f"{sheet.title} {sheet.cohort.name}"
+        data = exports.xlsx_bytes(title, sheet.header(), sheet.flat_rows())
+    else:
+        data = pdf.render(html or "")
+    return Response(data, mimetype=MIMETYPES[fmt], headers=headers)
+
+
+def _print_page(sheet: Sheet, back: str, pdf_url: str, for_pdf: bool = False) -> str:
+    return render_template(
+        "rosters/print.html", sheet=sheet, back_url=back, pdf_url=pdf_url, for_pdf=for_pdf
+    )
+
+
+# The roster ------------------------------------------------------------------------------
+
+
+def _roster(cohort: Cohort) -> tuple[Options, Sheet]:
+    options = rosters.parse_options(request.args, _default_paper())
+    return options, rosters.build(cohort, options)
+
+
+@bp.route("/cohorts/<int:cohort_id>")
+@requires(Permission.PRINT_ROSTERS)
+def show(cohort_id: int):
+    """Choose columns, grouping, order and paper; see the roster; print or download it."""
+    cohort = _cohort(cohort_id)
+    try:
+        options, sheet = _roster(cohort)
+    except ValidationFailed as error:
+        db.session.rollback()
+        options = rosters.parse_options(MultiDict(), _default_paper())
+        problems = [message for _field, message in error.problems]
+        return render_template(
+            "rosters/show.html", cohort=cohort, options=options, sheet=None, problems=problems,
+            **_choices(cohort),
+        ), 400  # fmt: skip
+    rosters.record_use(cohort, "roster.view", options.audit_details("html"))
+    db.session.commit()
+    return render_template(
+        "rosters/show.html", cohort=cohort, options=options, sheet=sheet, problems=[],
+        **_choices(cohort),
+    )  # fmt: skip
+
+
+def _choices(cohort: Cohort) -> dict:
+    from app.services import teacher_roster
+
+    return {
+        "columns": COLUMNS,
+        "presets": PRESETS,
+        "preset_labels": PRESET_LABELS,
+        "group_labels": GROUP_LABELS,
+        "sort_labels": SORT_LABELS,
+        "teachers": teacher_roster.colleagues(cohort),
+    }
+
+
+@bp.route("/cohorts/<int:cohort_id>/print")
+@requires(Permission.PRINT_ROSTERS)
+def print_view(cohort_id: int):
+    cohort = _cohort(cohort_id)
+    try:
+        options, sheet = _roster(cohort)
+        rosters.check_printable(sheet.count, sheet.counts)
+    except ValidationFailed as error:
+        return _refused(error)
+    rosters.record_use(cohort, "roster.print", options.audit_details("print"))
+    db.session.commit()
+    return _print_page(
+        sheet,
+        url_for(".show", cohort_id=cohort.id, **options.query()),
+        url_for(".download", cohort_id=cohort.id, fmt="pdf", **options.query()),
+    )
+
+
+@bp.route(f"/cohorts/<int:cohort_id>/roster.<{FILE_FORMATS}:fmt>")
+@requires(Permission.PRINT_ROSTERS)
+def download(cohort_id: int, fmt: str):
+    cohort = _cohort(cohort_id)
+    try:
+        options, sheet = _roster(cohort)
+        if fmt == "pdf":
+            rosters.check_printable(sheet.count, sheet.counts)
+    except ValidationFailed as error:
+        return _refused(error)
+    rosters.record_use(cohort, f"roster.{fmt}", options.audit_details(fmt))
+    html = _print_page(sheet, "", "", for_pdf=True) if fmt == "pdf" else None
+    return _file(sheet, fmt, "roster", html)
+
+
+# Emergency cards -------------------------------------------------------------------------
+
+
+def _cards(cohort: Cohort):
+    options = rosters.parse_options(request.args, _default_paper())
+    cards = lists.cards(cohort, options.teacher_id)
+    rosters.check_printable(len(cards), "students")
+    return options, cards
+
+
+def _cards_page(cohort: Cohort, options: Options, cards, for_pdf: bool) -> str:
+    query = {"paper": options.paper}
+    if options.teacher_id is not None:
+        query["teacher"] = options.teacher_id
+    return render_template(
+        "rosters/cards.html",
+        cohort=cohort,
+        cards=cards,
+        contacts=lists.card_contacts(),
+        paper=options.paper,
+        produced_at=utcnow(),
+        for_pdf=for_pdf,
+        back_url=url_for(".show", cohort_id=cohort.id),
+        pdf_url=url_for(".cards_pdf", cohort_id=cohort.id, **query),
+    )
+
+
+@bp.route("/cohorts/<int:cohort_id>/cards")
+@requires(Permission.PRINT_ROSTERS)
+def cards(cohort_id: int):
+    cohort = _cohort(cohort_id)
+    try:
+        options, cards = _cards(cohort)
+    except ValidationFailed as error:
+        return _refused(error)
+    rosters.record_use(cohort, "cards.print", _card_details("print", options))
+    db.session.commit()
+    return _cards_page(cohort, options, cards, for_pdf=False)
+
+
+@bp.route("/cohorts/<int:cohort_id>/cards.pdf")
+@requires(Permission.PRINT_ROSTERS)
+def cards_pdf(cohort_id: int):
+    cohort = _cohort(cohort_id)
+    try:
+        options, cards = _cards(cohort)
+    except ValidationFailed as error:
+        return _refused(error)
+    rosters.record_use(cohort, "cards.pdf", _card_details("pdf", options))
+    db.session.commit()
+    data = pdf.render(_cards_page(cohort, options, cards, for_pdf=True))
+    name = _filename(cohort, "emergency-cards", "pdf")
+    return Response(
+        data,
+        mimetype=MIMETYPES["pdf"],
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+def _card_details(fmt: str, options: Options) -> dict:
+    details = {
+        "format": fmt,
+        "columns": ["name", "family", "address", "family_phone", "teacher"],
+    }
+    if options.teacher_id is not None:
+        details["teacher_id"] = options.teacher_id
+    return details
+
+
+# The family list and the missing-documents list (staff) --------------------------------------
+
+SHEETS = {"families": lists.family_sheet, "documents": lists.documents_sheet}
+
+
+def _list(cohort_id: int, what: str, fmt: str):
+    cohort = db.session.get(Cohort, cohort_id) or abort(404)
+    make = SHEETS[what]
+    try:
+        paper = rosters.parse_options(request.args, _default_paper()).paper
+    except ValidationFailed as error:
+        return _refused(error)
+    sheet = make(cohort, paper)
+    if fmt in ("print", "pdf"):
+        try:
+            rosters.check_printable(sheet.count, sheet.counts)
+        except ValidationFailed as error:
+            return _refused(error)
+    rosters.record_use(
+        cohort, f"{what}.{fmt}", {"format": fmt, "columns": [key for key, _l in sheet.columns]}
+    )
+    if fmt == "print":
+        db.session.commit()
+        return _print_page(
+            sheet,
+            url_for("cohorts.show", cohort_id=cohort.id),
+            url_for(f".{what}_file", cohort_id=cohort.id, fmt="pdf", paper=paper),
+        )
+    html = _print_page(sheet, "", "", for_pdf=True) if fmt == "pdf" else None
+    return _file(sheet, fmt, what.replace("families", "host-families"), html)
+
+
+@bp.route("/cohorts/<int:cohort_id>/families")
+@requires(Permission.PLACE_STUDENTS)
+def families(cohort_id: int):
+    return _list(cohort_id, "families", "print")
+
+
+@bp.route(f"/cohorts/<int:cohort_id>/families.<{FILE_FORMATS}:fmt>")
+@requires(Permission.PLACE_STUDENTS)
+def families_file(cohort_id: int, fmt: str):
+    return _list(cohort_id, "families", fmt)
+
+
+@bp.route("/cohorts/<int:cohort_id>/documents")
+@requires(Permission.MANAGE_ENROLMENT)
+def documents(cohort_id: int):
+    return _list(cohort_id, "documents", "print")
+
+
+@bp.route(f"/cohorts/<int:cohort_id>/documents.<{FILE_FORMATS}:fmt>")
+@requires(Permission.MANAGE_ENROLMENT)
+def documents_file(cohort_id: int, fmt: str):
+    return _list(cohort_id, "documents", fmt)

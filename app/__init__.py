@@ -36,6 +36,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from app import database, i18n, labels
     from app.extensions import csrf, db, limiter, login_manager, migrate
+    from app.services import audit  # noqa: F401 (its listener notes changes at every flush)
 
     db.init_app(app)
     database.init_app(app)
@@ -60,6 +61,7 @@ def register_blueprints(app: Flask) -> None:
     from app.imports import bp as imports_bp
     from app.main import bp as main_bp
     from app.placements import bp as placements_bp
+    from app.privacy import bp as privacy_bp
     from app.rosters import bp as rosters_bp
     from app.students import bp as students_bp
     from app.teachers import bp as teachers_bp
@@ -80,6 +82,7 @@ def register_blueprints(app: Flask) -> None:
         teachers_bp,
         placements_bp,
         rosters_bp,
+        privacy_bp,
     ):
         app.register_blueprint(blueprint)
 

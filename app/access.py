@@ -41,6 +41,8 @@ class Permission(StrEnum):
     TEACHER_PORTAL = "teacher_portal"  # a teacher's own cohorts: roster and emergency data
     PLACE_STUDENTS = "place_students"  # the placement board and matching proposals
     PRINT_ROSTERS = "print_rosters"  # rosters and emergency cards (teachers: their own cohorts)
+    READ_AUDIT = "read_audit"  # the audit trail: who saw or changed what
+    MANAGE_PRIVACY = "manage_privacy"  # retention settings, people's data exports and erasure
 
 
 GRANTS: dict[Permission, frozenset[Role]] = {
@@ -56,6 +58,8 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.TEACHER_PORTAL: frozenset({Role.TEACHER}),
     Permission.PLACE_STUDENTS: frozenset({Role.ADMIN, Role.COORDINATOR}),
     Permission.PRINT_ROSTERS: frozenset({Role.ADMIN, Role.COORDINATOR, Role.TEACHER}),
+    Permission.READ_AUDIT: frozenset({Role.ADMIN}),
+    Permission.MANAGE_PRIVACY: frozenset({Role.ADMIN}),
 }
 
 

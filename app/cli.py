@@ -10,13 +10,22 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from app.extensions import db
-from app.models import Role, User
-from app.services import accounts, cohorts, history, notifications
+from app.models import HostFamily, Role, Student, User
+from app.models.base import utcnow
+from app.services import (
+    accounts,
+    cohorts,
+    history,
+    notifications,
+    privacy_purge,
+    privacy_requests,
+)
 from app.services.errors import DomainError
 
 users_cli = AppGroup("users", help="Manage accounts and roles.")
 history_cli = AppGroup("history", help="The partnership's history timeline.")
 mail_cli = AppGroup("mail", help="The email outbox.")
+privacy_cli = AppGroup("privacy", help="Retention purge, exports and erasure of personal data.")
 
 ROLE_CHOICE = click.Choice([r.value for r in Role])
 
@@ -140,11 +149,87 @@ def send_mail() -> None:
         raise SystemExit(1)
 
 
+@privacy_cli.command("purge")
+@click.option("--dry-run", is_flag=True, help="List what would be deleted; change nothing.")
+def purge_personal_data(dry_run: bool) -> None:
+    """Delete personal data past its retention (safe to run daily, e.g. from cron)."""
+    report = privacy_purge.purge(utcnow(), dry_run=dry_run)
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    for line in report.lines():
+        click.echo(line)
+
+
+@privacy_cli.command("register")
+def print_register() -> None:
+    """Print the register of personal data (docs/PRIVACY.md is this output)."""
+    from app.services import data_register
+
+    click.echo(data_register.markdown(), nl=False)
+
+
+def _get_or_fail(model, record_id: int):
+    found = db.session.get(model, record_id)
+    if found is None:
+        raise click.ClickException(f"No {model.__name__} with the id {record_id}.")
+    return found
+
+
+def _write_export(content: bytes, outfile: str) -> None:
+    with click.open_file(outfile, "wb") as out:
+        out.write(content)
+    db.session.commit()
+    click.echo(f"Wrote {outfile}.", err=True)
+
+
+@privacy_cli.command("export-student")
+@click.argument("student_id", type=int)
+@click.argument("outfile", type=click.Path(dir_okay=False, allow_dash=True))
+def privacy_export_student(student_id: int, outfile: str) -> None:
+    """Write everything held about a student (with guardians) as JSON in a ZIP."""
+    _write_export(privacy_requests.export_student(_get_or_fail(Student, student_id)), outfile)
+
+
+@privacy_cli.command("export-family")
+@click.argument("family_id", type=int)
+@click.argument("outfile", type=click.Path(dir_okay=False, allow_dash=True))
+def privacy_export_family(family_id: int, outfile: str) -> None:
+    """Write everything held about a host family as JSON in a ZIP."""
+    _write_export(privacy_requests.export_family(_get_or_fail(HostFamily, family_id)), outfile)
+
+
+@privacy_cli.command("erase-student")
+@click.argument("student_id", type=int)
+@click.option("--yes", is_flag=True, help="Confirm the erasure; nothing happens without it.")
+def privacy_erase_student(student_id: int, yes: bool) -> None:
+    """Erase a student with guardians and emergency contacts, on their request."""
+    student = _get_or_fail(Student, student_id)
+    if not yes:
+        raise click.ClickException("Nothing was erased: add --yes to confirm.")
+    _commit_or_fail(lambda: privacy_requests.erase_student(student, None))
+    click.echo(f"Student {student_id} was erased.")
+
+
+@privacy_cli.command("erase-family")
+@click.argument("family_id", type=int)
+@click.option("--yes", is_flag=True, help="Confirm the erasure; nothing happens without it.")
+def privacy_erase_family(family_id: int, yes: bool) -> None:
+    """Erase a host family with its applications and account, on its request."""
+    family = _get_or_fail(HostFamily, family_id)
+    if not yes:
+        raise click.ClickException("Nothing was erased: add --yes to confirm.")
+    _commit_or_fail(lambda: privacy_requests.erase_family(family, None))
+    click.echo(f"Host family {family_id} was erased.")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(history_cli)
     app.cli.add_command(seed)
     app.cli.add_command(mail_cli)
+    app.cli.add_command(privacy_cli)
 
     @app.shell_context_processor
     def shell_context() -> dict:

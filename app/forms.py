@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash
+from flask import abort, flash, redirect, request, session, url_for
 from flask_wtf import FlaskForm
 from wtforms import Field, FieldList, FormField
 
@@ -39,3 +39,26 @@ def apply_domain_error(form: FlaskForm, error: DomainError) -> None:
             field.errors = [*field.errors, message]
         else:
             flash(message, "error")
+
+
+SEARCH_MAX = 100
+
+
+def search_words(list_name: str, endpoint: str, kept: tuple[str, ...]):
+    """Search words of a list (often a person's name) live in the session, never in the URL,
+    where they would end up in logs and browser history. A POSTed search or an old link with
+    ?q= stores them and redirects to the list without them; ?clear=1 forgets them. Returns
+    (words, None) or (None, the redirect or refusal to send)."""
+    key = f"search:{list_name}"
+    source = request.form if request.method == "POST" else request.args
+    if request.args.get("clear"):
+        session.pop(key, None)
+        return None, redirect(url_for(endpoint))
+    if "q" in source:
+        words = source.get("q", "").strip()
+        if len(words) > SEARCH_MAX:
+            abort(400)
+        session[key] = words
+        kept_args = {name: source.get(name) for name in kept if source.get(name)}
+        return None, redirect(url_for(endpoint, **kept_args))
+    return session.get(key, ""), None

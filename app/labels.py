@@ -19,6 +19,8 @@ from app.models import (
 )
 from app.models.families import ApplicationStatus, GenderPreference
 from app.models.placements import TeacherRole
+from app.services.documents import consent_withdrawn
+from app.services.placement_rules import Rule
 
 LABELS: dict[StrEnum, object] = {
     CohortStatus.PLANNING: _l("planning"),
@@ -67,6 +69,8 @@ LABELS: dict[StrEnum, object] = {
     VisaStatus.NOT_NEEDED: _l("not needed"),
     TeacherRole.LEAD: _l("lead teacher"),
     TeacherRole.ASSISTANT: _l("assistant teacher"),
+    # A rule's full message is placement_rules.MESSAGES; this is its name, for a badge.
+    Rule.CONSENT_WITHDRAWN: _l("consent withdrawn"),
 }
 
 # Kept apart: StrEnum members with equal values are equal keys, and GenderPreference shares
@@ -106,3 +110,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["label"] = label
     app.jinja_env.filters["ordinal"] = ordinal
     app.jinja_env.globals["document_kinds"] = list(DocumentKind)
+    # {% if enrolment is consent_withdrawn %}: consents recorded, none active (reads
+    # enrolment.consents, which the pages that list many enrolments load with them).
+    app.jinja_env.tests["consent_withdrawn"] = consent_withdrawn

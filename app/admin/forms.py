@@ -1,8 +1,8 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, SubmitField
+from wtforms import DateField, EmailField, IntegerField, PasswordField, SelectField, SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.access import ROLE_LABELS
 from app.models import Role
@@ -29,3 +29,19 @@ class CreateUserForm(FlaskForm):
 class RoleForm(FlaskForm):
     role = SelectField(_l("Role"), choices=role_choices)
     submit = SubmitField(_l("Change role"))
+
+
+class AuditFilterForm(FlaskForm):
+    """The audit trail's filters (GET, so no CSRF)."""
+
+    class Meta:
+        csrf = False
+
+    person = EmailField(_l("Person (email)"), validators=[Optional(), Length(max=254)])
+    action = SelectField(_l("Action"), validators=[Optional()])
+    record_type = SelectField(_l("Record"), validators=[Optional()])
+    record_id = IntegerField(
+        _l("Record number"), validators=[Optional(), NumberRange(min=1, max=2**31 - 1)]
+    )
+    since = DateField(_l("From (UTC)"), validators=[Optional()])
+    until = DateField(_l("To (UTC)"), validators=[Optional()])

@@ -1,14 +1,19 @@
-from flask import flash, redirect, render_template, url_for
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from wtforms.fields.choices import SelectChoice
 
 from app.access import Permission, requires
 from app.admin import bp
-from app.admin.forms import CreateUserForm, RoleForm
+from app.admin.forms import AuditFilterForm, CreateUserForm, RoleForm
+from app.errors import render_error
 from app.extensions import db
 from app.forms import ActionForm, apply_domain_error
 from app.models import User
-from app.services import accounts
+from app.models.base import utcnow
+from app.services import accounts, audit, exports
 from app.services.errors import DomainError
+
+AUDIT_PER_PAGE = 50
 
 
 @bp.route("/users", methods=["GET", "POST"])
@@ -66,3 +71,73 @@ def toggle_active(user_id: int):
         db.session.commit()
         flash(message, "success")
     return redirect(url_for("admin.user", user_id=account.id))
+
+
+def _audit_filters() -> tuple[AuditFilterForm, audit.Filters | None]:
+    """The filter form from the query string, and the filters when they are valid."""
+    form = AuditFilterForm(request.args)
+    form.action.choices = [SelectChoice("", _("Any action"))] + [
+        SelectChoice(action, action) for action in audit.actions()
+    ]
+    form.record_type.choices = [SelectChoice("", _("Any record"))] + [
+        SelectChoice(kind, kind) for kind in audit.record_types()
+    ]
+    if not form.validate():
+        return form, None
+    user_id = None
+    if form.person.data:
+        user = accounts.find_user(form.person.data)
+        if user is None:
+            form.person.errors.append(_("No account has this email."))
+            return form, None
+        user_id = user.id
+    if form.until.data and form.until.data.year >= 9999:
+        form.until.errors.append(_("Choose an earlier date."))
+        return form, None
+    if form.since.data and form.until.data and form.since.data > form.until.data:
+        form.until.errors.append(_("The end comes before the start."))
+        return form, None
+    return form, audit.Filters(
+        user_id=user_id,
+        record_type=form.record_type.data or "",
+        record_id=form.record_id.data,
+        action=form.action.data or "",
+        since=form.since.data,
+        until=form.until.data,
+    )
+
+
+@bp.route("/audit")
+@requires(Permission.READ_AUDIT)
+def audit_trail():
+    """Who saw or changed what: read-only, filtered, newest first."""
+    form, filters = _audit_filters()
+    args = {k: v for k, v in request.args.items() if k != "page"}
+    if filters is None:
+        return render_template("admin/audit.html", form=form, page=None, args=args), 400
+    page = db.paginate(audit.search(filters), per_page=AUDIT_PER_PAGE, max_per_page=AUDIT_PER_PAGE)
+    return render_template("admin/audit.html", form=form, page=page, args=args)
+
+
+@bp.route("/audit.csv")
+@requires(Permission.READ_AUDIT)
+def audit_export():
+    form, filters = _audit_filters()
+    if filters is None:
+        problems = [error for field in form for error in field.errors]
+        return render_error(400, " ".join(map(str, problems)))
+    used = [name for name, value in vars(filters).items() if value not in (None, "")]
+    audit.record("audit.exported", details={"filters": used})
+    db.session.commit()
+    name = f"audit-trail-{utcnow():%Y-%m-%d}.csv"
+    app = current_app._get_current_object()
+
+    def rows():  # its own application context: the request's is gone while this streams
+        with app.app_context():
+            yield from exports.csv_stream(audit.EXPORT_HEADER, audit.export_rows(filters))
+
+    return Response(
+        rows(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

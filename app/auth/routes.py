@@ -42,6 +42,7 @@ def login():
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is None:
+            db.session.commit()  # the failed attempt stays in the audit trail
             form.password.errors.append(_("Email or password is not correct."))
         else:
             session.clear()

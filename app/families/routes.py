@@ -10,7 +10,7 @@ from app.families.forms import ApplicationForm, SignupForm, WithdrawForm
 from app.forms import ActionForm, apply_domain_error
 from app.models import Cohort
 from app.models.families import ApplicationStatus, HostApplication, HostFamily
-from app.services import families, notifications, placements
+from app.services import audit, families, notifications, placements
 from app.services.errors import DomainError
 from app.services.students import age_on
 from app.services.validation import ValidationFailed
@@ -66,6 +66,10 @@ def _family() -> HostFamily:
 def portal():
     family = _family()
     application = families.current_application(family)
+    placed = placements.for_family(family.id)
+    if placed:  # the family sees its students' care needs
+        audit.medical_viewed((p.enrolment.student_id for p in placed), "family_portal")
+        db.session.commit()
     return render_template(
         "families/portal.html",
         application=application,
@@ -75,7 +79,7 @@ def portal():
         can_apply_again=application is None or application.status in families.FINISHED,
         action_form=ActionForm(),
         withdraw_form=WithdrawForm(),
-        placements=placements.for_family(family.id),
+        placements=placed,
         coordinator={
             key: current_app.config[f"COORDINATOR_{key.upper()}"]
             for key in ("name", "phone", "email")

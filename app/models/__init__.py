@@ -30,6 +30,7 @@ from app.models.placements import (
     Teacher,
     TeacherRole,
 )
+from app.models.privacy import CohortStatistics, Setting
 from app.models.students import Diet, EmergencyContact, Gender, Guardian, Student, VisaStatus
 from app.models.users import LoginSession, Role, User
 
@@ -38,6 +39,7 @@ __all__ = [
     "ApplicationStatus",
     "AuditEntry",
     "Cohort",
+    "CohortStatistics",
     "CohortStatus",
     "CohortTeacher",
     "Diet",
@@ -65,6 +67,7 @@ __all__ = [
     "PlacementStatus",
     "Programme",
     "Role",
+    "Setting",
     "Student",
     "Teacher",
     "TeacherRole",

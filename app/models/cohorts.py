@@ -62,6 +62,8 @@ class Cohort(db.Model):
         enum_column(CohortStatus, "cohort_status"), default=CohortStatus.PLANNING, index=True
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    completed_at: Mapped[datetime | None]  # when it was set to completed; retention runs from here
+    purged_at: Mapped[datetime | None]  # when its personal data was deleted
 
     programme: Mapped[Programme] = relationship(back_populates="cohorts")
 

@@ -33,6 +33,7 @@ SHORT = {
     Rule.SHARED_ROOM_GENDER: _l("shared room with another gender"),
     Rule.NO_SMOKERS: _l("smokers (student asked for none)"),
     Rule.GENDER_PREFERENCE: _l("prefers another gender"),
+    Rule.CONSENT_WITHDRAWN: _l("consent withdrawn"),
 }
 
 

@@ -4,7 +4,7 @@ written to the audit trail with the cohort and the columns."""
 
 from __future__ import annotations
 
-from flask import Response, abort, render_template, request, stream_with_context, url_for
+from flask import Response, abort, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 from werkzeug.utils import secure_filename
@@ -62,8 +62,7 @@ def _file(sheet: Sheet, fmt: str, what: str, html: str | None = None) -> Respons
     name = _filename(sheet.cohort, what, fmt)
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
     if fmt == "csv":
-        rows = list(sheet.flat_rows())
-        body = stream_with_context(exports.csv_stream(sheet.header(), rows))
+        body = exports.csv_stream(sheet.header(), list(sheet.flat_rows()))
         return Response(body, mimetype=MIMETYPES[fmt], headers=headers)
     if fmt == "xlsx":
         title = f"{sheet.title} {sheet.cohort.name}"

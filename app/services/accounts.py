@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from app.extensions import db
 from app.models import LoginSession, Role, User
 from app.models.base import utcnow
+from app.services import audit
 from app.services.errors import DomainError
 from app.services.passwords import DUMMY_HASH, hash_password, password_problem, verify_password
 
@@ -102,8 +103,11 @@ def authenticate(email: str, password: str) -> User | None:
     user = find_user(email)
     if user is None:
         verify_password(DUMMY_HASH, password)
+        audit.record("login.failed", details={"reason": "unknown_email"})  # no address kept
         return None
     if not verify_password(user.password_hash, password) or not user.active:
+        reason = "inactive" if user.active is False else "password"
+        audit.record("login.failed", "user", user.id, {"reason": reason}, user_id=user.id)
         return None
     return user
 
@@ -129,7 +133,7 @@ def start_session(user: User) -> str:
     db.session.add(LoginSession(token=token, user_id=user.id))
     user.last_login_at = utcnow()
     user.session_token = token
-    db.session.flush()
+    audit.record("login", "user", user.id, user_id=user.id)
     return token
 
 

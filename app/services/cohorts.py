@@ -12,6 +12,7 @@ from flask_babel import ngettext
 from app.extensions import db
 from app.labels import label
 from app.models import Cohort, CohortStatus, Direction, Enrolment, EnrolmentStatus, Programme
+from app.models.base import utcnow
 from app.services import enrolments
 from app.services.errors import DomainError
 
@@ -133,6 +134,8 @@ def set_status(cohort: Cohort, new: CohortStatus | str) -> None:
             "status",
         )
     cohort.status = new
+    if new == CohortStatus.COMPLETED:
+        cohort.completed_at = utcnow()
     db.session.flush()
 
 

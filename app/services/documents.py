@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
@@ -46,6 +47,32 @@ def missing_kinds(enrolment: Enrolment) -> list[DocumentKind]:
     if any(consent.active for consent in enrolment.consents):
         received.add(DocumentKind.GUARDIAN_CONSENT)
     return [kind for kind in DocumentKind if kind not in received]
+
+
+def consent_withdrawn(enrolment: Enrolment) -> bool:
+    """Whether the guardians withdrew their consent: consents were recorded for the enrolment
+    and none is still active. None recorded yet is "missing" (see missing_kinds), not this.
+    Reads enrolment.consents: load them with the enrolment when there are many."""
+    consents = enrolment.consents
+    return bool(consents) and not any(consent.active for consent in consents)
+
+
+def withdrawn_consent_ids(enrolment_ids: Iterable[int] | sa.Select) -> set[int]:
+    """The enrolments among those given whose consent is withdrawn (as consent_withdrawn),
+    in one query. The ids may also be a SELECT of enrolment ids, e.g. a cohort's."""
+    if not isinstance(enrolment_ids, sa.Select):
+        enrolment_ids = list(enrolment_ids)
+        if not enrolment_ids:
+            return set()
+    # count(withdrawn_at) counts the withdrawn consents only: all of them withdrawn.
+    return set(
+        db.session.scalars(
+            sa.select(GuardianConsent.enrolment_id)
+            .where(GuardianConsent.enrolment_id.in_(enrolment_ids))
+            .group_by(GuardianConsent.enrolment_id)
+            .having(sa.func.count(GuardianConsent.withdrawn_at) == sa.func.count())
+        )
+    )
 
 
 def set_received(

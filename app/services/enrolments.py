@@ -22,7 +22,7 @@ from app.models import (
     Student,
 )
 from app.models.base import utcnow
-from app.services import placements
+from app.services import audit, placements
 from app.services.errors import DomainError
 
 ENROLLABLE = (CohortStatus.PLANNING, CohortStatus.OPEN)
@@ -157,9 +157,12 @@ def enrol_many(student_ids: list[int], cohort: Cohort, by_id: int | None) -> tup
         for student_id, (status, n) in zip(student_ids, statuses, strict=True)
     ]
     table = Enrolment.__table__
-    ids = db.session.scalars(
-        sa.insert(table).returning(table.c.id, sort_by_parameter_order=True), rows
+    ids = list(
+        db.session.scalars(
+            sa.insert(table).returning(table.c.id, sort_by_parameter_order=True), rows
+        )
     )
+    audit.created_in_bulk("enrolment", ids)
     events = [
         {
             "enrolment_id": enrolment_id,
@@ -241,6 +244,7 @@ def fill_free_places(cohort: Cohort) -> list[Enrolment]:
             _release_place(cohort.id)
             continue
         db.session.refresh(first)
+        audit.changed_in_bulk("enrolment", [first.id], ["status", "waitlist_number"])
         _record(first, S.WAITLISTED, "moved up from the waitlist", None)
         promoted.append(first)
     db.session.flush()

@@ -25,7 +25,7 @@ from app.models import (
     Student,
 )
 from app.models.base import utcnow
-from app.services import enrolments, students
+from app.services import audit, enrolments, students
 from app.services.errors import DomainError
 from app.services.student_csv import decode, read_file, row_values
 
@@ -250,6 +250,7 @@ def _insert_students(rows: list[Row]) -> list[int]:
             contacts.append({"student_id": student_id, **person})
     db.session.execute(sa.insert(Guardian.__table__), guardians)
     db.session.execute(sa.insert(EmergencyContact.__table__), contacts)
+    audit.created_in_bulk("student", ids)
     return ids
 
 

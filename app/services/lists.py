@@ -153,7 +153,8 @@ def card_contacts() -> Contacts:
 
 
 def cards(cohort: Cohort, teacher_id: int | None = None) -> list[Card]:
-    """One card per student holding a place, by name (only one teacher's students if given)."""
+    """One card per student holding a place, by name (only one teacher's students if given).
+    A student whose guardians withdrew their consent still gets one: a card is safety data."""
     teachers = cohort_teachers(cohort, teacher_id)
     result = []
     for entry in teacher_roster.cohort_students(cohort):

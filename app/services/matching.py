@@ -67,6 +67,7 @@ DIET_VALUES = frozenset(d.value for d in Diet)
 # Why a family cannot take the student, short enough to follow "Every family breaks a rule:".
 RULE_PHRASES = {
     Rule.ENROLMENT_ACTIVE: _l("the student holds no place in this cohort"),
+    Rule.CONSENT_WITHDRAWN: _l("the guardians withdrew their consent"),
     Rule.FAMILY_APPROVED: _l("the family is not approved"),
     Rule.FAMILY_AVAILABLE: _l("the family has not offered to host this cohort"),
     Rule.BACKGROUND_CHECK: _l("the background check expires before the return"),
@@ -90,7 +91,9 @@ class ProposedPair:
 @dataclass(frozen=True)
 class Unplaced:
     student: StudentFacts
-    rule: Rule | None  # the rule that blocks the most families; None when beds ran out
+    # The rule that blocks the most families (consent withdrawn: that one, always);
+    # None when beds ran out.
+    rule: Rule | None
     message: str
 
 
@@ -224,6 +227,8 @@ def _describe(student: StudentFacts, family: FamilyFacts) -> tuple[list[str], li
 def _unplaced(
     student: StudentFacts, i: int, allowed: np.ndarray, broken: dict[Rule, np.ndarray]
 ) -> Unplaced:
+    if student.consent_withdrawn:  # about the student, not any family: said as it is
+        return Unplaced(student, Rule.CONSENT_WITHDRAWN, str(MESSAGES[Rule.CONSENT_WITHDRAWN]))
     m = allowed.shape[1]
     fitting = int(allowed[i].sum())
     if fitting:

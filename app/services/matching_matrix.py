@@ -95,6 +95,7 @@ def broken_matrices(
 
     return {
         Rule.ENROLMENT_ACTIVE: ~student("holds_place"),
+        Rule.CONSENT_WITHDRAWN: student("consent_withdrawn"),
         Rule.FAMILY_APPROVED: ~family("approved"),
         Rule.FAMILY_AVAILABLE: ~family("available"),
         Rule.BACKGROUND_CHECK: valid_until < returns_on.toordinal(),

@@ -77,7 +77,8 @@ def deliver_pending(limit: int = 50, new_only: bool = False) -> tuple[int, int]:
         except (OSError, smtplib.SMTPException) as error:
             email.last_error = f"{type(error).__name__}: {error}"[:500]
             failed += 1
-            log.warning("Email %s could not be sent: %s", email.id, email.last_error)
+            # The server's answer often quotes the address: it stays in the outbox, not the log.
+            log.warning("Email %s could not be sent (attempt %s)", email.id, email.attempts)
         else:
             email.sent_at = utcnow()
             email.last_error = ""

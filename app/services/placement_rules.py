@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 
 class Rule(StrEnum):
     ENROLMENT_ACTIVE = "enrolment_active"
+    CONSENT_WITHDRAWN = "consent_withdrawn"
     FAMILY_APPROVED = "family_approved"
     FAMILY_AVAILABLE = "family_available"
     BACKGROUND_CHECK = "background_check"
@@ -31,6 +32,10 @@ HARD = frozenset(Rule) - SOFT
 MESSAGES = {
     Rule.ENROLMENT_ACTIVE: _l(
         "The student holds no place in this cohort (waitlisted or withdrawn)."
+    ),
+    Rule.CONSENT_WITHDRAWN: _l(
+        "The guardians withdrew their consent: the student cannot be placed with a family or "
+        "moved while consent is withdrawn. Record a new consent on the enrolment first."
     ),
     Rule.FAMILY_APPROVED: _l("The family is not approved."),
     Rule.FAMILY_AVAILABLE: _l("The family has not offered to host this cohort."),
@@ -51,6 +56,7 @@ class StudentFacts:
     name: str
     gender: str  # female, male, diverse
     holds_place: bool = True
+    consent_withdrawn: bool = False  # consents recorded, none still active
     pet_allergy: bool = False
     no_pets: bool = False
     no_smokers: bool = False
@@ -87,6 +93,8 @@ def broken_rules(student: StudentFacts, family: FamilyFacts, returns_on: date) -
     broken = []
     if not student.holds_place:
         broken.append(Rule.ENROLMENT_ACTIVE)
+    if student.consent_withdrawn:
+        broken.append(Rule.CONSENT_WITHDRAWN)
     if not family.approved:
         broken.append(Rule.FAMILY_APPROVED)
     if not family.available:

@@ -21,6 +21,7 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.models.families import ApplicationStatus, HostApplication, application_cohorts
+from app.services.documents import consent_withdrawn
 from app.services.errors import DomainError
 from app.services.placement_rules import (
     MESSAGES,
@@ -46,12 +47,14 @@ class PlacementRefused(DomainError):
 
 
 def student_facts(enrolment: Enrolment) -> StudentFacts:
+    """The facts of an enrolled student; reads the enrolment's consents (load them with it)."""
     student = enrolment.student
     return StudentFacts(
         enrolment_id=enrolment.id,
         name=student.full_name,
         gender=student.gender.value,
         holds_place=enrolment.status in (EnrolmentStatus.APPLIED, EnrolmentStatus.ACCEPTED),
+        consent_withdrawn=consent_withdrawn(enrolment),
         pet_allergy=student.pet_allergy,
         no_pets=student.no_pets,
         no_smokers=student.no_smokers,
@@ -245,7 +248,8 @@ def move(
 
 
 def placeable_enrolments(cohort: Cohort) -> list[Enrolment]:
-    """Enrolments of the cohort that hold a place and are not placed, by name."""
+    """Enrolments of the cohort that hold a place and are not placed, by name (those whose
+    consent is withdrawn too: the rules refuse them, with the reason)."""
     placed = sa.select(Placement.enrolment_id).where(
         Placement.cohort_id == cohort.id, Placement.status == ACTIVE
     )
@@ -258,7 +262,7 @@ def placeable_enrolments(cohort: Cohort) -> list[Enrolment]:
                 Enrolment.status.in_((EnrolmentStatus.APPLIED, EnrolmentStatus.ACCEPTED)),
                 Enrolment.id.not_in(placed),
             )
-            .options(selectinload(Enrolment.student))
+            .options(selectinload(Enrolment.student), selectinload(Enrolment.consents))
             .order_by(Student.last_name, Student.first_name)
         )
     )
@@ -294,6 +298,7 @@ def active_placements(cohort: Cohort) -> list[Placement]:
             .where(Placement.cohort_id == cohort.id, Placement.status == ACTIVE)
             .options(
                 selectinload(Placement.enrolment).selectinload(Enrolment.student),
+                selectinload(Placement.enrolment).selectinload(Enrolment.consents),
                 selectinload(Placement.application).selectinload(HostApplication.family),
             )
             .order_by(HostApplication.city, Placement.application_id, Placement.id)

@@ -1,5 +1,11 @@
 """The columns a roster can carry, each a function of one student's row, and the presets that
-keep a printout to what its purpose needs. Health columns are special-category data."""
+keep a printout to what its purpose needs. Health columns are special-category data.
+
+A student whose guardians withdrew their consent stays on the roster for their safety, but
+only the safety columns carry data (who they are, where they live, whom to call, what keeps
+them well); every other column reads "—". The row's first cell ends with the line
+CONSENT_NOTE, so that the print view, the PDF, CSV and XLSX all say so (in CSV and XLSX it
+is joined to the name, e.g. "Jonas Becker; consent withdrawn — safety data only")."""
 
 from __future__ import annotations
 
@@ -21,6 +27,7 @@ class Row:
     entry: CohortStudent
     teacher: Colleague | None
     today: date
+    consent_withdrawn: bool = False  # the guardians' consent: recorded, none active
 
     @property
     def student(self):
@@ -93,29 +100,52 @@ class Column:
     label: object  # a lazy string
     lines: Callable[[Row], list[str]]
     health: bool = False  # special-category data (GDPR art. 9)
+    safety: bool = False  # printed even when the guardians withdrew their consent
 
 
 COLUMNS: dict[str, Column] = {
     c.key: c
     for c in (
-        Column("name", _l("Name"), lambda r: [r.student.full_name]),
+        Column("name", _l("Name"), lambda r: [r.student.full_name], safety=True),
         Column("age", _l("Age"), _age),
         Column("date_of_birth", _l("Date of birth"), _born),
         Column("gender", _l("Gender"), lambda r: [str(label(r.student.gender))]),
         Column("school", _l("School"), _school),
         Column("student_phone", _l("Student's phone"), lambda r: [r.student.phone or ""]),
-        Column("family", _l("Host family"), family_label),
-        Column("address", _l("Address"), address_lines),
-        Column("town", _l("Town"), lambda r: [r.home.city] if r.home else []),
-        Column("family_phone", _l("Family phones"), family_phones),
-        Column("teacher", _l("Supervising teacher"), _teacher),
+        Column("family", _l("Host family"), family_label, safety=True),
+        Column("address", _l("Address"), address_lines, safety=True),
+        Column("town", _l("Town"), lambda r: [r.home.city] if r.home else [], safety=True),
+        Column("family_phone", _l("Family phones"), family_phones, safety=True),
+        Column("teacher", _l("Supervising teacher"), _teacher, safety=True),
         Column("guardians", _l("Guardians"), lambda r: _contacts(r.student.guardians)),
-        Column("emergency", _l("Emergency contacts"), _emergency),
-        Column("allergies", _l("Allergies"), _allergies, health=True),
-        Column("diet", _l("Diet"), lambda r: [str(label(r.student.diet))], health=True),
-        Column("medical", _l("Medical notes"), lambda r: [r.student.medical_notes], health=True),
+        Column("emergency", _l("Emergency contacts"), _emergency, safety=True),
+        Column("allergies", _l("Allergies"), _allergies, health=True, safety=True),
+        Column(
+            "diet", _l("Diet"), lambda r: [str(label(r.student.diet))], health=True, safety=True
+        ),
+        Column(
+            "medical",
+            _l("Medical notes"),
+            lambda r: [r.student.medical_notes],
+            health=True,
+            safety=True,
+        ),
     )
 }
+
+CONSENT_NOTE = _l("consent withdrawn — safety data only")
+WITHHELD = "—"  # a column that is not for safety, of a student whose consent is withdrawn
+
+
+def cells(columns: list[Column], row: Row) -> list[list[str]]:
+    """The row's cells for the columns chosen: all of them, or when the guardians withdrew
+    their consent the safety columns only, with CONSENT_NOTE as the first cell's last line."""
+    if not row.consent_withdrawn:
+        return [column.lines(row) for column in columns]
+    found = [column.lines(row) if column.safety else [WITHHELD] for column in columns]
+    if found:
+        found[0] = [*found[0], str(CONSENT_NOTE)]
+    return found
 
 
 def _preset(*keys: str) -> tuple[str, ...]:

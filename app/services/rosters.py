@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -15,11 +16,12 @@ from werkzeug.datastructures import MultiDict
 
 from app.access import Permission, can
 from app.extensions import db
-from app.models import Cohort, Role, User
+from app.models import Cohort, Enrolment, Role, User
 from app.models.base import utcnow
-from app.services import audit, teacher_roster, teachers
+from app.services import audit, documents, teacher_roster, teachers
 from app.services.roster_columns import (  # noqa: F401 (re-exported: the roster API)
     COLUMNS,
+    CONSENT_NOTE,
     GROUP_LABELS,
     PRESET_LABELS,
     PRESETS,
@@ -27,6 +29,7 @@ from app.services.roster_columns import (  # noqa: F401 (re-exported: the roster
     Column,
     Row,
     address_lines,
+    cells,
     family_label,
     family_phones,
 )
@@ -131,6 +134,9 @@ class Group:
     heading: str  # "" when the roster is not grouped
     details: list[str]
     rows: list[list[list[str]]] = field(default_factory=list)  # row → cell → lines
+    # Which rows (their index in rows) are of a student whose guardians withdrew their consent:
+    # those carry safety data only and end their first cell with CONSENT_NOTE.
+    marked: set[int] = field(default_factory=set)
 
 
 @dataclass
@@ -223,11 +229,20 @@ def cohort_teachers(cohort: Cohort, wanted: int | None = None) -> dict[int, Coll
 
 def build(cohort: Cohort, options: Options, today: date | None = None) -> Sheet:
     """The cohort's current roster: students holding a place (withdrawn ones are out) with
-    their active placement (cancelled ones are out)."""
+    their active placement (cancelled ones are out). A student whose guardians withdrew their
+    consent stays on it for their safety, with safety data only (see roster_columns)."""
     teachers = cohort_teachers(cohort, options.teacher_id)
     today = today or utcnow().date()
+    withdrawn = documents.withdrawn_consent_ids(
+        sa.select(Enrolment.id).where(Enrolment.cohort_id == cohort.id)
+    )
     rows = [
-        Row(entry, teachers.get(entry.enrolment.supervising_teacher_id), today)
+        Row(
+            entry,
+            teachers.get(entry.enrolment.supervising_teacher_id),
+            today,
+            entry.enrolment.id in withdrawn,
+        )
         for entry in teacher_roster.cohort_students(cohort, with_contacts=True)
     ]
     if options.teacher_id is not None:
@@ -245,7 +260,9 @@ def build(cohort: Cohort, options: Options, today: date | None = None) -> Sheet:
         if not groups or key != last_key:
             groups.append(_heading(row, options))
             last_key = key
-        groups[-1].rows.append([column.lines(row) for column in columns])
+        if row.consent_withdrawn:
+            groups[-1].marked.add(len(groups[-1].rows))
+        groups[-1].rows.append(cells(columns, row))
     return Sheet(
         title=_("Roster"),
         cohort=cohort,

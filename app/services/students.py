@@ -164,11 +164,24 @@ def update_student(student: Student, values: dict, today: date | None = None) ->
     _refuse_problems(values, today)
     for key, value in normalise(values).items():
         setattr(student, key, value)
-    student.guardians.clear()
-    student.emergency_contacts.clear()
+    # In place, so that only what really changed is changed (and named in the audit trail).
+    _update_people(student.guardians, people(values, "guardians"), Guardian, numbered=True)
+    _update_people(
+        student.emergency_contacts, people(values, "emergency_contacts"), EmergencyContact
+    )
     db.session.flush()
-    _set_people(student, values)
-    db.session.flush()
+
+
+def _update_people(current: list, wanted: list[dict], model: type, numbered: bool = False) -> None:
+    """Make the list of guardians or contacts say `wanted`: change, add, remove at the end."""
+    for index, person in enumerate(wanted):
+        if index < len(current):
+            for key, value in person.items():
+                if getattr(current[index], key) != value:
+                    setattr(current[index], key, value)
+        else:
+            current.append(model(**person, **({"position": index + 1} if numbered else {})))
+    del current[len(wanted) :]
 
 
 def _set_people(student: Student, values: dict) -> None:

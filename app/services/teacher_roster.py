@@ -23,6 +23,7 @@ from app.models import (
     Teacher,
     TeacherRole,
 )
+from app.services import audit
 
 
 @dataclass(frozen=True)
@@ -148,6 +149,7 @@ def colleagues(cohort: Cohort) -> list[Colleague]:
 def roster(teacher: Teacher, cohort: Cohort, role: TeacherRole) -> TeacherRoster:
     """The teacher's view of a cohort they are assigned to (the caller checks that)."""
     students = cohort_students(cohort, with_contacts=True)
+    audit.medical_viewed((s.student.id for s in students), "teacher_portal")
     mine = [s for s in students if s.enrolment.supervising_teacher_id == teacher.id]
     others = [s for s in students if s.enrolment.supervising_teacher_id != teacher.id]
     return TeacherRoster(cohort, role, colleagues(cohort), mine, others)

@@ -25,7 +25,7 @@ from app.models import (
     TeacherRole,
     User,
 )
-from app.services import accounts, area_split, teacher_roster
+from app.services import accounts, area_split, audit, teacher_roster
 from app.services.errors import DomainError
 from app.services.validation import Checker
 
@@ -133,12 +133,15 @@ def unassign(cohort: Cohort, teacher: Teacher) -> int:
     assignment = _assignment(cohort.id, teacher.id)
     if assignment is None:
         raise DomainError(str(_l("This teacher is not assigned to this cohort.")))
+    supervised = Enrolment.cohort_id == cohort.id, Enrolment.supervising_teacher_id == teacher.id
+    ids = list(db.session.scalars(sa.select(Enrolment.id).where(*supervised)))
     freed = db.session.execute(
         sa.update(Enrolment)
-        .where(Enrolment.cohort_id == cohort.id, Enrolment.supervising_teacher_id == teacher.id)
+        .where(Enrolment.id.in_(ids))
         .values(supervising_teacher_id=None)
         .execution_options(synchronize_session="fetch")
     ).rowcount
+    audit.changed_in_bulk("enrolment", ids, ["supervising_teacher_id"])
     db.session.delete(assignment)
     db.session.flush()
     return freed

@@ -5,10 +5,10 @@ from flask_login import current_user
 from app.access import Permission, can, requires
 from app.enrolments.feedback import flash_enrolled
 from app.extensions import db
-from app.forms import apply_domain_error
+from app.forms import apply_domain_error, search_words
 from app.labels import choices
 from app.models import Cohort, EnrolmentStatus, Student
-from app.services import cohorts, documents, enrolments, students
+from app.services import audit, cohorts, documents, enrolments, students
 from app.services.errors import DomainError
 from app.students import bp
 from app.students.forms import FilterForm, StudentForm
@@ -16,17 +16,21 @@ from app.students.forms import FilterForm, StudentForm
 PER_PAGE = 25
 
 
-@bp.route("/")
+@bp.route("/", methods=["GET", "POST"])
 @requires(Permission.MANAGE_ENROLMENT)
 def index():
+    words, answer = search_words("students", ".index", ("cohort", "status", "school", "missing"))
+    if answer is not None:
+        return answer
     form = FilterForm(request.args)
+    form.q.data = words
     form.cohort.choices = [(0, _("All cohorts"))] + [(c.id, c.name) for c in cohorts.list_cohorts()]
     form.status.choices = [("", _("Any status")), *choices(EnrolmentStatus)]
     form.school.choices = [("", _("All schools"))] + [(s, s) for s in students.schools()]
     if not form.validate():
         abort(400)
     filters = students.StudentFilters(
-        query=form.q.data or "",
+        query=words,
         cohort_id=form.cohort.data or None,
         status=EnrolmentStatus(form.status.data) if form.status.data else None,
         school=form.school.data or "",
@@ -72,11 +76,12 @@ def show(student_id: int):
         (enrolment, documents.missing_kinds(enrolment), enrolments.waitlist_position(enrolment))
         for enrolment in students.enrolments_of(student)
     ]
+    show_medical = can(current_user, Permission.VIEW_MEDICAL)
+    if show_medical:
+        audit.medical_viewed([student.id], "students.show")
+        db.session.commit()
     return render_template(
-        "students/show.html",
-        student=student,
-        rows=rows,
-        show_medical=can(current_user, Permission.VIEW_MEDICAL),
+        "students/show.html", student=student, rows=rows, show_medical=show_medical
     )
 
 
@@ -87,6 +92,8 @@ def edit(student_id: int):
     form = StudentForm()
     if request.method == "GET":
         form.fill(students.as_values(student))
+        audit.medical_viewed([student.id], "students.edit")
+        db.session.commit()
     if form.validate_on_submit():
         try:
             students.update_student(student, form.values())

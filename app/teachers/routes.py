@@ -220,6 +220,7 @@ def portal():
             teacher_roster.roster(teacher, cohort, role)
             for cohort, role in teacher_roster.cohorts_of(teacher)
         ]
+    db.session.commit()  # the views of medical notes in the audit trail
     return render_template("teachers/portal.html", teacher=teacher, rosters=rosters)
 
 
@@ -231,8 +232,6 @@ def my_cohort(cohort_id: int):
     if found is None:  # not their cohort: as if it did not exist
         abort(404)
     cohort, role = found
-    return render_template(
-        "teachers/my_cohort.html",
-        teacher=teacher,
-        roster=teacher_roster.roster(teacher, cohort, role),
-    )
+    roster = teacher_roster.roster(teacher, cohort, role)
+    db.session.commit()  # the views of medical notes in the audit trail
+    return render_template("teachers/my_cohort.html", teacher=teacher, roster=roster)

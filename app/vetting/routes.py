@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 
 from app.access import Permission, requires
 from app.extensions import db
-from app.forms import ActionForm, apply_domain_error
+from app.forms import ActionForm, apply_domain_error, search_words
 from app.labels import choices
 from app.models import ApplicationStatus, HostApplication
 from app.services import cohorts, families, notifications, vetting
@@ -40,10 +40,14 @@ DECIDED = {
 }
 
 
-@bp.route("/")
+@bp.route("/", methods=["GET", "POST"])
 @requires(Permission.VET_FAMILIES)
 def index():
+    words, answer = search_words("vetting", ".index", ("status", "cohort", "city"))
+    if answer is not None:
+        return answer
     form = FilterForm(request.args)
+    form.q.data = words
     form.status.choices = [
         ("", _("Any status")),
         *(choice for choice in choices(ApplicationStatus) if choice.value != A.DRAFT),
@@ -56,7 +60,7 @@ def index():
         status=A(form.status.data) if form.status.data else None,
         cohort_id=form.cohort.data or None,
         city=form.city.data or "",
-        query=form.q.data or "",
+        query=words,
     )
     page = db.paginate(vetting.queue(filters), per_page=PER_PAGE, max_per_page=PER_PAGE)
     alerts = vetting.expiry_alerts()

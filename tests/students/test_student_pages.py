@@ -436,8 +436,11 @@ def test_student_list_shows_everybody_by_name(app, coordinator, school_classes):
     ],
 )
 def test_student_list_search_and_filters(app, coordinator, school_classes, query, expected):
-    response = coordinator.get("/students/?" + query.format(**school_classes))
+    response = coordinator.get(
+        "/students/?" + query.format(**school_classes), follow_redirects=True
+    )
     assert response.status_code == 200
+    assert "q=" not in response.request.url  # search words never stay in the address
     page = response.get_data(as_text=True)
     assert listed(page) == expected
     if not expected:
@@ -544,3 +547,22 @@ def test_withdrawn_students_leave_the_waitlist_filter(app, coordinator):
     assert listed(page) == []
     page = coordinator.get("/students/?status=withdrawn").get_data(as_text=True)
     assert listed(page) == ["Brandt, Ben"]
+
+
+def test_a_search_is_posted_and_its_words_never_appear_in_an_address(
+    app, coordinator, school_classes
+):
+    page = coordinator.get("/students/").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    response = coordinator.post(
+        "/students/", data={"csrf_token": token, "q": "Brandt", "status": "waitlisted"}
+    )
+    assert response.status_code == 302
+    assert "Brandt" not in response.headers["Location"]
+    assert "status=waitlisted" in response.headers["Location"]
+    listing = coordinator.get(response.headers["Location"]).get_data(as_text=True)
+    assert listed(listing) == ["Brandt, Ben"]
+    assert 'value="Brandt"' in listing  # the box still shows what was searched
+    assert "Brandt" not in "".join(re.findall(r'href="([^"]*)"', listing))
+    cleared = coordinator.get("/students/?clear=1", follow_redirects=True).get_data(as_text=True)
+    assert listed(cleared) == ["Abel, Ada", "Brandt, Ben", "Celik, Cem"]

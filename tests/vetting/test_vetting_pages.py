@@ -154,7 +154,7 @@ def test_queue_filters_by_status_group_city_and_search(app, client, coordinator)
     make_family(app, "Garcia", to=A.APPROVED, cohort_ids=[spring, autumn], city="Buffalo")
 
     def shown(query: str) -> list[str]:
-        response = client.get(f"/vetting/?{query}")
+        response = client.get(f"/vetting/?{query}", follow_redirects=True)
         assert response.status_code == 200, query
         return sorted(listed(response.get_data(as_text=True)))
 

@@ -1,0 +1,37 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, StringField, SubmitField
+from wtforms.validators import InputRequired, Length
+
+from app.services import settings
+
+
+class SettingsForm(FlaskForm):
+    retention_months = IntegerField(
+        _l("Keep a cohort's personal data after its completion for (months)"),
+        validators=[InputRequired()],
+        description=_l("From 1 to 120 months; 12 unless changed."),
+        render_kw={"min": settings.RETENTION_MONTHS.low, "max": settings.RETENTION_MONTHS.high},
+    )
+    family_inactive_months = IntegerField(
+        _l("Delete a host family's data after no activity for (months)"),
+        validators=[InputRequired()],
+        description=_l(
+            "From 6 to 120 months; 24 unless changed. Only once every cohort it applied for is "
+            "purged."
+        ),
+        render_kw={
+            "min": settings.FAMILY_INACTIVE_MONTHS.low,
+            "max": settings.FAMILY_INACTIVE_MONTHS.high,
+        },
+    )
+    submit = SubmitField(_l("Save settings"))
+
+
+class EraseForm(FlaskForm):
+    confirm = StringField(
+        _l("Type the name shown above to confirm"),
+        validators=[InputRequired(), Length(max=300)],
+        render_kw={"autocomplete": "off"},
+    )
+    submit = SubmitField(_l("Erase for good"))

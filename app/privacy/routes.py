@@ -1,0 +1,185 @@
+"""Privacy for admins: the retention settings with what the purge would delete now, and the
+requests of people: download a student's or a family's data, erase them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlalchemy as sa
+from flask import Response, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.access import Permission, requires
+from app.extensions import db
+from app.forms import apply_domain_error
+from app.models import Cohort, CohortStatistics, HostFamily, Student
+from app.models.base import utcnow
+from app.privacy import bp
+from app.privacy.forms import EraseForm, SettingsForm
+from app.services import privacy_purge, privacy_requests, settings
+from app.services.errors import DomainError
+
+
+def _settings_page(form: SettingsForm, status: int = 200):
+    now = utcnow()
+    report = privacy_purge.purge(now, dry_run=True)
+    kept = db.session.execute(
+        sa.select(CohortStatistics, Cohort.name)
+        .join(Cohort, Cohort.id == CohortStatistics.cohort_id)
+        .order_by(CohortStatistics.year.desc(), Cohort.name)
+    ).all()
+    page = render_template(
+        "privacy/settings.html",
+        form=form,
+        report=report,
+        upcoming=privacy_purge.upcoming_cohorts(now),
+        statistics=kept,
+    )
+    return page, status
+
+
+@bp.route("/", methods=["GET", "POST"])
+@requires(Permission.MANAGE_PRIVACY)
+def index():
+    form = SettingsForm()
+    if not form.is_submitted():
+        form.retention_months.data = settings.retention_months()
+        form.family_inactive_months.data = settings.family_inactive_months()
+        return _settings_page(form)
+    if form.validate():
+        try:
+            settings.save(
+                {
+                    settings.RETENTION_MONTHS.key: form.retention_months.data,
+                    settings.FAMILY_INACTIVE_MONTHS.key: form.family_inactive_months.data,
+                },
+                current_user.id,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The settings were saved."), "success")
+            return redirect(url_for("privacy.index"))
+    return _settings_page(form, 400)
+
+
+def _same(typed: str | None, expected: str) -> bool:
+    """Whether the typed confirmation is the name, whatever the case and spacing."""
+    return " ".join((typed or "").split()).casefold() == " ".join(expected.split()).casefold()
+
+
+def _confirmed(form: EraseForm, expected: str, wrong: str) -> bool:
+    """Whether the form was sent with the name typed; else the field says what is wrong."""
+    if not form.validate_on_submit():
+        return False
+    if not _same(form.confirm.data, expected):
+        form.confirm.errors.append(f"{wrong} {_('Nothing was erased.')}")
+        return False
+    return True
+
+
+def _erase(erase: Callable[[], None], form: EraseForm) -> bool:
+    """Erase and commit; on a refusal roll back and show why (False)."""
+    try:
+        erase()
+    except DomainError as error:
+        db.session.rollback()
+        apply_domain_error(form, error)
+        return False
+    db.session.commit()
+    return True
+
+
+def _zip(content: bytes, name: str) -> Response:
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    return Response(content, mimetype="application/zip", headers=headers)
+
+
+# --- students -----------------------------------------------------------------------------
+
+
+def _student_page(student: Student, form: EraseForm, status: int = 200):
+    page = render_template(
+        "privacy/student.html",
+        student=student,
+        enrolments=privacy_requests.enrolments_of(student),
+        form=form,
+    )
+    return page, status
+
+
+@bp.route("/students/<int:student_id>")
+@requires(Permission.MANAGE_PRIVACY)
+def student(student_id: int):
+    return _student_page(db.get_or_404(Student, student_id), EraseForm(formdata=None))
+
+
+@bp.route("/students/<int:student_id>/export")
+@requires(Permission.MANAGE_PRIVACY)
+def student_export(student_id: int):
+    content = privacy_requests.export_student(db.get_or_404(Student, student_id))
+    db.session.commit()
+    return _zip(content, f"student-{student_id}.zip")
+
+
+@bp.route("/students/<int:student_id>/erase", methods=["POST"])
+@requires(Permission.MANAGE_PRIVACY)
+def student_erase(student_id: int):
+    person = db.get_or_404(Student, student_id)
+    form = EraseForm()
+    if not _confirmed(form, person.full_name, _("This is not the student's name.")):
+        return _student_page(person, form, 400)
+    if not _erase(lambda: privacy_requests.erase_student(person, current_user.id), form):
+        return _student_page(person, form, 400)
+    flash(_("The student's data was erased."), "success")
+    return redirect(url_for("students.index"))
+
+
+# --- host families ------------------------------------------------------------------------
+
+
+def family_label(family: HostFamily) -> str:
+    """What the admin types to confirm: the family's name, or its email when it gave none."""
+    return family.family_name or family.user.email
+
+
+def _family_page(family: HostFamily, form: EraseForm, status: int = 200):
+    page = render_template(
+        "privacy/family.html",
+        family=family,
+        label=family_label(family),
+        applications=sorted(family.applications, key=lambda a: a.id),
+        placed=privacy_requests.active_placements_with(family),
+        form=form,
+    )
+    return page, status
+
+
+@bp.route("/families/<int:family_id>")
+@requires(Permission.MANAGE_PRIVACY)
+def family(family_id: int):
+    return _family_page(db.get_or_404(HostFamily, family_id), EraseForm(formdata=None))
+
+
+@bp.route("/families/<int:family_id>/export")
+@requires(Permission.MANAGE_PRIVACY)
+def family_export(family_id: int):
+    content = privacy_requests.export_family(db.get_or_404(HostFamily, family_id))
+    db.session.commit()
+    return _zip(content, f"family-{family_id}.zip")
+
+
+@bp.route("/families/<int:family_id>/erase", methods=["POST"])
+@requires(Permission.MANAGE_PRIVACY)
+def family_erase(family_id: int):
+    host = db.get_or_404(HostFamily, family_id)
+    form = EraseForm()
+    if not _confirmed(form, family_label(host), _("This is not the family's name.")):
+        return _family_page(host, form, 400)
+    if not _erase(lambda: privacy_requests.erase_family(host, current_user.id), form):
+        return _family_page(host, form, 400)
+    flash(_("The host family's data was erased."), "success")
+    return redirect(url_for("vetting.index"))

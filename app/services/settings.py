@@ -1,0 +1,104 @@
+"""Settings an admin changes in the application, stored as text in the settings table and read
+back as typed values: the retention periods of the privacy purge."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+from app.extensions import db
+from app.models import Setting
+from app.services.validation import Checker
+
+
+@dataclass(frozen=True)
+class IntSetting:
+    """A whole-number setting with its default and the range an admin may choose from."""
+
+    key: str
+    default: int
+    low: int
+    high: int
+
+
+RETENTION_MONTHS = IntSetting("retention_months", 12, 1, 120)
+FAMILY_INACTIVE_MONTHS = IntSetting("family_inactive_months", 24, 6, 120)
+SETTINGS = {s.key: s for s in (RETENTION_MONTHS, FAMILY_INACTIVE_MONTHS)}
+
+
+def _parse(value: object) -> int | None:
+    """The value as a whole number, or None when it is none."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value.strip())
+    return None
+
+
+def get_int(setting: IntSetting) -> int:
+    """The setting's stored value; its default when unset or no longer allowed."""
+    row = db.session.get(Setting, setting.key)
+    value = _parse(row.value) if row is not None else None
+    if value is None or not setting.low <= value <= setting.high:
+        return setting.default
+    return value
+
+
+def retention_months() -> int:
+    """Months after a cohort's completion until its personal data is deleted."""
+    return get_int(RETENTION_MONTHS)
+
+
+def family_inactive_months() -> int:
+    """Months without activity after which a host family's data is deleted."""
+    return get_int(FAMILY_INACTIVE_MONTHS)
+
+
+def _check(checker: Checker, setting: IntSetting, value: object) -> int | None:
+    number = _parse(value)
+    if number is None or not setting.low <= number <= setting.high:
+        checker.add(
+            setting.key,
+            _l(
+                "Enter a whole number from %(low)d to %(high)d.", low=setting.low, high=setting.high
+            ),
+        )
+        return None
+    return number
+
+
+def save(values: dict, by_id: int | None) -> None:
+    """Store the settings given (key → value); refuses all of them when one is out of range."""
+    checker = Checker()
+    unknown = sorted(set(values) - set(SETTINGS))
+    for key in unknown:
+        checker.add(key, _l("There is no such setting."))
+    numbers = {
+        key: _check(checker, SETTINGS[key], v) for key, v in values.items() if key in SETTINGS
+    }
+    checker.raise_if_any()
+    for key, number in numbers.items():
+        _store(key, str(number), by_id)
+    db.session.flush()
+
+
+def _store(key: str, value: str, by_id: int | None) -> None:
+    row = db.session.get(Setting, key)
+    if row is None:
+        db.session.add(Setting(key=key, value=value, updated_by_id=by_id))
+    elif row.value != value:
+        row.value = value
+        row.updated_by_id = by_id
+
+
+def set_retention_months(months: int, by_id: int | None = None) -> None:
+    """Set the retention after a cohort's completion (1–120 months)."""
+    save({RETENTION_MONTHS.key: months}, by_id)
+
+
+def set_family_inactive_months(months: int, by_id: int | None = None) -> None:
+    """Set how long a family may be inactive before its data is deleted (6–120 months)."""
+    save({FAMILY_INACTIVE_MONTHS.key: months}, by_id)

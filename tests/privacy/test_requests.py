@@ -1,0 +1,429 @@
+"""Requests of people: export a student's or a family's data, erase a student or a family."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from datetime import date
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import (
+    AuditEntry,
+    Cohort,
+    DocumentKind,
+    Enrolment,
+    EnrolmentStatus,
+    HostApplication,
+    HostFamily,
+    ImportBatch,
+    ImportStatus,
+    LoginSession,
+    OutboxEmail,
+    Placement,
+    Student,
+    User,
+    VettingEvent,
+)
+from app.models.base import utcnow
+from app.models.families import application_cohorts
+from app.services import documents, placements
+from app.services.privacy_requests import (
+    erase_family,
+    erase_student,
+    export_family,
+    export_student,
+    plain,
+)
+from tests.conftest import Auth
+from tests.factories import (
+    FAMILY_PASSWORD,
+    enrol,
+    make_approved_family,
+    make_cohort,
+    make_student,
+    place,
+)
+from tests.privacy.traces import traces
+
+ERIKA = {
+    "first_name": "Erika",
+    "last_name": "Loeschmann",
+    "email": "erika@example.org",
+    "passport_number": "C01X00T47",
+    "passport_expiry": date(date.today().year + 3, 5, 1),
+    "allergies": "Hazelnuts",
+    "medical_notes": "Asthma; inhaler in her bag.",
+    "interests": "Rowing, chess",
+    "guardians": [
+        {"name": "Gerda Loeschmann", "relation": "mother", "phone": "+49 231 111111",
+         "email": "gerda@example.org"},
+        {"name": "Hans Vatermann", "relation": "father", "phone": "+49 231 222222",
+         "email": "hans.v@example.org"},
+    ],
+    "emergency_contacts": [
+        {"name": "Klara Notfallhilfe", "relation": "aunt", "phone": "+49 231 333333",
+         "email": "klara@example.org"},
+    ],
+}  # fmt: skip
+ERIKA_TRACES = [
+    "Loeschmann",
+    "Erika Loeschmann",
+    "erika@example.org",
+    "C01X00T47",
+    "Gerda Loeschmann",
+    "gerda@example.org",
+    "Hans Vatermann",
+    "hans.v@example.org",
+    "Klara Notfallhilfe",
+    "klara@example.org",
+]
+OTHER = {
+    "first_name": "Zora",
+    "last_name": "Anderswo",
+    "email": "zora@example.org",
+    "passport_number": "ZZ9PLURAL",
+    "guardians": [
+        {"name": "Xaver Anderswo", "relation": "father", "phone": "+49 231 999999",
+         "email": "xaver@example.org"},
+    ],
+}  # fmt: skip
+OTHER_VALUES = ["Anderswo", "zora@example.org", "ZZ9PLURAL", "Xaver", "xaver@example.org"]
+FAMILY = {
+    "family_name": "Famerase",
+    "members": [{"name": "Ulla Famerase", "age": 44, "relation": "parent"}],
+    "references": [
+        {"name": "Rudi Referent", "relation": "friend", "phone": "+1 716 555 0177",
+         "email": "rudi@example.org"},
+        {"name": "Berta Beistand", "relation": "pastor", "phone": "+1 716 555 0178",
+         "email": ""},
+    ],
+}  # fmt: skip
+FAMILY_TRACES = ["Famerase", "famerase@example.org", "Ulla Famerase", "Rudi Referent"]
+FAMILY_TRACES += ["rudi@example.org", "Berta Beistand"]
+
+
+def unzip(content: bytes) -> tuple[list[str], dict, str]:
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        names = archive.namelist()
+        text = archive.read(names[0]).decode()
+    return names, json.loads(text), text
+
+
+def columns_of(obj) -> dict:
+    return {a.key: plain(getattr(obj, a.key)) for a in sa.inspect(obj).mapper.column_attrs}
+
+
+def last_entry(action: str) -> AuditEntry:
+    return db.session.scalar(
+        sa.select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id.desc())
+    )
+
+
+def audit_links(app, kind: str, ids) -> int:
+    with app.app_context():
+        return db.session.scalar(
+            sa.select(sa.func.count(AuditEntry.id)).where(
+                AuditEntry.record_type == kind, AuditEntry.record_id.in_(list(ids))
+            )
+        )
+
+
+# --- a student ---------------------------------------------------------------------------
+
+
+def student_world(app) -> dict:
+    """Erika holds the only place of a cohort and is placed; Wanda waits; Carl, in another
+    cohort, has notes that name Erika; an upload and emails name her too."""
+    cohort = make_cohort(app, places=1, name="Buffalo 2027")
+    erika = make_student(app, **ERIKA)
+    erika_enrolment = enrol(app, erika, cohort)
+    wanda = make_student(app, first_name="Wanda", last_name="Wartemann")
+    wanda_enrolment = enrol(app, wanda, cohort)
+    family = make_approved_family(app, [cohort], family_name="Gastgeber")
+    place(app, erika_enrolment, family)
+    other_cohort = make_cohort(app, name="Buffalo 2028")
+    carl = make_student(app, first_name="Carl", last_name="Kumpel")
+    carl_enrolment = enrol(app, carl, other_cohort)
+    other_family = make_approved_family(app, [other_cohort], family_name="Nachbarn")
+    with app.app_context():
+        enrolment = db.session.get(Enrolment, erika_enrolment)
+        student = enrolment.student
+        documents.record_consent(
+            enrolment, "Gerda Loeschmann", utcnow(), documents.current_wording_version(), None,
+            student.guardians[0].id,
+        )  # fmt: skip
+        documents.set_received(enrolment, DocumentKind.INSURANCE, True, None)
+        placements.place(
+            db.session.get(Enrolment, carl_enrolment),
+            db.session.get(HostApplication, other_family),
+            None,
+            reason="Swapped with Erika Loeschmann; her mother gerda@example.org agreed.",
+        )
+        db.session.add_all(
+            [
+                ImportBatch(
+                    filename="list.csv",
+                    content="first_name,last_name\nErika,Loeschmann\nCarl,Kumpel\n",
+                ),
+                ImportBatch(
+                    filename="old.csv", content="", status=ImportStatus.IMPORTED,
+                    finished_at=utcnow(),
+                    result={"skipped": [{"name": "Erika Loeschmann", "line": 2}], "created": 1},
+                ),
+                OutboxEmail(recipient="gerda@example.org", subject="Consent", body="Thanks"),
+                OutboxEmail(recipient="staff@example.org", subject="Waitlist",
+                            body="Erika Loeschmann asked about her place."),
+                OutboxEmail(recipient="staff@example.org", subject="Hello", body="Carl Kumpel"),
+            ]
+        )  # fmt: skip
+        db.session.commit()
+        return {
+            "cohort": cohort,
+            "erika": erika,
+            "erika_enrolment": erika_enrolment,
+            "wanda_enrolment": wanda_enrolment,
+            "family": family,
+            "carl_enrolment": carl_enrolment,
+            "other": make_student(app, **OTHER),
+        }
+
+
+def test_the_export_holds_every_field_of_the_student_and_the_guardians(app):
+    world = student_world(app)
+    with app.app_context():
+        student = db.session.get(Student, world["erika"])
+        names, data, _text = unzip(export_student(student))
+        db.session.commit()
+        assert names == [f"student-{student.id}.json"]
+        assert data["kind"] == "student"
+        assert data["student"] == columns_of(student)
+        assert data["guardians"] == [columns_of(g) for g in student.guardians]
+        assert data["emergency_contacts"] == [columns_of(c) for c in student.emergency_contacts]
+        assert len(data["guardians"]) == 2 and len(data["emergency_contacts"]) == 1
+        (enrolment,) = data["enrolments"]
+        held = db.session.get(Enrolment, world["erika_enrolment"])
+        assert {k: enrolment[k] for k in columns_of(held)} == columns_of(held)
+        assert enrolment["cohort"]["name"] == "Buffalo 2027"
+        assert enrolment["consents"] == [columns_of(c) for c in held.consents]
+        assert enrolment["documents"] == [columns_of(d) for d in held.documents]
+        assert enrolment["events"] == [columns_of(e) for e in held.events]
+        placement = db.session.scalar(sa.select(Placement).where(Placement.enrolment_id == held.id))
+        assert enrolment["placements"] == [columns_of(placement)]
+        assert [e["recipient"] for e in data["emails"]] == ["gerda@example.org"]
+        assert data["student"]["date_of_birth"] == student.date_of_birth.isoformat()
+
+
+def test_the_export_holds_nothing_of_another_student(app):
+    world = student_world(app)
+    with app.app_context():
+        _names, _data, text = unzip(export_student(db.session.get(Student, world["erika"])))
+    lowered = text.lower()
+    assert [value for value in OTHER_VALUES if value.lower() in lowered] == []
+    assert "Wartemann" not in text and "Kumpel" not in text
+
+
+def test_the_export_is_recorded(app):
+    world = student_world(app)
+    with app.app_context():
+        export_student(db.session.get(Student, world["erika"]))
+        db.session.commit()
+        entry = last_entry("privacy.exported")
+        assert (entry.record_type, entry.record_id) == ("student", world["erika"])
+
+
+def test_erasing_a_student_leaves_no_trace_in_any_table(app):
+    world = student_world(app)
+    assert len(traces(app, ERIKA_TRACES)) >= 10, "the search finds her before the erasure"
+    with app.app_context():
+        erase_student(db.session.get(Student, world["erika"]), None)
+        db.session.commit()
+    assert traces(app, ERIKA_TRACES) == []
+    assert traces(app, ["Carl Kumpel", "Wartemann", "Zora"]), "others are kept"
+    with app.app_context():
+        assert db.session.get(Student, world["erika"]) is None
+        carl = db.session.scalar(
+            sa.select(Placement).where(Placement.enrolment_id == world["carl_enrolment"])
+        )
+        assert carl.reason == "Swapped with [erased]; her mother [erased] agreed."
+        batch = db.session.scalar(sa.select(ImportBatch).where(ImportBatch.filename == "old.csv"))
+        assert batch.result["skipped"] == [{"name": "[erased]", "line": 2}]
+        bodies = list(db.session.scalars(sa.select(OutboxEmail.body)))
+        assert "Carl Kumpel" in bodies
+        assert "Thanks" not in bodies  # to her mother
+
+
+def test_erasing_a_student_frees_the_place_and_the_bed(app):
+    world = student_world(app)
+    with app.app_context():
+        erase_student(db.session.get(Student, world["erika"]), None)
+        db.session.commit()
+        wanda = db.session.get(Enrolment, world["wanda_enrolment"])
+        assert wanda.status == EnrolmentStatus.APPLIED  # moved up from the waitlist
+        assert db.session.get(Cohort, world["cohort"]).places_taken == 1
+        beds = db.session.scalar(
+            sa.select(application_cohorts.c.beds_taken).where(
+                application_cohorts.c.application_id == world["family"]
+            )
+        )
+        assert beds == 0
+        assert db.session.get(Enrolment, world["erika_enrolment"]) is None
+
+
+def test_erasing_a_student_cuts_the_audit_trail_and_is_recorded_without_a_name(app):
+    world = student_world(app)
+    assert audit_links(app, "student", [world["erika"]]) > 0
+    assert audit_links(app, "enrolment", [world["erika_enrolment"]]) > 0
+    admin = _admin(app)
+    with app.app_context():
+        erase_student(db.session.get(Student, world["erika"]), admin)
+        db.session.commit()
+    assert audit_links(app, "student", [world["erika"]]) == 0
+    assert audit_links(app, "enrolment", [world["erika_enrolment"]]) == 0
+    with app.app_context():
+        entry = last_entry("privacy.erased")
+        assert (entry.record_type, entry.record_id) == ("", None)
+        assert entry.details == {"kind": "student"}
+        assert entry.user_id == admin
+
+
+def _admin(app) -> int:
+    from tests.conftest import make_user
+
+    return make_user(app, "boss@example.org", "admin")
+
+
+# --- a family ----------------------------------------------------------------------------
+
+
+def family_world(app) -> dict:
+    """Famerase hosts Sven now and hosted Tilo before; Nachbarn host Uwe, with a note that
+    names Famerase. The family has logged in once."""
+    cohort = make_cohort(app, name="Buffalo 2027", places=5)
+    application = make_approved_family(app, [cohort], beds_offered=2, **FAMILY)
+    other = make_approved_family(app, [cohort], family_name="Nachbarn")
+    sven, tilo, uwe = (
+        enrol(app, make_student(app, first_name=first, last_name=last), cohort)
+        for first, last in (("Sven", "Gastkind"), ("Tilo", "Umzug"), ("Uwe", "Bleibend"))
+    )
+    place(app, sven, application)
+    tilo_placement = place(app, tilo, application)
+    with app.app_context():
+        placements.cancel(db.session.get(Placement, tilo_placement), None, "Moved")
+        family = db.session.get(HostApplication, application).family
+        family.user.email = "famerase@example.org"
+        placements.place(
+            db.session.get(Enrolment, uwe), db.session.get(HostApplication, other), None,
+            reason="Famerase had no room left.",
+        )  # fmt: skip
+        note = VettingEvent(application_id=other, to_status="approved", note="Knows Ulla Famerase")
+        db.session.add(note)
+        db.session.commit()
+        world = {"cohort": cohort, "application": application, "other": other, "sven": sven}
+        world |= {"tilo": tilo, "uwe": uwe, "family": family.id, "user": family.user_id}
+    logged_in = Auth(app, app.test_client()).login("famerase@example.org", FAMILY_PASSWORD)
+    assert logged_in.status_code == 302
+    return world
+
+
+def test_the_family_export_holds_its_data_and_placed_students_only_by_id(app):
+    world = family_world(app)
+    with app.app_context():
+        family = db.session.get(HostFamily, world["family"])
+        names, data, text = unzip(export_family(family))
+        db.session.commit()
+        assert names == [f"family-{family.id}.json"]
+        assert data["family"] == columns_of(family)
+        assert data["account"]["email"] == "famerase@example.org"
+        assert "password_hash" not in text
+        (application,) = data["applications"]
+        held = db.session.get(HostApplication, world["application"])
+        assert {k: application[k] for k in columns_of(held)} == columns_of(held)
+        assert application["household_members"] == [columns_of(m) for m in held.members]
+        assert application["references"] == [columns_of(r) for r in held.references]
+        assert application["vetting_events"] == [columns_of(e) for e in held.events]
+        assert [c["name"] for c in application["cohorts"]] == ["Buffalo 2027"]
+        students = {p["student_id"] for p in application["placements"]}
+        sven = db.session.get(Enrolment, world["sven"]).student_id
+        tilo = db.session.get(Enrolment, world["tilo"]).student_id
+        assert students == {sven, tilo}
+    for other in ("Gastkind", "Umzug", "Sven", "Nachbarn", "Bleibend"):
+        assert other not in text
+
+
+def test_erasing_a_family_leaves_no_trace_and_ends_its_placements(app):
+    world = family_world(app)
+    assert len(traces(app, FAMILY_TRACES)) >= 6
+    with app.app_context():
+        erase_family(db.session.get(HostFamily, world["family"]), None)
+        db.session.commit()
+    assert traces(app, FAMILY_TRACES) == []
+    with app.app_context():
+        assert db.session.get(User, world["user"]) is None
+        assert db.session.scalar(sa.select(sa.func.count(LoginSession.token))) == 0
+        assert db.session.get(HostApplication, world["application"]) is None
+        for enrolment_id in (world["sven"], world["tilo"]):
+            enrolment = db.session.get(Enrolment, enrolment_id)
+            assert enrolment.status == EnrolmentStatus.APPLIED  # the student stays enrolled
+            assert placements.active_placement(enrolment) is None
+        uwe = db.session.scalar(sa.select(Placement).where(Placement.enrolment_id == world["uwe"]))
+        assert uwe.reason == "[erased] had no room left."
+        note = db.session.scalar(
+            sa.select(VettingEvent.note).where(
+                VettingEvent.application_id == world["other"], VettingEvent.note != ""
+            )
+        )
+        assert note == "Knows [erased]"
+
+
+def test_erasing_a_family_cuts_the_audit_trail(app):
+    world = family_world(app)
+    with app.app_context():
+        by_family = sa.select(sa.func.count(AuditEntry.id)).where(
+            AuditEntry.user_id == world["user"]
+        )
+        assert db.session.scalar(by_family) > 0  # its login
+        erase_family(db.session.get(HostFamily, world["family"]), None)
+        db.session.commit()
+        assert db.session.scalar(by_family) == 0
+    assert audit_links(app, "family", [world["family"]]) == 0
+    assert audit_links(app, "application", [world["application"]]) == 0
+    assert audit_links(app, "user", [world["user"]]) == 0
+    with app.app_context():
+        entry = last_entry("privacy.erased")
+        assert entry.details == {"kind": "family"} and entry.record_id is None
+
+
+# --- the commands ------------------------------------------------------------------------
+
+
+def test_the_commands_export_and_erase_only_when_confirmed(app, runner, tmp_path):
+    world = student_world(app)
+    out = tmp_path / "erika.zip"
+    result = runner.invoke(args=["privacy", "export-student", str(world["erika"]), str(out)])
+    assert result.exit_code == 0, result.output
+    assert unzip(out.read_bytes())[1]["student"]["last_name"] == "Loeschmann"
+    refused = runner.invoke(args=["privacy", "erase-student", str(world["erika"])])
+    assert refused.exit_code != 0 and "--yes" in refused.output
+    with app.app_context():
+        assert db.session.get(Student, world["erika"]) is not None
+    done = runner.invoke(args=["privacy", "erase-student", str(world["erika"]), "--yes"])
+    assert done.exit_code == 0, done.output
+    assert "Loeschmann" not in done.output
+    with app.app_context():
+        assert db.session.get(Student, world["erika"]) is None
+    missing = runner.invoke(args=["privacy", "erase-student", "99999", "--yes"])
+    assert missing.exit_code != 0
+
+
+def test_the_family_commands(app, runner, tmp_path):
+    world = family_world(app)
+    out = tmp_path / "family.zip"
+    result = runner.invoke(args=["privacy", "export-family", str(world["family"]), str(out)])
+    assert result.exit_code == 0, result.output
+    assert unzip(out.read_bytes())[1]["family"]["family_name"] == "Famerase"
+    done = runner.invoke(args=["privacy", "erase-family", str(world["family"]), "--yes"])
+    assert done.exit_code == 0, done.output
+    assert traces(app, FAMILY_TRACES) == []

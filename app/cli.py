@@ -1,19 +1,21 @@
-"""flask commands: users, history, setup checks."""
+"""flask commands: users, history, mail, privacy, backup and restore."""
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 import sqlalchemy as sa
-from flask import Flask
-from flask.cli import AppGroup
+from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
 
 from app.extensions import db
 from app.models import HostFamily, Role, Student, User
 from app.models.base import utcnow
 from app.services import (
     accounts,
+    backups,
     cohorts,
     history,
     notifications,
@@ -224,7 +226,43 @@ def privacy_erase_family(family_id: int, yes: bool) -> None:
     click.echo(f"Host family {family_id} was erased.")
 
 
+@click.command("backup")
+@with_appcontext
+@click.argument("target", required=False, type=click.Path(dir_okay=False))
+def backup_database(target: str | None) -> None:
+    """Back up the database to TARGET (default: instance/backups/<date>), safe while running."""
+    url = current_app.config["SQLALCHEMY_DATABASE_URI"]
+    if target is None:
+        suffix = "sqlite" if url.startswith("sqlite") else "dump"
+        folder = Path(current_app.instance_path) / "backups"
+        target = str(folder / f"austausch-{utcnow():%Y%m%d-%H%M%S}.{suffix}")
+    try:
+        written = backups.backup(url, target)
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Backup written to {written} ({written.stat().st_size} bytes).")
+
+
+@click.command("restore")
+@with_appcontext
+@click.argument("source", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask; replace the database's contents.")
+def restore_database(source: str, yes: bool) -> None:
+    """Replace the database's contents with the backup SOURCE. Stop the application first."""
+    if not yes and not click.confirm("Replace everything in the database with this backup?"):
+        raise click.ClickException("Nothing was changed.")
+    db.session.remove()
+    db.engine.dispose()  # no open connection may hold the old database
+    try:
+        backups.restore(current_app.config["SQLALCHEMY_DATABASE_URI"], source)
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Restored from {source}. Run `flask db upgrade` if the backup is older.")
+
+
 def register(app: Flask) -> None:
+    app.cli.add_command(backup_database)
+    app.cli.add_command(restore_database)
     app.cli.add_command(users_cli)
     app.cli.add_command(history_cli)
     app.cli.add_command(seed)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, render_template
+import traceback
+
+from flask import Flask, current_app, g, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DataError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 MESSAGES = {
@@ -48,6 +50,25 @@ def handle_csrf(error: CSRFError):
     return render_error(400, str(CSRF_MESSAGE))
 
 
+def log_unexpected(error: Exception) -> None:
+    """Log the error for the operators. A database driver's message can quote the row it
+    refused (names, health notes): for those only the kind, the SQL and the frames are kept."""
+    if not isinstance(error, DBAPIError):
+        current_app.logger.exception("Unhandled error", exc_info=error)
+        return
+    driver = error.orig
+    code = getattr(driver, "sqlstate", None) or getattr(driver, "sqlite_errorname", "")
+    current_app.logger.error(
+        "Unhandled error (database) %s %s in %s %s\nStatement: %s\n%s",
+        type(driver).__name__,
+        code,
+        request.method,
+        request.path,
+        error.statement,
+        "".join(traceback.format_tb(error.__traceback__)),
+    )
+
+
 def handle_unexpected(error: Exception):
     from app.extensions import db
 
@@ -57,8 +78,12 @@ def handle_unexpected(error: Exception):
     original = getattr(error, "original_exception", None) or error
     if isinstance(original, (OverflowError, DataError)):  # e.g. an id beyond the column's range
         return render_error(400)
-    current_app.logger.exception("Unhandled error", exc_info=original)
+    log_unexpected(original)
     if isinstance(original, OperationalError):
+        # The page must not need the database: show it as to a visitor who is not logged in.
+        from app.extensions import login_manager
+
+        g._login_user = login_manager.anonymous_user()
         return render_error(503)
     return render_error(500)
 

@@ -1,5 +1,10 @@
-"""A coordinator places a cohort from a proposal, moves one student with a reason and splits
-the students among the teachers; the teacher and the family each see exactly their part."""
+"""A coordinator places a cohort from a proposal, moves one student with a reason, prints the
+roster as a PDF and splits the students among the teachers; the teacher and the family each
+see exactly their part."""
+
+import unicodedata
+
+from pypdf import PdfReader
 
 from app.extensions import db
 from app.models import Cohort, Placement, PlacementStatus, Role, Teacher
@@ -28,7 +33,7 @@ def make_teacher(app, cohort_id: int, email: str, name: str, role: str) -> None:
         db.session.commit()
 
 
-def test_coordinator_places_a_cohort_and_everyone_sees_their_part(app, page, browser):
+def test_coordinator_places_a_cohort_and_everyone_sees_their_part(app, page, browser, tmp_path):
     cohort = make_cohort(app, name="Buffalo spring 2027")
     for first, last, extra in (
         ("Lena", "Schmidt", {"pet_allergy": True}),
@@ -100,6 +105,22 @@ def test_coordinator_places_a_cohort_and_everyone_sees_their_part(app, page, bro
     page.get_by_role("link", name="Assign teachers and split students").click()
     page.get_by_role("button", name="Balance by area").click()
     assert "Anna Lehrerin" in page.locator("main").inner_text()
+
+    # The coordinator prints the placed cohort: the PDF lists each student with the family.
+    page.goto("/cohorts/")
+    page.get_by_role("link", name="Buffalo spring 2027").click()
+    page.get_by_role("button", name="Roster and printing").click()
+    page.get_by_role("link", name="Transport").click()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download PDF").click()
+    printed = tmp_path / "roster.pdf"
+    download.value.save_as(printed)
+    text = " ".join(p.extract_text() for p in PdfReader(printed).pages)
+    text = " ".join(unicodedata.normalize("NFKC", text).split())
+    assert "Jonas Becker The Miller family" in text
+    for name in ("Lena Schmidt", "Mia Wagner"):
+        assert name in text
+    assert "Confidential" in text
 
     # The lead teacher sees the cohort's students with their host families.
     teacher = browser.new_context(base_url=page.url.split("/teachers")[0]).new_page()

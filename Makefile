@@ -7,7 +7,7 @@ export FLASK_APP := app:create_app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint format translations extract-messages serve clean
+.PHONY: run test load lint format translations extract-messages serve clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -38,6 +38,23 @@ test: $(VENV)/.dev-installed translations
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
+
+## The long load test, results in bench/LOAD.md: gunicorn with 4 workers, 50 users for 120 s,
+## on SQLite and, when LOAD_DATABASE_URL is set, on that PostgreSQL database (dropped and
+## created again: its name must contain "load").
+LOAD_USERS ?= 50
+LOAD_SECONDS ?= 120
+LOAD_WORKERS ?= 4
+LOAD_ARGS = --users $(LOAD_USERS) --seconds $(LOAD_SECONDS) --workers $(LOAD_WORKERS) --report bench/LOAD.md
+load: $(VENV)/.dev-installed translations
+	@status=0; \
+	$(BIN)/python -m bench.load --db sqlite $(LOAD_ARGS) || status=1; \
+	if [ -n "$$LOAD_DATABASE_URL" ]; then \
+		$(BIN)/python -m bench.load --db postgresql $(LOAD_ARGS) || status=1; \
+	else \
+		echo "LOAD_DATABASE_URL is not set: no run on PostgreSQL."; \
+	fi; \
+	exit $$status
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check --fix .

@@ -10,6 +10,7 @@ from app.families.forms import ApplicationForm, SignupForm, WithdrawForm
 from app.forms import ActionForm, apply_domain_error
 from app.models import Cohort
 from app.models.families import ApplicationStatus, HostApplication, HostFamily
+from app.pages import render_and_commit
 from app.services import audit, families, notifications, placements
 from app.services.errors import DomainError
 from app.services.students import age_on
@@ -69,8 +70,7 @@ def portal():
     placed = placements.for_family(family.id)
     if placed:  # the family sees its students' care needs
         audit.medical_viewed((p.enrolment.student_id for p in placed), "family_portal")
-        db.session.commit()
-    return render_template(
+    return render_and_commit(
         "families/portal.html",
         application=application,
         steps=progress.steps(application) if application else [],

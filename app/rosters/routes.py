@@ -14,6 +14,7 @@ from app.errors import render_error
 from app.extensions import db
 from app.models import Cohort
 from app.models.base import utcnow
+from app.pages import render_and_commit
 from app.rosters import bp
 from app.services import exports, lists, pdf, rosters
 from app.services.rosters import (
@@ -73,7 +74,7 @@ def _file(sheet: Sheet, fmt: str, what: str, html: str | None = None) -> Respons
 
 
 def _print_page(sheet: Sheet, back: str, pdf_url: str, for_pdf: bool = False) -> str:
-    return render_template(
+    return render_and_commit(
         "rosters/print.html", sheet=sheet, back_url=back, pdf_url=pdf_url, for_pdf=for_pdf
     )
 
@@ -102,8 +103,7 @@ def show(cohort_id: int):
             **_choices(cohort),
         ), 400  # fmt: skip
     rosters.record_use(cohort, "roster.view", options.audit_details("html"))
-    db.session.commit()
-    return render_template(
+    return render_and_commit(
         "rosters/show.html", cohort=cohort, options=options, sheet=sheet, problems=[],
         **_choices(cohort),
     )  # fmt: skip
@@ -132,7 +132,6 @@ def print_view(cohort_id: int):
     except ValidationFailed as error:
         return _refused(error)
     rosters.record_use(cohort, "roster.print", options.audit_details("print"))
-    db.session.commit()
     return _print_page(
         sheet,
         url_for(".show", cohort_id=cohort.id, **options.query()),
@@ -169,7 +168,7 @@ def _cards_page(cohort: Cohort, options: Options, cards, for_pdf: bool) -> str:
     query = {"paper": options.paper}
     if options.teacher_id is not None:
         query["teacher"] = options.teacher_id
-    return render_template(
+    return render_and_commit(
         "rosters/cards.html",
         cohort=cohort,
         cards=cards,
@@ -191,7 +190,6 @@ def cards(cohort_id: int):
     except ValidationFailed as error:
         return _refused(error)
     rosters.record_use(cohort, "cards.print", _card_details("print", options))
-    db.session.commit()
     return _cards_page(cohort, options, cards, for_pdf=False)
 
 
@@ -246,7 +244,6 @@ def _list(cohort_id: int, what: str, fmt: str):
         cohort, f"{what}.{fmt}", {"format": fmt, "columns": [key for key, _l in sheet.columns]}
     )
     if fmt == "print":
-        db.session.commit()
         return _print_page(
             sheet,
             url_for("cohorts.show", cohort_id=cohort.id),

@@ -71,7 +71,8 @@ def deliver_pending(limit: int = 50, new_only: bool = False) -> tuple[int, int]:
         query = query.where(OutboxEmail.attempts == 0)
     pending = db.session.scalars(query.order_by(OutboxEmail.id).limit(limit)).all()
     for email in pending:
-        email.attempts += 1
+        if not _claim(email):
+            continue  # another worker is sending this one right now
         try:
             _send(email)
         except (OSError, smtplib.SMTPException) as error:
@@ -85,6 +86,26 @@ def deliver_pending(limit: int = 50, new_only: bool = False) -> tuple[int, int]:
             sent += 1
         db.session.commit()
     return sent, failed
+
+
+def _claim(email: OutboxEmail) -> bool:
+    """Count the attempt with a guarded UPDATE and commit it before sending: of two workers
+    that picked the same email, only one wins, so nobody gets it twice."""
+    seen = email.attempts
+    won = db.session.execute(
+        sa.update(OutboxEmail)
+        .where(
+            OutboxEmail.id == email.id,
+            OutboxEmail.attempts == seen,
+            OutboxEmail.sent_at.is_(None),
+        )
+        .values(attempts=seen + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    if won:
+        db.session.refresh(email)
+    return bool(won)
 
 
 def failed_emails(limit: int = 100) -> list[OutboxEmail]:

@@ -8,6 +8,7 @@ from app.extensions import db
 from app.forms import apply_domain_error, search_words
 from app.labels import choices
 from app.models import Cohort, EnrolmentStatus, Student
+from app.pages import render_and_commit
 from app.services import audit, cohorts, documents, enrolments, students
 from app.services.errors import DomainError
 from app.students import bp
@@ -79,8 +80,7 @@ def show(student_id: int):
     show_medical = can(current_user, Permission.VIEW_MEDICAL)
     if show_medical:
         audit.medical_viewed([student.id], "students.show")
-        db.session.commit()
-    return render_template(
+    return render_and_commit(
         "students/show.html", student=student, rows=rows, show_medical=show_medical
     )
 

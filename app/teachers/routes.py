@@ -10,6 +10,7 @@ from app.access import Permission, requires
 from app.extensions import db
 from app.forms import ActionForm, apply_domain_error
 from app.models import Cohort, Teacher, TeacherRole
+from app.pages import render_and_commit
 from app.services import teacher_roster, teachers
 from app.services.errors import DomainError
 from app.teachers import bp
@@ -220,8 +221,7 @@ def portal():
             teacher_roster.roster(teacher, cohort, role)
             for cohort, role in teacher_roster.cohorts_of(teacher)
         ]
-    db.session.commit()  # the views of medical notes in the audit trail
-    return render_template("teachers/portal.html", teacher=teacher, rosters=rosters)
+    return render_and_commit("teachers/portal.html", teacher=teacher, rosters=rosters)
 
 
 @bp.route("/me/cohorts/<int:cohort_id>")
@@ -233,5 +233,4 @@ def my_cohort(cohort_id: int):
         abort(404)
     cohort, role = found
     roster = teacher_roster.roster(teacher, cohort, role)
-    db.session.commit()  # the views of medical notes in the audit trail
-    return render_template("teachers/my_cohort.html", teacher=teacher, roster=roster)
+    return render_and_commit("teachers/my_cohort.html", teacher=teacher, roster=roster)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import email
 import email.policy
 import socket
+import threading
+import time
 from dataclasses import dataclass
 
 import pytest
@@ -264,3 +266,31 @@ def test_the_console_backend_prints_instead_of_sending(app, mail_server, capsys)
     assert mail_server.inbox.messages == []
     [row] = outbox(app)
     assert row.sent_at is not None
+
+
+def test_two_workers_delivering_at_once_send_an_email_only_once(smtp_app, mail_server, monkeypatch):
+    with smtp_app.app_context():
+        notifications.queue("family@example.org", "Your application", "Approved.")
+        db.session.commit()
+    real_send, start = notifications._send, threading.Barrier(2)
+
+    def slow_send(message):  # a mail server that takes its time: both workers overlap
+        time.sleep(0.3)
+        real_send(message)
+
+    monkeypatch.setattr(notifications, "_send", slow_send)
+
+    def worker(results: list) -> None:
+        with smtp_app.app_context():
+            start.wait()
+            results.append(notifications.deliver_pending(new_only=True))
+
+    results: list = []
+    threads = [threading.Thread(target=worker, args=(results,)) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(results) == [(0, 0), (1, 0)]
+    assert len(mail_server.inbox.messages) == 1
+    assert [e.attempts for e in outbox(smtp_app)] == [1]

@@ -7,6 +7,7 @@ import os
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
+from app.request import Request
 from config import CONFIGS, Config, ProductionConfig
 
 
@@ -24,6 +25,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     if issubclass(config_class, ProductionConfig):
         config_class.check()
     app = Flask(__name__, template_folder="../templates")
+    app.request_class = Request
     app.config.from_object(config_class)
     app.url_map.converters["int"] = DatabaseId
     register_extensions(app)

@@ -1,0 +1,384 @@
+"""The world the fuzzer runs in: the roster cohort of tests/rosters/data.py plus one row of
+every other kind (history events, an import batch, a consent, applications at each vetting
+step, a family with a draft), logged-in clients for each role, the form fields the pages
+offer, and a snapshot of the database to tell whether a refused request stored anything."""
+
+from __future__ import annotations
+
+import logging
+import re
+import traceback
+from dataclasses import dataclass, field
+from datetime import datetime
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+import sqlalchemy as sa
+from flask import Flask
+from werkzeug.exceptions import HTTPException
+
+from app.access import GRANTS, PUBLIC, Permission, rule_for
+from app.extensions import db
+from app.models import (
+    Cohort,
+    CohortTeacher,
+    Enrolment,
+    GuardianConsent,
+    HistoryEvent,
+    HostApplication,
+    HostFamily,
+    ImportBatch,
+    OutboxEmail,
+    Placement,
+    Role,
+    Student,
+    Teacher,
+    User,
+)
+from app.services import documents, imports
+from tests.conftest import CSRF_RE, PASSWORD, make_user
+from tests.factories import (
+    FAMILY_PASSWORD,
+    TEACHER_PASSWORD,
+    make_application,
+    make_student,
+    make_vetted_family,
+)
+from tests.rosters.data import build
+
+# Logging and login sessions change on every request, refused or not.
+UNWATCHED_TABLES = frozenset({"audit_entries", "login_sessions"})
+
+# The model behind each id in a URL: the fuzzer picks real ids from these tables.
+ID_MODELS = {
+    "application_id": HostApplication,
+    "batch_id": ImportBatch,
+    "cohort_id": Cohort,
+    "consent_id": GuardianConsent,
+    "enrolment_id": Enrolment,
+    "event_id": HistoryEvent,
+    "family_id": HostFamily,
+    "placement_id": Placement,
+    "student_id": Student,
+    "teacher_id": Teacher,
+    "user_id": User,
+}
+# Two ids in one URL that belong together (a consent of that enrolment, ...).
+ID_PAIRS = {
+    ("cohort_id", "placement_id"): (Placement.cohort_id, Placement.id),
+    ("cohort_id", "teacher_id"): (CohortTeacher.cohort_id, CohortTeacher.teacher_id),
+    ("consent_id", "enrolment_id"): (GuardianConsent.id, GuardianConsent.enrolment_id),
+}
+SAMPLE_CSV = Path(__file__).resolve().parents[2] / "app" / "static" / "samples"
+SAMPLE_CSV = SAMPLE_CSV / "students-sample.csv"
+
+
+@dataclass(frozen=True)
+class Actor:
+    role: Role
+    email: str
+    password: str
+
+
+# The accounts that send the requests; the teacher is the roster's Anna Lehmann.
+ACTORS = {
+    Role.ADMIN: Actor(Role.ADMIN, "fuzz-admin@example.org", PASSWORD),
+    Role.COORDINATOR: Actor(Role.COORDINATOR, "fuzz-coordinator@example.org", PASSWORD),
+    Role.HOST_FAMILY: Actor(Role.HOST_FAMILY, "fuzz-family@example.org", FAMILY_PASSWORD),
+}
+
+
+def roles_for(app: Flask, endpoint: str) -> list[Role | None]:
+    """Who may use the endpoint: None is an anonymous visitor. Public pages are also tried
+    by a logged-in admin (the login page redirects, the language switch stores the choice)."""
+    with app.app_context():
+        rule = rule_for(endpoint)
+    if rule == PUBLIC:
+        return [None, Role.ADMIN]
+    return [role for role in Role if role in GRANTS[Permission(rule)]]
+
+
+# --- what went wrong inside the application ---------------------------------------------
+
+
+class ErrorLog(logging.Handler):
+    """Keeps the tracebacks the error handler logs (it answers 500 and logs the exception)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.exc_info:
+            self.records.append("".join(traceback.format_exception(*record.exc_info)))
+        else:
+            self.records.append(record.getMessage())
+
+
+# --- the form fields of every page --------------------------------------------------------
+
+
+class FormParser(HTMLParser):
+    """The forms of a page: action, method and every field name with the values it offers."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.forms: list[tuple[str, str, dict[str, set[str]]]] = []
+        self._fields: dict[str, set[str]] | None = None
+        self._select: str | None = None
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form":
+            self._fields = {}
+            self.forms.append((a.get("action", ""), a.get("method", "get").lower(), self._fields))
+            return
+        if self._fields is None:
+            return
+        name = a.get("name")
+        if tag in ("input", "button", "textarea") and name:
+            values = self._fields.setdefault(name, set())
+            if "value" in a:
+                values.add(a["value"])
+        elif tag == "select" and name:
+            self._fields.setdefault(name, set())
+            self._select = name
+        elif tag == "option" and self._select and "value" in a:
+            self._fields[self._select].add(a["value"])
+        if tag == "textarea" and name:
+            self._textarea = name
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea and self._fields is not None and data.strip():
+            self._fields[self._textarea].add(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self._fields = None
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+
+@dataclass
+class Fields:
+    """Field names an endpoint reads (from the forms that send to it), with seen values."""
+
+    by_endpoint: dict[tuple[str, str], dict[str, set[str]]] = field(default_factory=dict)
+
+    def add_page(self, app: Flask, page_url: str, html: str) -> None:
+        parser = FormParser()
+        parser.feed(html)
+        adapter = app.url_map.bind("localhost")
+        for action, method, fields in parser.forms:
+            method = "POST" if method == "post" else "GET"
+            path = urlsplit(action or page_url).path
+            try:
+                endpoint, _args = adapter.match(path, method=method)
+            except HTTPException:
+                continue
+            known = self.by_endpoint.setdefault((endpoint, method), {})
+            for name, values in fields.items():
+                if name != "csrf_token":
+                    known.setdefault(name, set()).update(values)
+
+    def of(self, endpoint: str, method: str) -> dict[str, list[str]]:
+        found = self.by_endpoint.get((endpoint, method), {})
+        return {name: sorted(values) for name, values in sorted(found.items())}
+
+
+# --- the world ----------------------------------------------------------------------------
+
+
+@dataclass(repr=False)
+class World:
+    app: Flask
+    actors: dict[Role, Actor]
+    ids: dict[str, list[int]]
+    pairs: dict[tuple[str, str], list[tuple[int, int]]]
+    fields: Fields
+    errors: ErrorLog
+    clients: dict[Role | None, object] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        return f"<World of {sum(map(len, self.ids.values()))} rows>"
+
+    def _repr_pretty_(self, printer, cycle: bool) -> None:  # hypothesis prints failing examples
+        printer.text(repr(self))
+
+    def refresh_ids(self) -> None:
+        """The ids that exist now: accepted requests add rows (an uploaded file) and erase some."""
+        self.ids, self.pairs = _rows(self.app)
+
+    def snapshot(self) -> dict[str, list[str]]:
+        """Every row of every watched table, as text (plain SQL: this runs twice a request)."""
+        with self.app.app_context():
+            connection = db.session.connection()
+            quote = connection.dialect.identifier_preparer.quote
+            found = {}
+            for table in db.metadata.sorted_tables:
+                if table.name in UNWATCHED_TABLES:
+                    continue
+                sql = f"SELECT * FROM {quote(table.name)}"  # noqa: S608 (our own table names)
+                rows = connection.exec_driver_sql(sql).fetchall()
+                found[table.name] = sorted(repr(tuple(row)) for row in rows)
+            return found
+
+    def client(self, role: Role | None):
+        """A client logged in as the role (anonymous for None) and its CSRF token. Whatever
+        the last request did (log out, change the account's role, deactivate it), the
+        account and its login are put right first: POST /logout is fuzzed like any route,
+        and the next example logs in again."""
+        client = self.clients.get(role)
+        if client is None:
+            client = self.clients[role] = self.app.test_client()
+        if role is None:
+            response = client.get("/login")
+            if response.status_code != 200:  # somehow logged in: start over
+                client = self.clients[role] = self.app.test_client()
+                response = client.get("/login")
+            return client, _token(response)
+        self._repair(self.actors[role])
+        response = client.get("/account/")
+        if response.status_code != 200:
+            actor = self.actors[role]
+            assert _log_in(client, actor) == 302, f"{actor.email} cannot log in again"
+            response = client.get("/account/")
+            assert response.status_code == 200
+        return client, _token(response)
+
+    def _repair(self, actor: Actor) -> None:
+        """The actor's account exists, is active and has its role (an admin may have changed
+        it through the fuzzed user pages)."""
+        with self.app.app_context():
+            user = db.session.scalar(sa.select(User).where(User.email == actor.email))
+            assert user is not None, f"the fuzzing account {actor.email} was deleted"
+            if user.role != actor.role or not user.active:
+                user.role = actor.role
+                user.active = True
+                db.session.commit()
+
+
+def _token(response) -> str:
+    match = CSRF_RE.search(response.get_data(as_text=True))
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+def _rows(app: Flask) -> tuple[dict[str, list[int]], dict[tuple[str, str], list[tuple]]]:
+    with app.app_context():
+        ids = {
+            name: sorted(db.session.scalars(sa.select(model.id)).all())
+            for name, model in ID_MODELS.items()
+        }
+        pairs = {
+            names: [tuple(row) for row in db.session.execute(sa.select(*columns)).all()]
+            for names, columns in ID_PAIRS.items()
+        }
+    return ids, pairs
+
+
+def build_world(app: Flask) -> World:
+    """Fill the database, then open every page to learn its forms."""
+    roster = build(app)
+    cohort_id = roster.cohort_id
+    make_user(app, ACTORS[Role.ADMIN].email, Role.ADMIN)
+    make_user(app, ACTORS[Role.COORDINATOR].email, Role.COORDINATOR)
+    # The family's own application is a draft, so that its form takes answers.
+    make_application(app, ACTORS[Role.HOST_FAMILY].email, submitted=False, cohort_ids=[cohort_id])
+    for status in ("submitted", "references_checked", "background_cleared", "home_visited"):
+        make_vetted_family(app, [cohort_id], status, family_name=f"Vetting {status}")
+    withdrawn = Actor(Role.HOST_FAMILY, "fuzz-withdrawn@example.org", FAMILY_PASSWORD)
+    make_vetted_family(app, [cohort_id], "withdrawn", email=withdrawn.email)
+    make_student(app, last_name="Notenrolled")  # the cohort's page offers to enrol them
+    teacher = Actor(Role.TEACHER, roster.teacher_emails["Anna Lehmann"], TEACHER_PASSWORD)
+    actors = {**ACTORS, Role.TEACHER: teacher}
+    with app.app_context():
+        for year, title in ((1977, "Partnership"), (2001, "Twenty-fourth exchange")):
+            db.session.add(
+                HistoryEvent(year=year, title_en=title, title_de=title, text_en="-", text_de="-")
+            )
+        admin = db.session.scalar(sa.select(User).where(User.email == actors[Role.ADMIN].email))
+        imports.create_batch(SAMPLE_CSV.read_bytes(), "students.csv", cohort_id, admin.id)
+        enrolment = db.session.get(Enrolment, roster.enrolments["Becker"])
+        guardian = enrolment.student.guardians[0]
+        documents.record_consent(
+            enrolment,
+            guardian.name,
+            datetime(2026, 1, 5),
+            documents.current_wording_version(),
+            admin.id,
+            guardian_id=guardian.id,
+        )
+        db.session.add(  # an email that could not be sent: the queue offers to retry
+            OutboxEmail(recipient="x@example.org", subject="-", body="-", attempts=3)
+        )
+        db.session.commit()
+    ids, pairs = _rows(app)
+    errors = ErrorLog()
+    app.logger.addHandler(errors)
+    world = World(app, actors, ids, pairs, Fields(), errors)
+    harvest(world, withdrawn)
+    return world
+
+
+ARGUMENT = re.compile(r"<(?:[^:<>]+:)?(\w+)>")
+
+
+def fill(rule: str, values: dict[str, object]) -> str:
+    """The rule's path with each <converter:name> replaced by the value, quoted."""
+    return ARGUMENT.sub(lambda m: quote(str(values[m.group(1)]), safe=""), rule)
+
+
+# Pages that are files (PDF, CSV, XLSX, ZIP) carry no forms; rendering a PDF takes a second.
+FILE_PAGE = re.compile(r"(\.pdf|\.csv|\.xlsx|<any\(|/export)")
+
+
+def harvest(world: World, withdrawn_family: Actor) -> None:
+    """Open every page and note the fields of its forms: pages without an id as each role
+    that may open them, pages with ids once for every real id of their first argument.
+    A family whose application is withdrawn shows the form to apply again."""
+    app = world.app
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        if rule.endpoint == "static" or "GET" not in rule.methods or FILE_PAGE.search(rule.rule):
+            continue
+        names = sorted(rule.arguments)
+        roles = roles_for(app, rule.endpoint)
+        urls = [rule.rule]
+        if names:
+            roles = roles[:1]
+            first = {name: (world.ids.get(name) or [1])[0] for name in names}
+            urls = [
+                fill(rule.rule, {**first, names[0]: value})
+                for value in world.ids.get(names[0]) or [1]
+            ]
+        for role in roles:
+            client, _csrf = world.client(role)
+            for url in urls:
+                _note_forms(world, client, url)
+    client = world.app.test_client()
+    assert _log_in(client, withdrawn_family) == 302
+    _note_forms(world, client, "/family/")
+
+
+def _note_forms(world: World, client, url: str) -> None:
+    response = client.get(url)
+    if response.mimetype == "text/html":
+        world.fields.add_page(world.app, url, response.get_data(as_text=True))
+    response.close()
+
+
+def _log_in(client, actor) -> int:
+    """Log in through the login form; the answer's status (302 when it worked)."""
+    response = client.post(
+        "/login",
+        data={
+            "csrf_token": _token(client.get("/login")),
+            "email": actor.email,
+            "password": actor.password,
+        },
+    )
+    return response.status_code

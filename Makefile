@@ -7,7 +7,7 @@ export FLASK_APP := app:create_app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test load lint format translations extract-messages serve clean
+.PHONY: run test load bench lint format translations extract-messages serve clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -55,6 +55,11 @@ load: $(VENV)/.dev-installed translations
 		echo "LOAD_DATABASE_URL is not set: no run on PostgreSQL."; \
 	fi; \
 	exit $$status
+
+## The benchmark, results in bench/RESULTS.md: two generated datasets (one city; a national
+## organisation), every main page, matching, PDF rosters, exports, the CSV import, memory.
+bench: $(VENV)/.dev-installed translations
+	$(BIN)/python -m bench.run
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check --fix .

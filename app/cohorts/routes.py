@@ -23,7 +23,9 @@ def _programme_choices(form: CohortForm) -> None:
 @bp.route("/")
 @requires(Permission.MANAGE_ENROLMENT)
 def index():
-    rows = [(cohort, cohorts.counts(cohort)) for cohort in cohorts.list_cohorts()]
+    listed = cohorts.list_cohorts()
+    counts = cohorts.counts_of(listed)
+    rows = [(cohort, counts[cohort.id]) for cohort in listed]
     return render_template("cohorts/index.html", rows=rows)
 
 
@@ -45,12 +47,6 @@ def create():
     return render_template("cohorts/edit.html", form=form, cohort=None)
 
 
-def _placed(cohort: Cohort) -> dict[str, int]:
-    """How many students live with a family, and with how many families."""
-    active = placements.active_placements(cohort)
-    return {"students": len(active), "families": len({p.application_id for p in active})}
-
-
 @bp.route("/<int:cohort_id>")
 @requires(Permission.MANAGE_ENROLMENT)
 def show(cohort_id: int):
@@ -69,7 +65,7 @@ def show(cohort_id: int):
         waitlist=enrolments.waitlist(cohort),
         history_place=cohorts.place_in_history(cohort),
         transitions=cohorts.allowed_transitions(cohort),
-        placed=_placed(cohort),
+        placed=placements.placed_counts(cohort),
         supervision=teachers.supervision(cohort),
         status_form=StatusForm(),
         enrol_form=enrol_form,

@@ -102,7 +102,9 @@ class EnrolmentEvent(db.Model):
         enum_column(EnrolmentStatus, "event_to_status")
     )
     reason: Mapped[str] = mapped_column(sa.String(300), default="")
-    by_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    by_user_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
     at: Mapped[datetime] = mapped_column(default=utcnow)
 
     enrolment: Mapped[Enrolment] = relationship(back_populates="events")
@@ -120,7 +122,7 @@ class EnrolmentDocument(db.Model):
     kind: Mapped[DocumentKind] = mapped_column(enum_column(DocumentKind, "document_kind"))
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
     received_by_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL")
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
 
     enrolment: Mapped[Enrolment] = relationship(back_populates="documents")
@@ -141,18 +143,18 @@ class GuardianConsent(db.Model):
         sa.ForeignKey("enrolments.id", ondelete="CASCADE"), index=True
     )
     guardian_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("guardians.id", ondelete="SET NULL")
+        sa.ForeignKey("guardians.id", ondelete="SET NULL"), index=True
     )
     given_by: Mapped[str] = mapped_column(sa.String(200))
     given_at: Mapped[datetime]
     wording_version: Mapped[str] = mapped_column(sa.String(20))
     recorded_by_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL")
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
     withdrawn_at: Mapped[datetime | None]
     withdrawn_by_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL")
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
     withdrawal_note: Mapped[str] = mapped_column(sa.String(300), default="")
 

@@ -66,7 +66,7 @@ class HostApplication(db.Model):
         index=True,
     )
     copied_from_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("host_applications.id", ondelete="SET NULL")
+        sa.ForeignKey("host_applications.id", ondelete="SET NULL"), index=True
     )
     # Home and household
     address_line: Mapped[str] = mapped_column(sa.String(200), default="")
@@ -94,15 +94,15 @@ class HostApplication(db.Model):
     # Life cycle
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-    submitted_at: Mapped[datetime | None]
+    submitted_at: Mapped[datetime | None] = mapped_column(index=True)  # the queue's order
     # Vetting: each step with who and when
     references_checked_at: Mapped[datetime | None]
     references_checked_by_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL")
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
     background_cleared_at: Mapped[datetime | None]
     background_cleared_by_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL")
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
     background_check_expires_on: Mapped[date | None]
     home_visit_on: Mapped[date | None]
@@ -110,11 +110,11 @@ class HostApplication(db.Model):
     home_visit_notes: Mapped[str] = mapped_column(sa.Text, default="")
     home_visit_recorded_at: Mapped[datetime | None]
     home_visit_recorded_by_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL")
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
     decided_at: Mapped[datetime | None]
     decided_by_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL")
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
     decision_note: Mapped[str] = mapped_column(sa.String(500), default="")
 
@@ -216,7 +216,9 @@ class VettingEvent(db.Model):
     to_status: Mapped[ApplicationStatus] = mapped_column(
         enum_column(ApplicationStatus, "vetting_to_status")
     )
-    by_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    by_user_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
     at: Mapped[datetime] = mapped_column(default=utcnow)
     note: Mapped[str] = mapped_column(sa.String(500), default="")
 

@@ -71,19 +71,23 @@ class Placement(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cohort_id: Mapped[int] = mapped_column(sa.ForeignKey("cohorts.id"), index=True)
-    enrolment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrolments.id", ondelete="CASCADE"))
+    enrolment_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("enrolments.id", ondelete="CASCADE"), index=True
+    )
     application_id: Mapped[int] = mapped_column(sa.ForeignKey("host_applications.id"), index=True)
     status: Mapped[PlacementStatus] = mapped_column(
         enum_column(PlacementStatus, "placement_status"), default=PlacementStatus.ACTIVE
     )
-    placed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    placed_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
     placed_at: Mapped[datetime] = mapped_column(default=utcnow)
     reason: Mapped[str] = mapped_column(sa.String(500), default="")  # why, when moved
     override_reason: Mapped[str] = mapped_column(sa.String(500), default="")
     overridden_rules: Mapped[str] = mapped_column(sa.String(200), default="")
     cancelled_at: Mapped[datetime | None]
     cancelled_by_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL")
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
     cancel_reason: Mapped[str] = mapped_column(sa.String(500), default="")
 

@@ -45,7 +45,7 @@ class Student(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     first_name: Mapped[str] = mapped_column(sa.String(100))
-    last_name: Mapped[str] = mapped_column(sa.String(100), index=True)
+    last_name: Mapped[str] = mapped_column(sa.String(100))
     date_of_birth: Mapped[date]
     gender: Mapped[Gender] = mapped_column(enum_column(Gender, "gender"))
     school: Mapped[str] = mapped_column(sa.String(200), index=True)
@@ -74,6 +74,9 @@ class Student(db.Model):
     emergency_contacts: Mapped[list[EmergencyContact]] = relationship(
         back_populates="student", cascade="all, delete-orphan", order_by="EmergencyContact.id"
     )
+
+    # Lists of students are ordered by name, page by page: read in this order, never sorted.
+    __table_args__ = (sa.Index("ix_students_name", "last_name", "first_name", "id"),)
 
     @property
     def full_name(self) -> str:

@@ -117,8 +117,16 @@ def rule_messages(rules: str | Iterable[Rule]) -> list[str]:
 def build(cohort: Cohort) -> Board:
     """The board of a cohort as it stands."""
     applications = placements.cohort_families(cohort)
-    facts = {f.application_id: f for f in placements.cohort_family_facts(cohort)}
-    families = [FamilyGroup(a, facts[a.id]) for a in applications if a.id in facts]
+    active = placements.active_placements(cohort)
+    approved = {a.id for a in applications}
+    # Families no longer approved still house their students: their facts are read too.
+    former = {p.application_id: p.application for p in active if p.application_id not in approved}
+    facts_of = {
+        f.application_id: f
+        for f in placements.cohort_family_facts(cohort, [*applications, *former.values()])
+    }
+    facts = {a.id: facts_of[a.id] for a in applications}
+    families = [FamilyGroup(a, facts[a.id]) for a in applications]
     returns_on = cohort.return_date
     unplaced = [
         Unplaced(
@@ -127,7 +135,6 @@ def build(cohort: Cohort) -> Board:
         )
         for enrolment in placements.placeable_enrolments(cohort)
     ]
-    active = placements.active_placements(cohort)
     emails = user_emails(p.placed_by_id for p in active)
     by_family = {group.application.id: group for group in families}
     groups: list[FamilyGroup] = []
@@ -135,7 +142,7 @@ def build(cohort: Cohort) -> Board:
         group = by_family.get(placement.application_id)
         if group is None:  # a family that is no longer approved still houses the student
             application = placement.application
-            group = FamilyGroup(application, placements.family_facts(application, cohort))
+            group = FamilyGroup(application, facts_of[application.id])
             by_family[application.id] = group
         if not group.placed:
             groups.append(group)

@@ -117,7 +117,8 @@ def medical_viewed(student_ids: Iterable[int], where: str) -> None:
 
 def created_in_bulk(record_type: str, ids: Iterable[int]) -> None:
     """Note rows a service inserted with one statement (the CSV import, bulk enrolment)."""
-    rows = [_row(f"{record_type}.created", record_type, i, {}) for i in ids]
+    first = _row(f"{record_type}.created", record_type, None, {})
+    rows = [{**first, "record_id": i, "details": {}} for i in ids]
     if rows and not _quiet.get():
         db.session.execute(sa.insert(AuditEntry), rows)
 

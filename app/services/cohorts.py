@@ -150,12 +150,22 @@ class Counts:
 
 def counts(cohort: Cohort) -> Counts:
     """How many enrolments the cohort has in each status."""
-    rows = db.session.execute(
-        sa.select(Enrolment.status, sa.func.count(Enrolment.id))
-        .where(Enrolment.cohort_id == cohort.id)
-        .group_by(Enrolment.status)
-    ).all()
-    return Counts(**{EnrolmentStatus(status).value: n for status, n in rows})
+    return counts_of([cohort])[cohort.id]
+
+
+def counts_of(cohorts: list[Cohort]) -> dict[int, Counts]:
+    """How many enrolments each of the cohorts has in each status, in one query."""
+    ids = [cohort.id for cohort in cohorts]
+    found: dict[int, dict[str, int]] = {cohort_id: {} for cohort_id in ids}
+    if ids:
+        rows = db.session.execute(
+            sa.select(Enrolment.cohort_id, Enrolment.status, sa.func.count(Enrolment.id))
+            .where(Enrolment.cohort_id.in_(ids))
+            .group_by(Enrolment.cohort_id, Enrolment.status)
+        )
+        for cohort_id, status, n in rows:
+            found[cohort_id][EnrolmentStatus(status).value] = n
+    return {cohort_id: Counts(**by_status) for cohort_id, by_status in found.items()}
 
 
 @dataclass(frozen=True)
@@ -219,3 +229,13 @@ def overview(statuses: tuple[CohortStatus, ...] = ACTIVE_STATUSES) -> list[Cohor
         ).all()
     )
     return [CohortOverview(c, waitlisted.get(c.id, 0), missing.get(c.id, 0)) for c in rows]
+
+
+def filter_choices(selected: int | None = None) -> list[Cohort]:
+    """The cohorts a list's filter offers: every cohort but the archived ones (a national
+    organisation has thousands of those), and the one already chosen, e.g. through a link
+    from an archived cohort's page."""
+    query = sa.select(Cohort).where(
+        sa.or_(Cohort.status != C.ARCHIVED, Cohort.id == (selected or 0))
+    )
+    return list(db.session.scalars(query.order_by(Cohort.departure_date.desc(), Cohort.id.desc())))

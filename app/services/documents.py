@@ -11,7 +11,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from app.extensions import db
 from app.models import (
@@ -146,7 +146,7 @@ def missing_report(cohort: Cohort, only_missing: bool = False) -> list[MissingRo
         .options(
             selectinload(Enrolment.documents),
             selectinload(Enrolment.consents),
-            selectinload(Enrolment.student),
+            contains_eager(Enrolment.student),
         )
         .order_by(Student.last_name, Student.first_name, Enrolment.id)
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.labels import label
@@ -253,11 +254,12 @@ def fill_free_places(cohort: Cohort) -> list[Enrolment]:
 
 
 def waitlist(cohort: Cohort) -> list[Enrolment]:
-    """The cohort's waitlist in order."""
+    """The cohort's waitlist in order, with the students."""
     return list(
         db.session.scalars(
             sa.select(Enrolment)
             .where(Enrolment.cohort_id == cohort.id, Enrolment.status == S.WAITLISTED)
+            .options(joinedload(Enrolment.student, innerjoin=True))
             .order_by(Enrolment.waitlist_number)
         )
     )

@@ -128,22 +128,34 @@ def _key(first_name: str, last_name: str, born: date | None) -> tuple | None:
     return (" ".join(first_name.casefold().split()), " ".join(last_name.casefold().split()), born)
 
 
-def _existing_keys() -> set[tuple]:
-    """The duplicate keys of every stored student, read in one query."""
-    rows = db.session.execute(
-        sa.select(Student.first_name, Student.last_name, Student.date_of_birth)
-    )
-    return {_key(*row) for row in rows}
+DATES_PER_QUERY = 500  # SQLite takes at most 999 parameters before version 3.32
+
+
+def _existing_keys(born: set[date]) -> set[tuple]:
+    """The duplicate keys of the stored students born on one of these days (a file's students
+    are mostly born in a few years, so this reads a small part of a large database)."""
+    days = sorted(born)
+    keys: set[tuple] = set()
+    for start in range(0, len(days), DATES_PER_QUERY):
+        rows = db.session.execute(
+            sa.select(Student.first_name, Student.last_name, Student.date_of_birth).where(
+                Student.date_of_birth.in_(days[start : start + DATES_PER_QUERY])
+            )
+        )
+        keys.update(_key(*row) for row in rows)
+    return keys
 
 
 def check_rows(text: str, today: date | None = None) -> Checked:
     """Every row of the file checked: the student rules, duplicates in the file and stored."""
     names, records = read_file(text)
-    existing = _existing_keys()
+    checked = [_check_row(first, last, cells, names, today) for first, last, cells in records]
+    existing = _existing_keys(
+        {born for row in checked if isinstance(born := row.values["date_of_birth"], date)}
+    )
     first_seen: dict[tuple, int] = {}
     rows = []
-    for first, last, cells in records:
-        row = _check_row(first, last, cells, names, today)
+    for row in checked:
         key = _key(row.values["first_name"], row.values["last_name"], row.values["date_of_birth"])
         if key is not None and row.readable:
             if key in first_seen:

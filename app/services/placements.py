@@ -4,11 +4,12 @@ command share. Beds are taken with a guarded UPDATE, so concurrent requests neve
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from app.extensions import db
 from app.models import (
@@ -20,7 +21,12 @@ from app.models import (
     Student,
 )
 from app.models.base import utcnow
-from app.models.families import ApplicationStatus, HostApplication, application_cohorts
+from app.models.families import (
+    ApplicationStatus,
+    HostApplication,
+    HostFamily,
+    application_cohorts,
+)
 from app.services.documents import consent_withdrawn
 from app.services.errors import DomainError
 from app.services.placement_rules import (
@@ -262,7 +268,7 @@ def placeable_enrolments(cohort: Cohort) -> list[Enrolment]:
                 Enrolment.status.in_((EnrolmentStatus.APPLIED, EnrolmentStatus.ACCEPTED)),
                 Enrolment.id.not_in(placed),
             )
-            .options(selectinload(Enrolment.student), selectinload(Enrolment.consents))
+            .options(contains_eager(Enrolment.student), selectinload(Enrolment.consents))
             .order_by(Student.last_name, Student.first_name)
         )
     )
@@ -278,15 +284,37 @@ def cohort_families(cohort: Cohort) -> list[HostApplication]:
                 application_cohorts.c.cohort_id == cohort.id,
                 HostApplication.status == ApplicationStatus.APPROVED,
             )
-            .options(selectinload(HostApplication.family))
+            # The family's email names it when it gave no name: joined, never one by one.
+            .options(joinedload(HostApplication.family).joinedload(HostFamily.user))
             .order_by(HostApplication.city, HostApplication.id)
         )
     )
 
 
-def cohort_family_facts(cohort: Cohort) -> list[FamilyFacts]:
+def cohort_family_facts(
+    cohort: Cohort, applications: list[HostApplication] | None = None
+) -> list[FamilyFacts]:
+    """The facts of the cohort's approved families (those given, else cohort_families),
+    with beds and genders read once for all of them."""
+    applications = cohort_families(cohort) if applications is None else applications
     taken, genders = _beds_taken(cohort.id), _placed_genders(cohort.id)
-    return [family_facts(a, cohort, taken, genders) for a in cohort_families(cohort)]
+    return [family_facts(a, cohort, taken, genders) for a in applications]
+
+
+@dataclass(frozen=True)
+class PlacedCounts:
+    students: int  # students living with a family now
+    families: int  # families housing them
+
+
+def placed_counts(cohort: Cohort) -> PlacedCounts:
+    """How many of the cohort's students live with a family, and with how many families."""
+    students, families = db.session.execute(
+        sa.select(
+            sa.func.count(Placement.id), sa.func.count(sa.distinct(Placement.application_id))
+        ).where(Placement.cohort_id == cohort.id, Placement.status == ACTIVE)
+    ).one()
+    return PlacedCounts(students, families)
 
 
 def active_placements(cohort: Cohort) -> list[Placement]:
@@ -332,7 +360,7 @@ def for_family(family_id: int) -> list[Placement]:
                 Cohort.status.not_in((CohortStatus.COMPLETED, CohortStatus.ARCHIVED)),
             )
             .options(
-                selectinload(Placement.cohort),
+                contains_eager(Placement.cohort),
                 selectinload(Placement.enrolment).selectinload(Enrolment.student),
                 selectinload(Placement.enrolment).selectinload(Enrolment.supervising_teacher),
             )

@@ -216,10 +216,7 @@ def search(filters: StudentFilters) -> sa.Select:
 
     query = sa.select(Student).order_by(Student.last_name, Student.first_name, Student.id)
     if filters.query:
-        escaped = filters.query.strip().lower()
-        for char in ("\\", "%", "_"):
-            escaped = escaped.replace(char, "\\" + char)
-        like = f"%{escaped}%"
+        like = _contains(filters.query)
         columns = (
             Student.first_name,
             Student.last_name,
@@ -230,7 +227,9 @@ def search(filters: StudentFilters) -> sa.Select:
             sa.or_(*(sa.func.lower(column).like(like, escape="\\") for column in columns))
         )
     if filters.school:
-        query = query.where(sa.func.lower(Student.school) == filters.school.strip().lower())
+        query = query.where(
+            sa.func.lower(Student.school).like(_contains(filters.school), escape="\\")
+        )
     enrolment_filter = []
     if filters.cohort_id:
         enrolment_filter.append(Enrolment.cohort_id == filters.cohort_id)
@@ -245,8 +244,12 @@ def search(filters: StudentFilters) -> sa.Select:
     return query
 
 
-def schools() -> list[str]:
-    return list(db.session.scalars(sa.select(Student.school).distinct().order_by(Student.school)))
+def _contains(words: str) -> str:
+    """A LIKE pattern (escape character backslash) for text containing these words, any case."""
+    escaped = words.strip().lower()
+    for char in ("\\", "%", "_"):
+        escaped = escaped.replace(char, "\\" + char)
+    return f"%{escaped}%"
 
 
 def not_enrolled_in(cohort: Cohort, limit: int = 500) -> list[Student]:

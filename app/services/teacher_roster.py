@@ -56,12 +56,22 @@ class CohortStudent:
 
 def cohort_students(cohort: Cohort, with_contacts: bool = False) -> list[CohortStudent]:
     """The cohort's students holding a place, by name; one query (three with contacts)."""
+    return students_of([cohort.id], with_contacts)[cohort.id]
+
+
+def students_of(
+    cohort_ids: list[int], with_contacts: bool = False
+) -> dict[int, list[CohortStudent]]:
+    """cohort_students of several cohorts at once: cohort id → its students, by name."""
     student = contains_eager(Enrolment.student)
     options = (
         [student.selectinload(Student.guardians), student.selectinload(Student.emergency_contacts)]
         if with_contacts
         else [student]
     )
+    found: dict[int, list[CohortStudent]] = {cohort_id: [] for cohort_id in cohort_ids}
+    if not cohort_ids:
+        return found
     rows = db.session.execute(
         sa.select(Enrolment, HostApplication, HostFamily.family_name)
         .join(Enrolment.student)
@@ -71,11 +81,13 @@ def cohort_students(cohort: Cohort, with_contacts: bool = False) -> list[CohortS
         )
         .outerjoin(HostApplication, HostApplication.id == Placement.application_id)
         .outerjoin(HostFamily, HostFamily.id == HostApplication.family_id)
-        .where(Enrolment.cohort_id == cohort.id, Enrolment.status.in_(HOLDS_PLACE))
+        .where(Enrolment.cohort_id.in_(cohort_ids), Enrolment.status.in_(HOLDS_PLACE))
         .options(*options)
         .order_by(Student.last_name, Student.first_name, Enrolment.id)
     ).all()
-    return [CohortStudent(enrolment, home, name or "") for enrolment, home, name in rows]
+    for enrolment, home, name in rows:
+        found[enrolment.cohort_id].append(CohortStudent(enrolment, home, name or ""))
+    return found
 
 
 # Once a cohort is over, its teachers no longer need its students' data.
@@ -134,22 +146,46 @@ class TeacherRoster:
 
 def colleagues(cohort: Cohort) -> list[Colleague]:
     """Every teacher of the cohort, the lead first."""
+    return colleagues_of([cohort.id])[cohort.id]
+
+
+def colleagues_of(cohort_ids: list[int]) -> dict[int, list[Colleague]]:
+    """colleagues of several cohorts at once: cohort id → its teachers, the lead first."""
+    found: dict[int, list[Colleague]] = {cohort_id: [] for cohort_id in cohort_ids}
+    if not cohort_ids:
+        return found
     lead_first = sa.case((CohortTeacher.role == TeacherRole.LEAD, 0), else_=1)
-    return [
-        Colleague(*row)
-        for row in db.session.execute(
-            sa.select(Teacher.id, Teacher.name, CohortTeacher.role, Teacher.phone)
-            .join(CohortTeacher)
-            .where(CohortTeacher.cohort_id == cohort.id)
-            .order_by(lead_first, Teacher.name)
-        ).all()
-    ]
+    rows = db.session.execute(
+        sa.select(
+            CohortTeacher.cohort_id, Teacher.id, Teacher.name, CohortTeacher.role, Teacher.phone
+        )
+        .join(CohortTeacher)
+        .where(CohortTeacher.cohort_id.in_(cohort_ids))
+        .order_by(lead_first, Teacher.name)
+    ).all()
+    for cohort_id, *colleague in rows:
+        found[cohort_id].append(Colleague(*colleague))
+    return found
 
 
 def roster(teacher: Teacher, cohort: Cohort, role: TeacherRole) -> TeacherRoster:
     """The teacher's view of a cohort they are assigned to (the caller checks that)."""
-    students = cohort_students(cohort, with_contacts=True)
-    audit.medical_viewed((s.student.id for s in students), "teacher_portal")
-    mine = [s for s in students if s.enrolment.supervising_teacher_id == teacher.id]
-    others = [s for s in students if s.enrolment.supervising_teacher_id != teacher.id]
-    return TeacherRoster(cohort, role, colleagues(cohort), mine, others)
+    return rosters(teacher, [(cohort, role)])[0]
+
+
+def rosters(teacher: Teacher, cohorts: list[tuple[Cohort, TeacherRole]]) -> list[TeacherRoster]:
+    """The teacher's view of each cohort they are assigned to (the caller checks that), read
+    for all of them at once: a teacher of many cohorts makes no more queries than of one."""
+    ids = [cohort.id for cohort, _role in cohorts]
+    students = students_of(ids, with_contacts=True)
+    teachers = colleagues_of(ids)
+    audit.medical_viewed(
+        (row.student.id for cohort_id in ids for row in students[cohort_id]), "teacher_portal"
+    )
+    result = []
+    for cohort, role in cohorts:
+        rows = students[cohort.id]
+        mine = [s for s in rows if s.enrolment.supervising_teacher_id == teacher.id]
+        others = [s for s in rows if s.enrolment.supervising_teacher_id != teacher.id]
+        result.append(TeacherRoster(cohort, role, teachers[cohort.id], mine, others))
+    return result

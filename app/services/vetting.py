@@ -176,10 +176,7 @@ def queue(filters: QueueFilters) -> sa.Select:
         .join(HostApplication.family)
         .join(HostFamily.user)
         .where(HostApplication.submitted_at.is_not(None))
-        .options(
-            selectinload(HostApplication.cohorts),
-            selectinload(HostApplication.family).selectinload(HostFamily.user),
-        )
+        .options(selectinload(HostApplication.cohorts))
         .order_by(HostApplication.submitted_at, HostApplication.id)
     )
     if filters.status:

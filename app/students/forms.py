@@ -100,5 +100,6 @@ class FilterForm(FlaskForm):
     q = StringField(_l("Search"), validators=[Optional(), Length(max=100)])
     cohort = SelectField(_l("Cohort"), coerce=int, validators=[Optional()])
     status = SelectField(_l("Enrolment status"), validators=[Optional()])
-    school = SelectField(_l("School"), validators=[Optional()])
+    # Free text (part of the name, any case): a national organisation has hundreds of schools.
+    school = StringField(_l("School"), validators=[Optional(), Length(max=200)])
     missing = BooleanField(_l("Documents missing"))

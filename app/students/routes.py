@@ -25,16 +25,17 @@ def index():
         return answer
     form = FilterForm(request.args)
     form.q.data = words
-    form.cohort.choices = [(0, _("All cohorts"))] + [(c.id, c.name) for c in cohorts.list_cohorts()]
+    form.cohort.choices = [(0, _("All cohorts"))] + [
+        (c.id, c.name) for c in cohorts.filter_choices(request.args.get("cohort", type=int))
+    ]
     form.status.choices = [("", _("Any status")), *choices(EnrolmentStatus)]
-    form.school.choices = [("", _("All schools"))] + [(s, s) for s in students.schools()]
     if not form.validate():
         abort(400)
     filters = students.StudentFilters(
         query=words,
         cohort_id=form.cohort.data or None,
         status=EnrolmentStatus(form.status.data) if form.status.data else None,
-        school=form.school.data or "",
+        school=(form.school.data or "").strip(),
         missing_documents=bool(form.missing.data),
     )
     page = db.paginate(students.search(filters), per_page=PER_PAGE, max_per_page=PER_PAGE)

@@ -217,10 +217,7 @@ def portal():
     teacher = _own_teacher()
     rosters = []
     if teacher is not None:
-        rosters = [
-            teacher_roster.roster(teacher, cohort, role)
-            for cohort, role in teacher_roster.cohorts_of(teacher)
-        ]
+        rosters = teacher_roster.rosters(teacher, teacher_roster.cohorts_of(teacher))
     return render_and_commit("teachers/portal.html", teacher=teacher, rosters=rosters)
 
 

@@ -52,7 +52,9 @@ def index():
         ("", _("Any status")),
         *(choice for choice in choices(ApplicationStatus) if choice.value != A.DRAFT),
     ]
-    form.cohort.choices = [(0, _("All groups"))] + [(c.id, c.name) for c in cohorts.list_cohorts()]
+    form.cohort.choices = [(0, _("All groups"))] + [
+        (c.id, c.name) for c in cohorts.filter_choices(request.args.get("cohort", type=int))
+    ]
     form.city.choices = [("", _("All cities"))] + [(city, city) for city in vetting.cities()]
     if not form.validate():
         abort(400)

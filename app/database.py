@@ -5,6 +5,9 @@ from __future__ import annotations
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import ColumnElement
+from sqlalchemy.types import NullType
 
 
 def _sqlite_pragmas(busy_timeout_ms: int):
@@ -28,3 +31,27 @@ def init_app(app: Flask) -> None:
         if engine.dialect.name == "sqlite":
             timeout = app.config.get("SQLITE_BUSY_TIMEOUT_MS", 10000)
             event.listen(engine, "connect", _sqlite_pragmas(timeout))
+
+
+class rare(ColumnElement[bool]):
+    """A condition few rows meet, said so to SQLite's planner (`unlikely(...)`).
+
+    SQLite keeps no statistics of how values are spread: told nothing, it thinks a status
+    holds a fifth of the rows, and orders a short list by walking a whole index. PostgreSQL
+    measures the spread itself and gets the condition as it is."""
+
+    inherit_cache = True
+    type = NullType()  # as Boolean, SQLite would get `unlikely(...) = 1`, and no hint
+
+    def __init__(self, condition: ColumnElement[bool]) -> None:
+        self.condition = condition
+
+
+@compiles(rare)
+def _rare_default(element: rare, compiler, **kw) -> str:
+    return compiler.process(element.condition, **kw)
+
+
+@compiles(rare, "sqlite")
+def _rare_sqlite(element: rare, compiler, **kw) -> str:
+    return f"unlikely({compiler.process(element.condition, **kw)})"

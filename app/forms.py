@@ -44,21 +44,22 @@ def apply_domain_error(form: FlaskForm, error: DomainError) -> None:
 SEARCH_MAX = 100
 
 
-def search_words(list_name: str, endpoint: str, kept: tuple[str, ...]):
+def search_words(list_name: str, endpoint: str, kept: tuple[str, ...], **values):
     """Search words of a list (often a person's name) live in the session, never in the URL,
     where they would end up in logs and browser history. A POSTed search or an old link with
     ?q= stores them and redirects to the list without them; ?clear=1 forgets them. Returns
-    (words, None) or (None, the redirect or refusal to send)."""
+    (words, None) or (None, the redirect or refusal to send). `values` go into the URL the
+    redirect goes to (a path's arguments, an `_anchor`)."""
     key = f"search:{list_name}"
     source = request.form if request.method == "POST" else request.args
     if request.args.get("clear"):
         session.pop(key, None)
-        return None, redirect(url_for(endpoint))
+        return None, redirect(url_for(endpoint, **values))
     if "q" in source:
         words = source.get("q", "").strip()
         if len(words) > SEARCH_MAX:
             abort(400)
         session[key] = words
         kept_args = {name: source.get(name) for name in kept if source.get(name)}
-        return None, redirect(url_for(endpoint, **kept_args))
+        return None, redirect(url_for(endpoint, **kept_args, **values))
     return session.get(key, ""), None

@@ -2,6 +2,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import HiddenInput
 
 from app.labels import choices
 from app.models import Direction
@@ -36,5 +37,7 @@ class StatusForm(FlaskForm):
 
 
 class EnrolExistingForm(FlaskForm):
-    student_id = SelectField(_l("Student"), coerce=int, validators=[InputRequired()])
+    """One student found by the cohort page's search, enrolled with a button."""
+
+    student_id = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
     submit = SubmitField(_l("Enrol"))

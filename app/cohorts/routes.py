@@ -7,7 +7,7 @@ from app.cohorts import bp
 from app.cohorts.forms import CohortForm, EnrolExistingForm, StatusForm
 from app.enrolments.feedback import flash_enrolled, flash_promoted
 from app.extensions import db
-from app.forms import ActionForm, apply_domain_error
+from app.forms import ActionForm, apply_domain_error, search_words
 from app.models import Cohort, Student
 from app.services import cohorts, documents, enrolments, placements, students, teachers
 from app.services.errors import DomainError
@@ -47,15 +47,20 @@ def create():
     return render_template("cohorts/edit.html", form=form, cohort=None)
 
 
-@bp.route("/<int:cohort_id>")
+FOUND_MAX = 20  # students the cohort page's search shows at once
+
+
+@bp.route("/<int:cohort_id>", methods=["GET", "POST"])
 @requires(Permission.MANAGE_ENROLMENT)
 def show(cohort_id: int):
     cohort = db.get_or_404(Cohort, cohort_id)
-    enrol_form = EnrolExistingForm()
-    enrol_form.student_id.choices = [
-        (s.id, f"{s.last_name}, {s.first_name} ({s.school})")
-        for s in students.not_enrolled_in(cohort)
-    ]
+    # "Enrol a student who is already registered": found by a search, not chosen from a
+    # list of every student (a national organisation registers thousands a year).
+    words, answer = search_words(
+        f"enrol:{cohort.id}", ".show", (), cohort_id=cohort.id, _anchor="enrol-existing"
+    )
+    if answer is not None:
+        return answer
     return render_template(
         "cohorts/show.html",
         cohort=cohort,
@@ -68,7 +73,10 @@ def show(cohort_id: int):
         placed=placements.placed_counts(cohort),
         supervision=teachers.supervision(cohort),
         status_form=StatusForm(),
-        enrol_form=enrol_form,
+        enrol_form=EnrolExistingForm(formdata=None),
+        enrol_words=words,
+        found=students.not_enrolled_in(cohort, words, limit=FOUND_MAX),
+        found_max=FOUND_MAX,
         action_form=ActionForm(),
     )
 

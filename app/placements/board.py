@@ -8,7 +8,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask import g
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from app.models import Cohort, Enrolment, HostApplication, Placement
 from app.services import placements
@@ -54,13 +56,45 @@ class Choice:
 
     @property
     def problems(self) -> str:
-        return ", ".join(str(SHORT[rule]) for rule in self.broken)
+        """The broken rules in a few words; each combination translated once per request."""
+        cache = g.setdefault("board_problems", {})
+        rules = tuple(self.broken)
+        if rules not in cache:
+            cache[rules] = ", ".join(str(SHORT[rule]) for rule in rules)
+        return cache[rules]
+
+    @property
+    def place(self) -> str:
+        return f"{self.family.name}, {self.family.city}"
+
+    @property
+    def label(self) -> str:
+        """The family's line in a select: name, town and free beds, made once per request
+        (a board offers the same families to every student)."""
+        cache = g.setdefault("board_labels", {})
+        key = (self.family.application_id, self.family.free_beds)
+        if key not in cache:
+            beds = ngettext("%(num)d free bed", "%(num)d free beds", self.family.free_beds)
+            cache[key] = f"{self.place} · {beds}"
+        return cache[key]
+
+
+@dataclass(frozen=True)
+class Options:
+    """The families offered to one student, grouped by what placing them there would take.
+    Families without a free bed are only counted: in a large cohort they are most of the
+    families, and none of them can be chosen."""
+
+    fitting: list[Choice]
+    overridable: list[Choice]
+    impossible: list[Choice]  # a free bed, but a rule that cannot be overridden
+    full: int  # families without a free bed
 
 
 @dataclass(frozen=True)
 class Unplaced:
     enrolment: Enrolment
-    choices: list[Choice]
+    choices: Options
 
 
 @dataclass(frozen=True)
@@ -68,7 +102,7 @@ class Placed:
     placement: Placement
     placed_by: str
     overridden: list[str]  # the messages of the rules the coordinator overrode
-    moves: list[Choice]  # the other families
+    moves: Options  # the other families
 
 
 @dataclass
@@ -100,11 +134,24 @@ class Board:
 
 def choices_for(
     student: StudentFacts, families: Iterable[FamilyFacts], returns_on: date
-) -> list[Choice]:
-    """Every family with the rules placing the student there would break: those that fit
-    first, then those needing an override, then the impossible ones."""
-    found = [Choice(family, broken_rules(student, family, returns_on)) for family in families]
-    return sorted(found, key=lambda c: (not c.fits, not c.possible))
+) -> Options:
+    """The families with the rules placing the student there would break: those that fit,
+    those needing an override, the impossible ones with a free bed, and how many are full."""
+    fitting: list[Choice] = []
+    overridable: list[Choice] = []
+    impossible: list[Choice] = []
+    full = 0
+    for family in families:
+        choice = Choice(family, broken_rules(student, family, returns_on))
+        if choice.fits:
+            fitting.append(choice)
+        elif choice.possible:
+            overridable.append(choice)
+        elif Rule.BEDS in choice.broken:
+            full += 1
+        else:
+            impossible.append(choice)
+    return Options(fitting, overridable, impossible, full)
 
 
 def rule_messages(rules: str | Iterable[Rule]) -> list[str]:

@@ -210,7 +210,7 @@ ACTIVE_STATUSES = (C.PLANNING, C.OPEN, C.CLOSED, C.TRAVELLING)
 
 def overview(statuses: tuple[CohortStatus, ...] = ACTIVE_STATUSES) -> list[CohortOverview]:
     """Cohorts with their waitlist length and missing documents, in three queries."""
-    from app.services.documents import enrolments_missing_documents
+    from app.services.documents import lacks_documents
 
     rows = list_cohorts(statuses)
     ids = [cohort.id for cohort in rows]
@@ -224,7 +224,7 @@ def overview(statuses: tuple[CohortStatus, ...] = ACTIVE_STATUSES) -> list[Cohor
     missing = dict(
         db.session.execute(
             sa.select(Enrolment.cohort_id, sa.func.count(Enrolment.id))
-            .where(Enrolment.cohort_id.in_(ids), Enrolment.id.in_(enrolments_missing_documents()))
+            .where(Enrolment.cohort_id.in_(ids), lacks_documents())
             .group_by(Enrolment.cohort_id)
         ).all()
     )

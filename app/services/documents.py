@@ -154,8 +154,10 @@ def missing_report(cohort: Cohort, only_missing: bool = False) -> list[MissingRo
     return [row for row in report if row.missing] if only_missing else report
 
 
-def enrolments_missing_documents() -> sa.Select:
-    """A subquery of the ids of active enrolments that lack any document."""
+def lacks_documents() -> sa.ColumnElement[bool]:
+    """A condition on Enrolment: active and still lacking a paper or a guardian's consent.
+    A condition rather than a subquery of ids, so that it is only checked for the
+    enrolments the rest of the query selects (a cohort's, not every cohort's)."""
     paper = (
         sa.select(sa.func.count(EnrolmentDocument.id))
         .where(EnrolmentDocument.enrolment_id == Enrolment.id)
@@ -164,15 +166,13 @@ def enrolments_missing_documents() -> sa.Select:
     consent = sa.exists().where(
         GuardianConsent.enrolment_id == Enrolment.id, GuardianConsent.withdrawn_at.is_(None)
     )
-    return sa.select(Enrolment.id).where(
-        Enrolment.status.in_(ACTIVE), sa.or_(paper < len(PAPER_KINDS), ~consent)
-    )
+    return sa.and_(Enrolment.status.in_(ACTIVE), sa.or_(paper < len(PAPER_KINDS), ~consent))
 
 
 def cohort_missing_count(cohort: Cohort) -> int:
     """How many active enrolments of the cohort still lack a document."""
     return db.session.scalar(
-        sa.select(sa.func.count()).select_from(
-            enrolments_missing_documents().where(Enrolment.cohort_id == cohort.id).subquery()
+        sa.select(sa.func.count(Enrolment.id)).where(
+            Enrolment.cohort_id == cohort.id, lacks_documents()
         )
     )

@@ -212,7 +212,7 @@ class StudentFilters:
 
 def search(filters: StudentFilters) -> sa.Select:
     """A query for students matching the filters, ordered by name."""
-    from app.services.documents import enrolments_missing_documents
+    from app.services.documents import lacks_documents
 
     query = sa.select(Student).order_by(Student.last_name, Student.first_name, Student.id)
     if filters.query:
@@ -236,7 +236,7 @@ def search(filters: StudentFilters) -> sa.Select:
     if filters.status:
         enrolment_filter.append(Enrolment.status == filters.status)
     if filters.missing_documents:
-        enrolment_filter.append(Enrolment.id.in_(enrolments_missing_documents()))
+        enrolment_filter.append(lacks_documents())
     if enrolment_filter:
         query = query.where(
             Student.id.in_(sa.select(Enrolment.student_id).where(*enrolment_filter))
@@ -252,17 +252,13 @@ def _contains(words: str) -> str:
     return f"%{escaped}%"
 
 
-def not_enrolled_in(cohort: Cohort, limit: int = 500) -> list[Student]:
-    """Students who could still be enrolled in the cohort, by name."""
+def not_enrolled_in(cohort: Cohort, words: str, limit: int = 20) -> list[Student]:
+    """Students the search words find who are not enrolled in the cohort yet, by name."""
+    if not words.strip():
+        return []
     enrolled = sa.select(Enrolment.student_id).where(Enrolment.cohort_id == cohort.id)
-    return list(
-        db.session.scalars(
-            sa.select(Student)
-            .where(Student.id.not_in(enrolled))
-            .order_by(Student.last_name, Student.first_name)
-            .limit(limit)
-        )
-    )
+    query = search(StudentFilters(query=words)).where(Student.id.not_in(enrolled))
+    return list(db.session.scalars(query.limit(limit)))
 
 
 def enrolments_of(student: Student) -> list[Enrolment]:

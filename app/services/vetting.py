@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
+from app.database import rare
 from app.extensions import db
 from app.labels import label
 from app.models import Cohort
@@ -161,7 +162,7 @@ def decide(
 
 @dataclass(frozen=True)
 class QueueFilters:
-    status: ApplicationStatus | None = None
+    statuses: tuple[ApplicationStatus, ...] | None = IN_VETTING  # None: any status
     cohort_id: int | None = None
     city: str = ""
     query: str = ""
@@ -179,8 +180,10 @@ def queue(filters: QueueFilters) -> sa.Select:
         .options(selectinload(HostApplication.cohorts))
         .order_by(HostApplication.submitted_at, HostApplication.id)
     )
-    if filters.status:
-        query = query.where(HostApplication.status == filters.status)
+    if filters.statuses == IN_VETTING:  # the default: the work in progress, always few
+        query = query.where(rare(HostApplication.status.in_(IN_VETTING)))
+    elif filters.statuses is not None:
+        query = query.where(HostApplication.status.in_(filters.statuses))
     if filters.cohort_id:
         query = query.where(
             HostApplication.id.in_(
@@ -227,23 +230,46 @@ def expiry_alerts() -> list[ExpiryAlert]:
     return [ExpiryAlert(application, cohort) for application, cohort in rows]
 
 
-def cities() -> list[str]:
-    """The towns of submitted applications, each once whatever its spelling's case."""
-    return list(
+def cities(statuses: tuple[ApplicationStatus, ...] | None = None, keep: str = "") -> list[str]:
+    """The towns of submitted applications in these statuses (any, for None), each once
+    whatever its spelling's case; and `keep`, a town already chosen, if any submitted
+    application has it. The queue offers the towns of what it lists: grouping every
+    application ever submitted would read the whole table on each request."""
+    query = sa.select(sa.func.min(HostApplication.city)).where(
+        HostApplication.submitted_at.is_not(None), HostApplication.city != ""
+    )
+    if statuses == IN_VETTING:
+        query = query.where(rare(HostApplication.status.in_(IN_VETTING)))
+    elif statuses is not None:
+        query = query.where(HostApplication.status.in_(statuses))
+    found = list(
         db.session.scalars(
-            sa.select(sa.func.min(HostApplication.city))
-            .where(HostApplication.status != A.DRAFT, HostApplication.city != "")
-            .group_by(sa.func.lower(HostApplication.city))
-            .order_by(sa.func.lower(HostApplication.city))
+            query.group_by(sa.func.lower(HostApplication.city)).order_by(
+                sa.func.lower(HostApplication.city)
+            )
         )
     )
+    wanted = keep.strip().lower()
+    if wanted and wanted not in {city.lower() for city in found}:
+        known = db.session.scalar(
+            sa.select(HostApplication.city)
+            .where(
+                HostApplication.submitted_at.is_not(None),
+                sa.func.lower(HostApplication.city) == wanted,
+            )
+            .limit(1)
+        )
+        if known:
+            found = sorted([*found, known], key=str.lower)
+    return found
 
 
 def status_counts() -> dict[ApplicationStatus, int]:
-    """How many submitted applications are in each status."""
+    """How many submitted applications are in each status (read from the status index
+    alone, without the rows)."""
     rows = db.session.execute(
-        sa.select(HostApplication.status, sa.func.count(HostApplication.id))
-        .where(HostApplication.submitted_at.is_not(None))
+        sa.select(HostApplication.status, sa.func.count())
+        .where(HostApplication.status != A.DRAFT)
         .group_by(HostApplication.status)
     ).all()
     return {ApplicationStatus(status): n for status, n in rows}

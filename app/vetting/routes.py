@@ -40,6 +40,19 @@ DECIDED = {
 }
 
 
+ANY_STATUS = "all"
+
+
+def _statuses(chosen: str) -> tuple[ApplicationStatus, ...] | None:
+    """The statuses the queue lists: by default those still in vetting (the work to do),
+    "all" for any; an unknown value lists none (the form refuses it anyway)."""
+    if not chosen:
+        return vetting.IN_VETTING
+    if chosen == ANY_STATUS:
+        return None
+    return tuple(status for status in ApplicationStatus if status.value == chosen)
+
+
 @bp.route("/", methods=["GET", "POST"])
 @requires(Permission.VET_FAMILIES)
 def index():
@@ -49,17 +62,21 @@ def index():
     form = FilterForm(request.args)
     form.q.data = words
     form.status.choices = [
-        ("", _("Any status")),
+        ("", _("Still in vetting")),
+        (ANY_STATUS, _("Any status")),
         *(choice for choice in choices(ApplicationStatus) if choice.value != A.DRAFT),
     ]
     form.cohort.choices = [(0, _("All groups"))] + [
         (c.id, c.name) for c in cohorts.filter_choices(request.args.get("cohort", type=int))
     ]
-    form.city.choices = [("", _("All cities"))] + [(city, city) for city in vetting.cities()]
+    statuses = _statuses(request.args.get("status", ""))
+    form.city.choices = [("", _("All cities"))] + [
+        (city, city) for city in vetting.cities(statuses, keep=request.args.get("city", ""))
+    ]
     if not form.validate():
         abort(400)
     filters = vetting.QueueFilters(
-        status=A(form.status.data) if form.status.data else None,
+        statuses=statuses,
         cohort_id=form.cohort.data or None,
         city=form.city.data or "",
         query=words,
@@ -71,6 +88,7 @@ def index():
         form=form,
         page=page,
         args={k: v for k, v in request.args.items() if k != "page"},
+        in_vetting_only=not form.status.data,
         alerts=alerts,
         names=details.family_names([*page.items, *(alert.application for alert in alerts)]),
         failed_emails=notifications.failed_emails(),

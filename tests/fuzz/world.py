@@ -293,7 +293,7 @@ def build_world(app: Flask) -> World:
         make_vetted_family(app, [cohort_id], status, family_name=f"Vetting {status}")
     withdrawn = Actor(Role.HOST_FAMILY, "fuzz-withdrawn@example.org", FAMILY_PASSWORD)
     make_vetted_family(app, [cohort_id], "withdrawn", email=withdrawn.email)
-    make_student(app, last_name="Notenrolled")  # the cohort's page offers to enrol them
+    make_student(app, last_name="Notenrolled")  # the cohort's page finds them to enrol
     teacher = Actor(Role.TEACHER, roster.teacher_emails["Anna Lehmann"], TEACHER_PASSWORD)
     actors = {**ACTORS, Role.TEACHER: teacher}
     with app.app_context():
@@ -359,6 +359,12 @@ def harvest(world: World, withdrawn_family: Actor) -> None:
             client, _csrf = world.client(role)
             for url in urls:
                 _note_forms(world, client, url)
+    # A cohort's page offers to enrol the students its search finds.
+    client, csrf = world.client(roles_for(app, "cohorts.show")[0])
+    for cohort_id in world.ids.get("cohort_id") or []:
+        url = f"/cohorts/{cohort_id}"
+        client.post(url, data={"q": "Notenrolled", "csrf_token": csrf})
+        _note_forms(world, client, url)
     client = world.app.test_client()
     assert _log_in(client, withdrawn_family) == 302
     _note_forms(world, client, "/family/")

@@ -312,11 +312,15 @@ def test_queue_leaves_out_drafts_and_filters(app, coordinator):
         db.session.commit()
 
     def ids(**filters) -> list[int]:
+        filters.setdefault("statuses", None)
+        if "status" in filters:
+            filters["statuses"] = (filters.pop("status"),)
         with app.app_context():
             query = vetting.queue(vetting.QueueFilters(**filters))
             return [a.id for a in db.session.scalars(query)]
 
     assert ids() == [miller, jones, smith]  # oldest submission first, no draft
+    assert ids(statuses=vetting.IN_VETTING) == [miller, jones]  # the queue's default
     assert ids(status=A.SUBMITTED) == [miller]
     assert ids(status=A.REFERENCES_CHECKED) == [jones]
     assert ids(status=A.WITHDRAWN) == [smith]
@@ -335,8 +339,16 @@ def test_queue_leaves_out_drafts_and_filters(app, coordinator):
     assert ids(cohort_id=autumn, city="buffalo") == [smith]
     with app.app_context():
         cities = vetting.cities()
+        in_vetting = vetting.cities(vetting.IN_VETTING)
+        kept = vetting.cities(vetting.IN_VETTING, keep="BUFFALO")
+        unknown = vetting.cities(vetting.IN_VETTING, keep="Atlantis")
+        draft_town = vetting.cities(vetting.IN_VETTING, keep="Tonawanda")
     assert {"Amherst", "Buffalo"} <= set(cities)
     assert "Tonawanda" not in cities  # only a draft lives there
+    # The queue offers the towns of what it lists, and keeps a town already chosen.
+    assert in_vetting == ["Amherst", "Buffalo"]  # Smith (buffalo) withdrew
+    assert kept == in_vetting
+    assert unknown == in_vetting and draft_town == in_vetting
 
 
 # Background checks that run out before a group returns --------------------------------------

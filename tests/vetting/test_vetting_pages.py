@@ -158,10 +158,17 @@ def test_queue_filters_by_status_group_city_and_search(app, client, coordinator)
         assert response.status_code == 200, query
         return sorted(listed(response.get_data(as_text=True)))
 
-    assert shown("") == ["Garcia", "Miller", "Nguyen"]
+    # By default the queue lists the work to do: the applications still in vetting.
+    assert shown("") == ["Miller", "Nguyen"]
+    assert shown("status=all") == ["Garcia", "Miller", "Nguyen"]
+    default = text(client.get("/vetting/").get_data(as_text=True))
+    assert "Only applications still in vetting are listed." in default
+    assert "Only applications" not in text(
+        client.get("/vetting/?status=all").get_data(as_text=True)
+    )
     assert shown("status=references_checked") == ["Nguyen"]
     assert shown("status=approved") == ["Garcia"]
-    assert shown(f"cohort={spring}") == ["Garcia", "Miller"]
+    assert shown(f"cohort={spring}&status=all") == ["Garcia", "Miller"]
     assert shown(f"cohort={autumn}&status=approved") == ["Garcia"]
     assert shown("city=Amherst") == ["Nguyen"]
     assert shown("q=mill") == ["Miller"]

@@ -64,6 +64,10 @@ __all__ = [
 
 DIET_VALUES = frozenset(d.value for d in Diet)
 
+# Students whose rule and fit matrices are worked out at once: bounds the memory they take.
+CHUNK = 256
+FIT_TYPE = np.uint8  # a fit is at most MAX_FIT
+
 # Why a family cannot take the student, short enough to follow "Every family breaks a rule:".
 RULE_PHRASES = {
     Rule.ENROLMENT_ACTIVE: _l("the student holds no place in this cohort"),
@@ -118,24 +122,9 @@ def propose(
 ) -> Proposal:
     """The largest placement the rules allow, and among those the one with the best total fit."""
     students, families = list(students), list(families)
-    n, m = len(students), len(families)
-    broken = broken_matrices(students, families, returns_on)
-    allowed = allowed_from(broken, n, m)
+    allowed, fit, blocking = _pair_matrices(students, families, returns_on)
     capacity = np.array([slots(f) for f in families], dtype=np.intp)
-    fit = fit_matrix(students, families)
-
-    placed: list[tuple[int, int]] = []
-    rows = np.flatnonzero(allowed.any(axis=1))
-    cols = np.flatnonzero(allowed.any(axis=0) & (capacity > 0))
-    if rows.size and cols.size:
-        # One column per bed, but never more beds than students the family may take.
-        slot_family = np.repeat(cols, np.minimum(capacity[cols], allowed[:, cols].sum(axis=0)))
-        big = min(rows.size, slot_family.size) * MAX_FIT + 1  # one more student beats any fit
-        grid = np.ix_(rows, slot_family)
-        cost = np.where(allowed[grid], -(big + fit[grid]).astype(np.float64), 0.0)
-        r, c = linear_sum_assignment(cost)
-        keep = cost[r, c] < 0  # assigned to a forbidden slot means not placed
-        placed = list(zip(rows[r[keep]].tolist(), slot_family[c[keep]].tolist(), strict=True))
+    placed = _assign(allowed, fit, capacity)
 
     pairs = []
     for i, j in placed:
@@ -145,10 +134,71 @@ def propose(
 
     placed_rows = {i for i, _ in placed}
     unplaced = [
-        _unplaced(students[i], i, allowed, broken)
-        for i in sorted(set(range(n)) - placed_rows, key=lambda i: _student_key(students[i]))
+        _unplaced(students[i], int(allowed[i].sum()), blocking[i], len(families))
+        for i in sorted(
+            set(range(len(students))) - placed_rows, key=lambda i: _student_key(students[i])
+        )
     ]
     return Proposal(pairs, unplaced)
+
+
+def _pair_matrices(
+    students: list[StudentFacts], families: list[FamilyFacts], returns_on: date
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Which pairs break no rule, their fit (small integers), and for each student how many
+    families each rule blocks (columns in the order of Rule); worked out for CHUNK students at
+    a time, as the rule and fit matrices of all students at once take several times the memory."""
+    n, m = len(students), len(families)
+    allowed = np.empty((n, m), dtype=bool)
+    fit = np.empty((n, m), dtype=FIT_TYPE)
+    blocking = np.empty((n, len(Rule)), dtype=np.intp)
+    for start in range(0, n, CHUNK):
+        part = students[start : start + CHUNK]
+        rows = slice(start, start + len(part))
+        broken = broken_matrices(part, families, returns_on)
+        allowed[rows] = allowed_from(broken, len(part), m)
+        for k, rule in enumerate(Rule):
+            blocking[rows, k] = np.broadcast_to(broken[rule], (len(part), m)).sum(axis=1)
+        fit[rows] = fit_matrix(part, families)
+    return allowed, fit, blocking
+
+
+def _assign(allowed: np.ndarray, fit: np.ndarray, capacity: np.ndarray) -> list[tuple[int, int]]:
+    """(student, family) pairs: most students placed first, then the best total fit; one
+    column per bed for linear_sum_assignment, never more beds than students the family may take."""
+    rows = np.flatnonzero(allowed.any(axis=1))
+    cols = np.flatnonzero(allowed.any(axis=0) & (capacity > 0))
+    if not (rows.size and cols.size):
+        return []
+    beds = np.minimum(capacity[cols], allowed[:, cols].sum(axis=0))
+    bed_col = np.repeat(np.arange(cols.size), beds)  # position in cols of each bed
+    cost = _cost_matrix(allowed, fit, rows, cols, bed_col)
+    if cost.flags.c_contiguous:
+        r, c = linear_sum_assignment(cost)
+    else:
+        c, r = linear_sum_assignment(cost.T)
+    keep = cost[r, c] < 0  # assigned to a forbidden bed means not placed
+    return list(zip(rows[r[keep]].tolist(), cols[bed_col[c[keep]]].tolist(), strict=True))
+
+
+def _cost_matrix(
+    allowed: np.ndarray, fit: np.ndarray, rows: np.ndarray, cols: np.ndarray, bed_col: np.ndarray
+) -> np.ndarray:
+    """Students (rows) × beds: minus (big + fit) where allowed, else 0. It is the one large
+    array of matching, so it is laid out as linear_sum_assignment works (float64, C order, no
+    more rows than columns: a transposed view when there are more students than beds) and
+    the solver makes no copy of it; it is filled a CHUNK of students at a time."""
+    big = min(rows.size, bed_col.size) * MAX_FIT + 1  # one more student beats any fit
+    shape = (rows.size, bed_col.size)
+    cost = np.empty(shape) if shape[0] <= shape[1] else np.empty(shape[::-1]).T
+    for start in range(0, rows.size, CHUNK):
+        part = np.ix_(rows[start : start + CHUNK], cols)
+        per_family = fit[part].astype(np.float64)
+        per_family += big
+        np.negative(per_family, out=per_family)
+        per_family[~allowed[part]] = 0.0
+        np.take(per_family, bed_col, axis=1, out=cost[start : start + CHUNK], mode="clip")
+    return cost
 
 
 def explain(
@@ -224,13 +274,9 @@ def _describe(student: StudentFacts, family: FamilyFacts) -> tuple[list[str], li
     return reasons, tradeoffs
 
 
-def _unplaced(
-    student: StudentFacts, i: int, allowed: np.ndarray, broken: dict[Rule, np.ndarray]
-) -> Unplaced:
+def _unplaced(student: StudentFacts, fitting: int, blocking: np.ndarray, m: int) -> Unplaced:
     if student.consent_withdrawn:  # about the student, not any family: said as it is
         return Unplaced(student, Rule.CONSENT_WITHDRAWN, str(MESSAGES[Rule.CONSENT_WITHDRAWN]))
-    m = allowed.shape[1]
-    fitting = int(allowed[i].sum())
     if fitting:
         message = ngettext(
             "The family that fits (%(num)d) has no free bed left",
@@ -240,10 +286,7 @@ def _unplaced(
         return Unplaced(student, None, message)
     if m == 0:
         return Unplaced(student, None, str(_l("There is no family to place the student with")))
-    counts = {
-        rule: int(np.broadcast_to(matrix, allowed.shape)[i].sum())
-        for rule, matrix in broken.items()
-    }
+    counts = {rule: int(count) for rule, count in zip(Rule, blocking, strict=True)}
     ranked = sorted((rule for rule in counts if counts[rule]), key=lambda r: -counts[r])
     parts = [
         ngettext(

@@ -12,8 +12,11 @@ from datetime import date, timedelta
 from random import Random
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
 from app.services import matching
 from app.services.matching import Proposal, explain, propose
@@ -388,6 +391,54 @@ def test_large_cohort_sanity():
     assert len(proposal.pairs) + len(proposal.unplaced) == len(students)
     for p in proposal.pairs[::50]:
         assert broken_rules(p.student, p.family, RETURNS_ON) == []
+
+
+def sparse_optimum(students, families) -> tuple[int, int]:
+    """(most students placed, best total fit) from an exact solver of another kind: a
+    minimum-weight full matching on the sparse graph of the allowed pairs, one node per bed and
+    one per student meaning "not placed"."""
+    n = len(students)
+    allowed = allowed_matrix(students, families, RETURNS_ON)
+    fit = fit_matrix(students, families)
+    big = n * matching.MAX_FIT + 1
+    bed_family = np.repeat(np.arange(len(families)), [capacity(f) for f in families])
+    rows, beds = np.nonzero(allowed[:, bed_family])
+    weights = np.concatenate([big - fit[rows, bed_family[beds]], np.full(n, 2 * big)])
+    graph = coo_matrix(
+        (
+            weights.astype(float),
+            (
+                np.concatenate([rows, np.arange(n)]),
+                np.concatenate([beds, bed_family.size + np.arange(n)]),
+            ),
+        ),
+        shape=(n, bed_family.size + n),
+    )
+    placed, matched = min_weight_full_bipartite_matching(graph.tocsr())
+    on_bed = matched < bed_family.size
+    return int(on_bed.sum()), int(fit[placed[on_bed], bed_family[matched[on_bed]]].sum())
+
+
+@pytest.mark.parametrize(
+    ("n_students", "n_families", "beds"),
+    [(60, 50, (1, 2)), (90, 40, (0, 2)), (150, 30, (1, 3))],
+)
+def test_cost_matrix_in_chunks_keeps_the_optimum(monkeypatch, n_students, n_families, beds):
+    """Filled a few students at a time, with more beds than students or fewer (then the matrix
+    is laid out transposed): the same proposal as in one piece, and the optimum of another
+    exact solver."""
+    students, families = random_cohort(n_students, n_families, beds, seed=n_students)
+    whole = propose(students, families, RETURNS_ON)
+    monkeypatch.setattr(matching, "CHUNK", 7)
+    proposal = propose(students, families, RETURNS_ON)
+    assert proposal == whole
+    check_valid(students, families, proposal)
+    found = (len(proposal.pairs), sum(p.score for p in proposal.pairs))
+    assert found == sparse_optimum(students, families)
+
+
+def test_every_fit_fits_the_type_it_is_kept_in():
+    assert np.iinfo(matching.FIT_TYPE).max >= matching.MAX_FIT
 
 
 @settings(

@@ -12,6 +12,7 @@ from werkzeug.utils import secure_filename
 from app.access import Permission, requires
 from app.errors import render_error
 from app.extensions import db
+from app.i18n import current_language
 from app.models import Cohort
 from app.models.base import utcnow
 from app.pages import render_and_commit
@@ -75,7 +76,12 @@ def _file(sheet: Sheet, fmt: str, what: str, html: str | None = None) -> Respons
 
 def _print_page(sheet: Sheet, back: str, pdf_url: str, for_pdf: bool = False) -> str:
     return render_and_commit(
-        "rosters/print.html", sheet=sheet, back_url=back, pdf_url=pdf_url, for_pdf=for_pdf
+        "rosters/print.html",
+        sheet=sheet,
+        fit=pdf.fit_sheet(sheet, current_language()),
+        back_url=back,
+        pdf_url=pdf_url,
+        for_pdf=for_pdf,
     )
 
 

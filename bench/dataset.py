@@ -47,11 +47,13 @@ from app.models import (
     Placement,
     Programme,
     Student,
+    StudentWord,
     Teacher,
     User,
     VettingEvent,
 )
 from app.models.families import application_cohorts
+from app.models.students import search_word_rows
 
 THIS_YEAR = 2026
 CHUNK = 20_000
@@ -367,6 +369,7 @@ class Builder:
     def student(self, born_year: int, school: str | None = None) -> int:
         r = self.random
         first, last = r.choice(FIRST), r.choice(LAST)
+        email = f"{first.lower()}.{last.lower()}{r.randint(1, 999)}@example.org"
         student_id = self.w.add(
             Student,
             first_name=first,
@@ -375,7 +378,7 @@ class Builder:
             gender=r.choice(("female", "male", "female", "male", "diverse")),
             school=school or r.choice(self.schools),
             grade=f"{r.randint(9, 11)}{r.choice('abc')}",
-            email=f"{first.lower()}.{last.lower()}{r.randint(1, 999)}@example.org",
+            email=email,
             phone=f"+49 170 {r.randint(1000000, 9999999)}",
             diet=r.choice(("none",) * 6 + ("vegetarian", "vegan", "halal", "gluten_free")),
             allergies=r.choice(("",) * 5 + ("hazelnuts", "penicillin", "pollen")),
@@ -391,6 +394,8 @@ class Builder:
             created_at=datetime(born_year + 15, 1, 10),
             updated_at=datetime(born_year + 15, 1, 10),
         )
+        for word in search_word_rows(student_id, first, last, email):
+            self.w.add(StudentWord, **word)
         self.w.add(
             Guardian,
             student_id=student_id,

@@ -20,13 +20,16 @@ def _programme_choices(form: CohortForm) -> None:
     ]
 
 
+PER_PAGE = 50  # cohorts on a page of the list: a national organisation has thousands
+
+
 @bp.route("/")
 @requires(Permission.MANAGE_ENROLMENT)
 def index():
-    listed = cohorts.list_cohorts()
-    counts = cohorts.counts_of(listed)
-    rows = [(cohort, counts[cohort.id]) for cohort in listed]
-    return render_template("cohorts/index.html", rows=rows)
+    page = db.paginate(cohorts.cohorts_query(), per_page=PER_PAGE, max_per_page=PER_PAGE)
+    counts = cohorts.counts_of(page.items)
+    rows = [(cohort, counts[cohort.id]) for cohort in page.items]
+    return render_template("cohorts/index.html", rows=rows, page=page)
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -31,7 +31,15 @@ from app.models.placements import (
     TeacherRole,
 )
 from app.models.privacy import CohortStatistics, Setting
-from app.models.students import Diet, EmergencyContact, Gender, Guardian, Student, VisaStatus
+from app.models.students import (
+    Diet,
+    EmergencyContact,
+    Gender,
+    Guardian,
+    Student,
+    StudentWord,
+    VisaStatus,
+)
 from app.models.users import LoginSession, Role, User
 
 __all__ = [
@@ -69,6 +77,7 @@ __all__ = [
     "Role",
     "Setting",
     "Student",
+    "StudentWord",
     "Teacher",
     "TeacherRole",
     "User",

@@ -77,6 +77,8 @@ class Cohort(db.Model):
         sa.CheckConstraint("places_taken >= 0 AND places_taken <= places", name="places_taken"),
         sa.CheckConstraint("students_per_teacher BETWEEN 1 AND 100", name="ratio_range"),
         sa.UniqueConstraint("programme_id", "name", name="uq_cohorts_programme_name"),
+        # Lists of cohorts are newest first, page by page.
+        sa.Index("ix_cohorts_departure", "departure_date", "id"),
     )
 
     @property

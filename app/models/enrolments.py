@@ -83,6 +83,8 @@ class Enrolment(db.Model):
         ),
         sa.Index("ix_enrolments_student_id", "student_id"),
         sa.Index("ix_enrolments_cohort_status", "cohort_id", "status"),
+        # The student list's status filter: the students with an enrolment in that status.
+        sa.Index("ix_enrolments_status_student", "status", "student_id"),
     )
 
 

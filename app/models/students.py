@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -121,3 +123,100 @@ class EmergencyContact(db.Model):
     email: Mapped[str | None] = mapped_column(sa.String(254))
 
     student: Mapped[Student] = relationship(back_populates="emergency_contacts")
+
+
+# --- search words -------------------------------------------------------------------------
+# The student list finds students by the beginnings of the words of their name and email
+# ("mül", "anna mül"). `lower(name) LIKE '%mül%'` can use no index and reads all 100,000
+# students of a national organisation on every search; the words, kept in a table of their
+# own and compared as ranges (word >= "mül" AND word < "mül" + HIGHEST), are found through
+# its primary key. Each word is kept as written (case folded), without accents (muller) and
+# with German umlauts spelt out (mueller), so that any spelling finds the student.
+
+WORD_MAX = 100
+HIGHEST = "\U0010ffff"  # sorts after every character, byte by byte (collation "C")
+_SEPARATORS = re.compile(r"[\W_]+")
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue"})
+
+
+class StudentWord(db.Model):
+    """A word of a student's name or email, folded for searching; rewritten whenever the
+    name or email changes, deleted with the student."""
+
+    __tablename__ = "student_words"
+
+    # Compared byte by byte on PostgreSQL too, so that a range is exactly the words that
+    # begin with the searched letters, whatever the database's language settings.
+    word: Mapped[str] = mapped_column(
+        sa.String(WORD_MAX).with_variant(sa.String(WORD_MAX, collation="C"), "postgresql"),
+        primary_key=True,
+    )
+    student_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("students.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+def _plain(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+
+
+def spellings(word: str) -> set[str]:
+    """A folded word as written, without accents, and with umlauts spelt out."""
+    return {word, _plain(word), word.translate(_UMLAUTS)}
+
+
+def searched_spellings(word: str) -> set[str]:
+    """The spellings to look up for a searched word: without accents (every stored word has
+    that spelling too, so it finds the word however it is written) and with umlauts spelt
+    out (so that "müller" also finds Mueller)."""
+    return {_plain(word), word.translate(_UMLAUTS)}
+
+
+def fold(text: str) -> list[str]:
+    """The words of a text, case folded (ß becomes ss), in order."""
+    folded = unicodedata.normalize("NFC", text).casefold()
+    return [word[:WORD_MAX] for word in _SEPARATORS.split(folded) if word]
+
+
+def search_words(first_name: str, last_name: str, email: str | None) -> set[str]:
+    """What a student is found by: every word of the names and email in every spelling,
+    and each name without its spaces and hyphens (O'Brien is found as "obrien")."""
+    words: set[str] = set()
+    for name in (first_name or "", last_name or ""):
+        parts = fold(name)
+        for word in [*parts, "".join(parts)[:WORD_MAX]]:
+            if word:
+                words |= spellings(word)
+    for word in fold(email or ""):
+        words |= spellings(word)
+    return words
+
+
+def search_word_rows(student_id: int, first_name: str, last_name: str, email: str | None):
+    """The rows of student_words for one student, for a bulk insert."""
+    return [
+        {"student_id": student_id, "word": word}
+        for word in sorted(search_words(first_name, last_name, email))
+    ]
+
+
+def _write_words(connection: sa.Connection, student: Student) -> None:
+    table = StudentWord.__table__
+    connection.execute(sa.delete(table).where(table.c.student_id == student.id))
+    rows = search_word_rows(student.id, student.first_name, student.last_name, student.email)
+    if rows:
+        connection.execute(sa.insert(table), rows)
+
+
+@sa.event.listens_for(Student, "after_insert")
+def _words_of_new_student(_mapper, connection: sa.Connection, student: Student) -> None:
+    _write_words(connection, student)
+
+
+@sa.event.listens_for(Student, "after_update")
+def _words_of_changed_student(_mapper, connection: sa.Connection, student: Student) -> None:
+    state = sa.inspect(student)
+    if any(
+        state.attrs[name].history.has_changes() for name in ("first_name", "last_name", "email")
+    ):
+        _write_words(connection, student)

@@ -142,13 +142,14 @@ def choices_for(
     impossible: list[Choice] = []
     full = 0
     for family in families:
+        if family.free_beds < 1:  # Rule.BEDS, whatever else would break
+            full += 1
+            continue
         choice = Choice(family, broken_rules(student, family, returns_on))
         if choice.fits:
             fitting.append(choice)
         elif choice.possible:
             overridable.append(choice)
-        elif Rule.BEDS in choice.broken:
-            full += 1
         else:
             impossible.append(choice)
     return Options(fitting, overridable, impossible, full)

@@ -191,11 +191,16 @@ def place_in_history(cohort: Cohort) -> HistoryPlace:
     return HistoryPlace(earlier + 1, first.year, cohort.programme.first_year)
 
 
-def list_cohorts(statuses: tuple[CohortStatus, ...] | None = None) -> list[Cohort]:
+def cohorts_query(statuses: tuple[CohortStatus, ...] | None = None) -> sa.Select:
+    """Cohorts, newest departure first."""
     query = sa.select(Cohort).order_by(Cohort.departure_date.desc(), Cohort.id.desc())
     if statuses:
         query = query.where(Cohort.status.in_(statuses))
-    return list(db.session.scalars(query))
+    return query
+
+
+def list_cohorts(statuses: tuple[CohortStatus, ...] | None = None) -> list[Cohort]:
+    return list(db.session.scalars(cohorts_query(statuses)))
 
 
 @dataclass(frozen=True)

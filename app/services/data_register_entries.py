@@ -187,6 +187,14 @@ REGISTER: dict[str, dict[str, PersonalField]] = {
         ),
         "email": _student("Reaching the guardian", Category.CONTACT),
     },
+    "student_words": {
+        "word": _student(
+            "The words of the student's names and email, case folded and in other spellings "
+            "(Mueller for Müller): how the student list finds a student quickly; rewritten "
+            "when the name or email changes",
+            Category.IDENTITY,
+        ),
+    },
     "emergency_contacts": {
         "name": _student("Whom to call in an emergency", Category.IDENTITY, STUDENT_ROSTER),
         "relation": _student("E.g. aunt, neighbour", Category.IDENTITY, STUDENT_ROSTER),
@@ -409,6 +417,7 @@ _NOT_PERSONAL: dict[str, str] = {
     "students": "id created_at updated_at",
     "guardians": "id student_id position",
     "emergency_contacts": "id student_id",
+    "student_words": "student_id",
     "enrolments": (
         "id student_id cohort_id status waitlist_number supervising_teacher_id created_at "
         "status_changed_at"
@@ -463,6 +472,7 @@ TABLES: dict[str, str] = {
     "students": "Students taking part in an exchange (mostly minors).",
     "guardians": "A student's parents or legal guardians (one or two).",
     "emergency_contacts": "Whom to call in an emergency (at least one per student).",
+    "student_words": "The words a student is found by in the student list (a search index).",
     "enrolments": "A student in a cohort: status and waitlist place.",
     "enrolment_events": "The history of an enrolment's status.",
     "enrolment_documents": "Which documents were received for an enrolment.",

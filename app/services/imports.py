@@ -23,8 +23,10 @@ from app.models import (
     ImportBatch,
     ImportStatus,
     Student,
+    StudentWord,
 )
 from app.models.base import utcnow
+from app.models.students import search_word_rows
 from app.services import audit, enrolments, students
 from app.services.errors import DomainError
 from app.services.student_csv import decode, read_file, row_values
@@ -248,10 +250,10 @@ def _insert_students(rows: list[Row]) -> list[int]:
 
     Row by row through the unit of work takes a minute for 5,000 students."""
     table = Student.__table__
+    values = [students.normalise(row.values) for row in rows]
     ids = list(
         db.session.scalars(
-            sa.insert(table).returning(table.c.id, sort_by_parameter_order=True),
-            [students.normalise(row.values) for row in rows],
+            sa.insert(table).returning(table.c.id, sort_by_parameter_order=True), values
         )
     )
     guardians, contacts = [], []
@@ -262,6 +264,14 @@ def _insert_students(rows: list[Row]) -> list[int]:
             contacts.append({"student_id": student_id, **person})
     db.session.execute(sa.insert(Guardian.__table__), guardians)
     db.session.execute(sa.insert(EmergencyContact.__table__), contacts)
+    words = [
+        word
+        for student_id, student in zip(ids, values, strict=True)
+        for word in search_word_rows(
+            student_id, student["first_name"], student["last_name"], student["email"]
+        )
+    ]
+    db.session.execute(sa.insert(StudentWord.__table__), words)
     audit.created_in_bulk("student", ids)
     return ids
 

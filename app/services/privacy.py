@@ -29,6 +29,7 @@ from app.models import (
     OutboxEmail,
     Placement,
     Student,
+    StudentWord,
     User,
     VettingEvent,
 )
@@ -93,6 +94,7 @@ def delete_students(ids: Iterable[int]) -> int:
     delete_enrolments(enrolment_ids)
     delete_rows(Guardian, Guardian.student_id, ids)
     delete_rows(EmergencyContact, EmergencyContact.student_id, ids)
+    delete_rows(StudentWord, StudentWord.student_id, ids)
     return delete_rows(Student, Student.id, ids)
 
 

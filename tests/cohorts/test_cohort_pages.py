@@ -116,6 +116,23 @@ def test_coordinator_creates_a_cohort_in_planning(app, coordinator):
     assert "0 / 24" in listing
 
 
+def test_the_cohort_list_shows_50_a_page_newest_departure_first(app, coordinator):
+    for number in range(52):
+        make_cohort(
+            app,
+            name=f"Cohort {number:02d}",
+            departure_date=DEPARTURE + timedelta(days=number),
+            return_date=DEPARTURE + timedelta(days=number + 90),
+            enrolment_deadline=None,
+        )
+    first = coordinator.get("/cohorts/").get_data(as_text=True)
+    names = re.findall(r">(Cohort \d\d)</a>", first)
+    assert names == [f"Cohort {n:02d}" for n in range(51, 1, -1)]
+    assert "Page 1 of 2" in first
+    second = coordinator.get("/cohorts/?page=2").get_data(as_text=True)
+    assert re.findall(r">(Cohort \d\d)</a>", second) == ["Cohort 01", "Cohort 00"]
+
+
 def test_a_return_before_departure_is_shown_next_to_the_field(app, coordinator):
     returning = (DEPARTURE - timedelta(days=3)).isoformat()
     data = cohort_form(app, name="Backwards trip", return_date=returning)

@@ -186,6 +186,9 @@ def test_valid_file_imports_students_with_guardians_contacts_and_enrolments(app,
         assert batch.status == ImportStatus.IMPORTED
         assert batch.content == ""  # the personal data leaves with the finished batch
         assert batch.finished_by_id is not None
+        # The student list finds the imported students like any other.
+        search = students.search(students.StudentFilters(query="lena2"))
+        assert [s.first_name for s in db.session.scalars(search)] == ["Lena2"]
 
 
 def test_invalid_file_writes_nothing_and_names_line_and_column(app, staff):

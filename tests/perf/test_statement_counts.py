@@ -35,7 +35,7 @@ class Page:
 
 PAGES = {
     "dashboard": Page("staff", lambda w: "/dashboard", budget=8),
-    "cohort list": Page("staff", lambda w: "/cohorts/", budget=3),
+    "cohort list": Page("staff", lambda w: "/cohorts/", budget=4),  # + the count of pages
     "cohort": Page("staff", lambda w: f"/cohorts/{w.cohort_id}", budget=15),
     "student list": Page(
         "staff",

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from flask import Flask
+from flask import Flask, g, has_app_context
 from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice
 
+from app.i18n import translations
 from app.models import (
     CohortStatus,
     Diet,
@@ -87,8 +88,17 @@ def _table(value: StrEnum) -> dict[StrEnum, object]:
 
 
 def label(value: StrEnum | None) -> str:
-    """The translated name of an enum value."""
-    return "" if value is None else str(_table(value).get(value, value))
+    """The translated name of an enum value; each translated once per request and language
+    (a roster or board asks for the same few labels hundreds of times)."""
+    if value is None:
+        return ""
+    if not has_app_context():
+        return str(_table(value).get(value, value))
+    key = (id(translations()), value)
+    found = g.setdefault("labels", {})
+    if key not in found:
+        found[key] = str(_table(value).get(value, value))
+    return found[key]
 
 
 def choices(enum: type[StrEnum]) -> list[SelectChoice]:

@@ -102,7 +102,6 @@ class Placed:
     placement: Placement
     placed_by: str
     overridden: list[str]  # the messages of the rules the coordinator overrode
-    moves: Options  # the other families
 
 
 @dataclass
@@ -162,6 +161,20 @@ def rule_messages(rules: str | Iterable[Rule]) -> list[str]:
     return [str(MESSAGES[rule]) for rule in rules]
 
 
+def moves(placement: Placement) -> Options:
+    """The families the placed student could move to: the cohort's other approved families,
+    with the rules a move there would break (the move's own page; the board lists none, as
+    a move is rare and a select per placed student made most of a large board's weight)."""
+    cohort = placement.cohort
+    others = [
+        facts
+        for facts in placements.cohort_family_facts(cohort)
+        if facts.application_id != placement.application_id
+    ]
+    student = placements.student_facts(placement.enrolment)
+    return choices_for(student, others, cohort.return_date)
+
+
 def build(cohort: Cohort) -> Board:
     """The board of a cohort as it stands."""
     applications = placements.cohort_families(cohort)
@@ -194,14 +207,11 @@ def build(cohort: Cohort) -> Board:
             by_family[application.id] = group
         if not group.placed:
             groups.append(group)
-        others = [f for f in facts.values() if f.application_id != placement.application_id]
-        student = placements.student_facts(placement.enrolment)
         group.placed.append(
             Placed(
                 placement,
                 emails.get(placement.placed_by_id, "") if placement.placed_by_id else "",
                 rule_messages(placement.overridden_rules),
-                choices_for(student, others, returns_on),
             )
         )
     return Board(cohort, unplaced, families, groups)

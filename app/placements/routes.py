@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from app.access import Permission, requires
 from app.extensions import db
-from app.models import Cohort, Enrolment, HostApplication, Placement
+from app.models import Cohort, Enrolment, HostApplication, Placement, PlacementStatus
 from app.placements import board, bp
 from app.placements.forms import EndForm, MoveForm, PlaceForm
 from app.services import placements
@@ -138,6 +138,24 @@ def placement_of(cohort: Cohort, placement_id: int) -> Placement:
     if placement.cohort_id != cohort.id:
         abort(404)
     return placement
+
+
+@bp.route("/cohorts/<int:cohort_id>/placements/<int:placement_id>/move")
+@requires(Permission.PLACE_STUDENTS)
+def move_page(cohort_id: int, placement_id: int):
+    """Where a placed student can move: the other families, with what a move would break."""
+    cohort = db.get_or_404(Cohort, cohort_id)
+    placement = placement_of(cohort, placement_id)
+    if placement.status != PlacementStatus.ACTIVE:
+        flash(_("This placement has ended; place the student again from the board."), "error")
+        return to_board(cohort, "unplaced")
+    return render_template(
+        "placements/move.html",
+        cohort=cohort,
+        placement=placement,
+        family=family_name(placement.application),
+        options=board.moves(placement),
+    )
 
 
 @bp.route("/cohorts/<int:cohort_id>/placements/<int:placement_id>/move", methods=["POST"])

@@ -90,12 +90,13 @@ def test_coordinator_places_a_cohort_and_everyone_sees_their_part(app, page, bro
     # Move Jonas from the Garcias to the Millers, with a reason.
     assert "Jonas Becker" in family_block("Garcia").inner_text()
     mover = family_block("Garcia").locator(".placed-student", has_text="Jonas Becker")
-    mover.get_by_text("Move to…").click()
-    choice = mover.get_by_label("Family")
+    mover.get_by_role("link", name="Move to…").click()
+    assert "Move Jonas Becker" in page.locator("h1").inner_text()
+    choice = page.get_by_label("Family")
     miller = choice.locator("option", has_text="Miller").first.get_attribute("value")
     choice.select_option(value=miller)
-    mover.get_by_label("Reason for the move").fill("closer to his school")
-    mover.get_by_role("button", name="Move").click()
+    page.get_by_label("Reason for the move").fill("closer to his school")
+    page.get_by_role("button", name="Move").click()
     assert "Jonas Becker" in family_block("Miller").inner_text()
     assert "closer to his school" in family_block("Miller").inner_text()
 

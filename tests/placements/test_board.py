@@ -285,6 +285,35 @@ def test_a_soft_rule_needs_a_written_reason_to_override(app, client, coordinator
 # --- moving and ending ---------------------------------------------------------------------
 
 
+def test_the_board_links_each_placement_to_its_move_page(app, client, coordinator, cohort):
+    enrolment = make_enrolled(app, cohort, "Anna", last_name="Arndt", no_smokers=True)
+    miller = make_family(app, "Miller", cohort)
+    nguyen = make_family(app, "Nguyen", cohort, city="Amherst")
+    smoker = make_family(app, "Smoker", cohort, smoking_in_home=True, city="Kenmore")
+    full = make_family(app, "Full", cohort, beds_offered=1, city="Lockport")
+    place_by_service(app, make_enrolled(app, cohort, "Ben"), full)
+    placement_id = place_by_service(app, enrolment, miller)
+    move_url = f"{board_url(cohort)}/placements/{placement_id}/move"
+    board = client.get(board_url(cohort)).get_data(as_text=True)
+    assert f'href="{move_url}"' in board
+    assert 'name="reason"' in board  # ending a placement stays on the board
+
+    page = client.get(move_url).get_data(as_text=True)
+    assert "Move Anna Arndt" in text(page)
+    assert "Lives with Miller since" in text(page)
+    assert f'<option value="{nguyen}">Nguyen, Amherst · 1 free bed</option>' in page
+    assert f'<option value="{smoker}">⚠ Smoker, Kenmore · 1 free bed · smokers' in page
+    assert f'<option value="{miller}"' not in page  # where the student lives now
+    assert "✕ 1 family without a free bed" in text(page)
+    assert f'action="{move_url}"' in page
+
+    with app.app_context():  # an ended placement cannot be moved
+        placements.cancel(db.session.get(Placement, placement_id), staff_id(app), "Went home.")
+        db.session.commit()
+    ended = client.get(move_url, follow_redirects=True).get_data(as_text=True)
+    assert "This placement has ended" in text(ended)
+
+
 def test_move_with_a_reason(app, client, coordinator, cohort):
     enrolment = make_enrolled(app, cohort, "Anna", last_name="Arndt")
     miller = make_family(app, "Miller", cohort)
@@ -507,7 +536,7 @@ def test_teachers_and_families_get_403_everywhere(app, client, auth, cohort, rol
     place_by_service(app, enrolment, family)
     auth.login_as(role)
     urls = placement_urls(app)
-    assert len(urls) == 6
+    assert len(urls) == 7
     for method, url in urls:
         if method == "GET":
             response = client.get(url)

@@ -1,24 +1,40 @@
-from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
 from app.access import Permission, requires
 from app.admin import bp
-from app.admin.forms import AuditFilterForm, CreateUserForm, RoleForm
+from app.admin.forms import AuditFilterForm, CreateUserForm, RoleForm, role_choices
 from app.errors import render_error
 from app.extensions import db
-from app.forms import ActionForm, apply_domain_error
-from app.models import User
+from app.forms import ActionForm, apply_domain_error, search_words
+from app.models import Role, User
 from app.models.base import utcnow
 from app.services import accounts, audit, exports
 from app.services.errors import DomainError
 
 AUDIT_PER_PAGE = 50
+USERS_PER_PAGE = 50  # a national organisation has tens of thousands of family accounts
 
 
 @bp.route("/users", methods=["GET", "POST"])
 @requires(Permission.MANAGE_USERS)
 def users():
+    words, answer = search_words("users", ".users", ("role",))
+    if answer is not None:
+        return answer
+    chosen = request.args.get("role", "")
+    if chosen and chosen not in {role.value for role in Role}:
+        abort(400)
     form = CreateUserForm()
     if form.validate_on_submit():
         try:
@@ -30,8 +46,19 @@ def users():
             db.session.commit()
             flash(_("The account was created."), "success")
             return redirect(url_for("admin.users"))
+    page = db.paginate(
+        accounts.users_query(Role(chosen) if chosen else None, words),
+        per_page=USERS_PER_PAGE,
+        max_per_page=USERS_PER_PAGE,
+    )
     return render_template(
-        "admin/users.html", users=accounts.list_users(), form=form, action_form=ActionForm()
+        "admin/users.html",
+        page=page,
+        words=words,
+        role=chosen,
+        roles=role_choices(),
+        form=form,
+        action_form=ActionForm(),
     )
 
 

@@ -28,7 +28,7 @@ class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(sa.String(255))
-    role: Mapped[Role] = mapped_column(enum_column(Role, "role"), index=True)
+    role: Mapped[Role] = mapped_column(enum_column(Role, "role"))
     active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     locale: Mapped[str | None] = mapped_column(sa.String(5))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -38,7 +38,11 @@ class User(UserMixin, db.Model):
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
     )
 
-    __table_args__ = (sa.CheckConstraint("email = lower(email)", name="email_lowercase"),)
+    __table_args__ = (
+        sa.CheckConstraint("email = lower(email)", name="email_lowercase"),
+        # The admin's list of accounts: by role, then email, page by page.
+        sa.Index("ix_users_role_email", "role", "email"),
+    )
 
     # The login session this request runs under; set by the user loader.
     session_token = None  # str | None; not a column

@@ -160,5 +160,18 @@ def user_for_session(token: str) -> User | None:
     return row
 
 
+def users_query(role: Role | None = None, words: str = "") -> sa.Select:
+    """Accounts by role and email; of one role, and with these words in the email, if given."""
+    query = sa.select(User).order_by(User.role, User.email)
+    if role is not None:
+        query = query.where(User.role == role)
+    if words.strip():
+        escaped = words.strip().lower()
+        for char in ("\\", "%", "_"):
+            escaped = escaped.replace(char, "\\" + char)
+        query = query.where(User.email.like(f"%{escaped}%", escape="\\"))
+    return query
+
+
 def list_users() -> list[User]:
-    return list(db.session.scalars(sa.select(User).order_by(User.role, User.email)))
+    return list(db.session.scalars(users_query()))

@@ -67,18 +67,21 @@ def update_teacher(
     db.session.flush()
 
 
-def list_teachers() -> list[Teacher]:
-    """Every teacher by name, with account and cohorts loaded (three queries)."""
-    return list(
-        db.session.scalars(
-            sa.select(Teacher)
-            .options(
-                joinedload(Teacher.user),
-                selectinload(Teacher.assignments).joinedload(CohortTeacher.cohort),
-            )
-            .order_by(Teacher.name, Teacher.id)
-        ).unique()
+def teachers_query() -> sa.Select:
+    """Teachers by name, with account and cohorts loaded (three queries)."""
+    return (
+        sa.select(Teacher)
+        .options(
+            joinedload(Teacher.user),
+            selectinload(Teacher.assignments).joinedload(CohortTeacher.cohort),
+        )
+        .order_by(Teacher.name, Teacher.id)
     )
+
+
+def list_teachers() -> list[Teacher]:
+    """Every teacher by name, with account and cohorts loaded."""
+    return list(db.session.scalars(teachers_query()).unique())
 
 
 def teacher_for_user(user: User) -> Teacher | None:

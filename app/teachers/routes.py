@@ -16,11 +16,14 @@ from app.services.errors import DomainError
 from app.teachers import bp
 from app.teachers.forms import AssignForm, NewTeacherForm, TeacherForm
 
+PER_PAGE = 50  # teachers on a page of the list
+
 
 @bp.route("/")
 @requires(Permission.MANAGE_TEACHERS)
 def index():
-    return render_template("teachers/index.html", teachers=teachers.list_teachers())
+    page = db.paginate(teachers.teachers_query(), per_page=PER_PAGE, max_per_page=PER_PAGE)
+    return render_template("teachers/index.html", teachers=page.items, page=page)
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -1,4 +1,4 @@
-"""search words of students, enrolments by status, cohorts by departure
+"""search words of students, enrolments by status, cohorts by departure, users by role
 
 Revision ID: 0009
 Revises: 0008
@@ -12,7 +12,8 @@ the same function the application uses (app.models.students.search_word_rows).
 
 The list's status filter (students with an enrolment in a status) reads enrolments by status:
 an index of (status, student_id) answers it without reading the table. Lists of cohorts
-are newest departure first, page by page: an index of (departure_date, id).
+are newest departure first, page by page: an index of (departure_date, id). The admin's list
+of accounts is by role and email, page by page: (role, email) replaces the index of role.
 """
 
 from alembic import op
@@ -53,6 +54,9 @@ def upgrade():
         batch_op.create_index('ix_enrolments_status_student', ['status', 'student_id'], unique=False)
     with op.batch_alter_table('cohorts', schema=None) as batch_op:
         batch_op.create_index('ix_cohorts_departure', ['departure_date', 'id'], unique=False)
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_index('ix_users_role')
+        batch_op.create_index('ix_users_role_email', ['role', 'email'], unique=False)
     _write_words()
 
 
@@ -85,6 +89,9 @@ def _write_words():
 
 
 def downgrade():
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_index('ix_users_role_email')
+        batch_op.create_index('ix_users_role', ['role'], unique=False)
     with op.batch_alter_table('cohorts', schema=None) as batch_op:
         batch_op.drop_index('ix_cohorts_departure')
     with op.batch_alter_table('enrolments', schema=None) as batch_op:

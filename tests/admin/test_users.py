@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from app.extensions import db
 from app.models import Role, User
 from app.services import accounts
 from tests.conftest import PASSWORD, Auth, count, make_user, post
@@ -192,3 +193,28 @@ def test_coordinator_may_not_manage_users(app, client, auth):
     assert role_of(app, "teacher@example.org") == Role.TEACHER
     assert can_log_in(app, "teacher@example.org")
     assert 'href="/admin/users"' not in client.get("/dashboard").get_data(as_text=True)
+
+
+def test_the_account_list_is_paged_and_filtered_by_role_and_email(app, admin, monkeypatch):
+    monkeypatch.setattr(accounts, "hash_password", lambda password: "unusable")  # speed: scrypt
+    with app.app_context():
+        for number in range(55):
+            accounts.create_user(f"family{number:02d}@example.org", "x" * 12, Role.HOST_FAMILY)
+        accounts.create_user("lehrerin@schule.example", "x" * 12, Role.TEACHER)
+        db.session.commit()
+
+    def emails(page: str) -> list[str]:
+        return re.findall(r'/admin/users/\d+">([^<]+)</a>', page)
+
+    first = admin.get("/admin/users").get_data(as_text=True)
+    assert len(emails(first)) == 50
+    assert "57 accounts found." in first and "Page 1 of 2" in first
+    second = admin.get("/admin/users?page=2").get_data(as_text=True)
+    assert len(emails(second)) == 7
+    assert emails(admin.get("/admin/users?role=teacher").get_data(as_text=True)) == [
+        "lehrerin@schule.example"
+    ]
+    response = post(admin, "/admin/users", {"q": "SCHULE", "role": ""})
+    assert response.status_code == 302 and "q=" not in response.location  # not in the address
+    assert emails(admin.get("/admin/users").get_data(as_text=True)) == ["lehrerin@schule.example"]
+    assert admin.get("/admin/users?role=nonsense").status_code == 400

@@ -4,11 +4,13 @@ nothing of other cohorts."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from app.extensions import db
 from app.models import Cohort, Enrolment, Placement, Role, Teacher, TeacherRole
-from app.services import teachers
+from app.services import accounts, teachers
 from tests.conftest import PASSWORD, count, post
 from tests.factories import (
     FAMILY_PASSWORD,
@@ -301,3 +303,15 @@ def test_families_are_refused_teacher_pages(app, client, two_cohorts):
         response = client.get(url)
         assert response.status_code == 403, url
         assert "Albers" not in response.get_data(as_text=True)
+
+
+def test_the_teacher_list_is_paged_by_name(app, staff, monkeypatch):
+    monkeypatch.setattr(accounts, "hash_password", lambda password: "unusable")  # speed: scrypt
+    for number in range(52):
+        make_teacher(app, f"Teacher {number:02d}", f"t{number:02d}@example.org")
+    first = staff.get("/teachers/").get_data(as_text=True)
+    names = re.findall(r">(Teacher \d\d)</a>", first)
+    assert names == [f"Teacher {n:02d}" for n in range(50)]
+    assert "Page 1 of 2" in first
+    second = staff.get("/teachers/?page=2").get_data(as_text=True)
+    assert re.findall(r">(Teacher \d\d)</a>", second) == ["Teacher 50", "Teacher 51"]

@@ -78,7 +78,7 @@ def _print_page(sheet: Sheet, back: str, pdf_url: str, for_pdf: bool = False) ->
     return render_and_commit(
         "rosters/print.html",
         sheet=sheet,
-        fit=pdf.fit_sheet(sheet, current_language()),
+        fit=pdf.fit_sheet(sheet, current_language(), for_pdf),
         back_url=back,
         pdf_url=pdf_url,
         for_pdf=for_pdf,

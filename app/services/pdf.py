@@ -21,6 +21,8 @@ from flask import current_app
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from app.services import pdf_rows
+
 if TYPE_CHECKING:
     from app.services.rosters import Sheet
 
@@ -73,8 +75,9 @@ def render(html: str) -> bytes:
 #
 # WeasyPrint's automatic table layout measures every cell twice (its narrowest and its widest
 # width) before laying it out, and for a long roster that was a third of the time. The widths
-# are computed here instead, the way the automatic layout does, from the same fonts, and the
-# table is laid out with fixed column widths (`table.sheet.fitted` in print.css).
+# are computed here instead, the way the automatic layout does, from the same fonts, then moved
+# to where they save lines (pdf_rows), and the table is laid out with fixed column widths
+# (`table.sheet.fitted` in print.css).
 
 CSS_PX_PER_MM = 96 / 25.4
 PT = 96 / 72  # CSS px per point
@@ -168,6 +171,20 @@ def line_widths(line: str, weight: int) -> tuple[float, float]:
     return max(em(word, weight) for word in words(line)), em(line, weight)
 
 
+@functools.lru_cache(maxsize=8192)
+def line_breaks(line: str, weight: int) -> tuple[float, ...]:
+    """The widths, in em, a line needs to take at most 1, 2, ... lines (pdf_rows.line_breaks)."""
+    line = COLLAPSIBLE.sub(" ", line).strip(" ")
+    em = TEXT_WIDTHS.em
+    ends = list(itertools.accumulate((em(char, weight) for char in line), initial=0.0))
+    pieces, position = [], 0
+    for word in words(line):
+        start = line.index(word, position)
+        position = start + len(word)
+        pieces.append((ends[start], ends[position]))
+    return pdf_rows.line_breaks(tuple(pieces))
+
+
 @functools.lru_cache(maxsize=256)
 def syllables_width(label: str, weight: int, lang: str) -> float:
     """A column head's widest piece when its words may be hyphenated (hyphens: auto, with
@@ -221,12 +238,15 @@ SAFETY = 1.01  # measured widths may be a little short (kerning, rounding)
 HYPHEN = "\u2010"  # WeasyPrint's hyphenate-character
 
 
-def fit_columns(columns: list[ColumnText], width_mm: float) -> Fit:
+def fit_columns(
+    columns: list[ColumnText], width_mm: float, cells: list[pdf_rows.ColumnCells] | None = None
+) -> Fit:
     """Column widths as the automatic table layout would choose them (CSS 2.1, 17.5.2.2): each
     column gets its widest word, then what is left goes to the columns in proportion to how
     much wider their lines are. When the widest words don't fit side by side, the font
     shrinks; at the smallest size the paddings narrow and the heads are hyphenated, and if
-    even that is too wide, words break rather than run off the page."""
+    even that is too wide, words break rather than run off the page. Given the columns'
+    cells, the width then moves to where it saves lines (pdf_rows.shorten_rows)."""
     available = width_mm * CSS_PX_PER_MM
     tries = [(font_pt, False) for font_pt in FONT_SIZES_PT] + [(FONT_SIZES_PT[-1], True)]
     for font_pt, tight in tries:
@@ -248,6 +268,8 @@ def fit_columns(columns: list[ColumnText], width_mm: float) -> Fit:
         widths = [n + (w - n) * ratio for n, w in zip(narrowest, widest, strict=True)]
     else:
         widths = narrowest
+    if cells and sum(narrowest) <= available:
+        widths = pdf_rows.shorten_rows(cells, narrowest, widths, size, padding)
     return Fit([round(100 * w / sum(widths), 3) for w in widths], font_pt, tight)
 
 
@@ -256,20 +278,30 @@ PAGE_MM = {"a4": (210.0, 297.0), "letter": (215.9, 279.4)}
 SIDE_MARGINS_MM = 2 * 12.0
 
 
-def fit_sheet(sheet: Sheet, lang: str) -> Fit:
+def fit_sheet(sheet: Sheet, lang: str, for_pdf: bool = False) -> Fit:
     """The widths of a roster's (or list's) columns on its paper, and its font size; lang:
-    the page's language, for hyphenation."""
+    the page's language, for hyphenation. For the PDF, the widths keep the rows short."""
     short, long = PAGE_MM[sheet.paper]
     width = (long if sheet.orientation == "landscape" else short) - SIDE_MARGINS_MM
     columns = [ColumnText() for _ in sheet.columns]
+    cells = [pdf_rows.ColumnCells() for _ in sheet.columns] if for_pdf else None
     for column, label in zip(columns, sheet.header(), strict=True):
         column.add_head(label, lang)
     weights = [BOLD if key == "name" else 400 for key, _label in sheet.columns]
     for group in sheet.groups:
         for index, row in enumerate(group.rows):
+            marked = index in group.marked and row and row[0]
             for column, weight, cell in zip(columns, weights, row, strict=True):
                 for line in cell:
                     column.add(line, weight)
-            if index in group.marked and row and row[0]:
+            if marked:
                 columns[0].add(row[0][-1], BOLD)  # the consent note is in bold
-    return fit_columns(columns, width)
+            if cells is not None:
+                for number, (found, weight, cell) in enumerate(
+                    zip(cells, weights, row, strict=True)
+                ):
+                    breaks = [line_breaks(line, weight) for line in cell if line]
+                    if marked and number == 0 and breaks:
+                        breaks[-1] = line_breaks(cell[-1], BOLD)
+                    found.add(tuple(breaks))
+    return fit_columns(columns, width, cells)

@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import io
 
+import numpy as np
 import pytest
 from pypdf import PdfReader
 
-from app.services import pdf
+from app.services import pdf, pdf_rows
 from app.services.roster_columns import COLUMNS
 from tests.rosters.test_roster_files import download, pdf_text
 from tests.rosters.test_roster_service import students_in_database
 
 EVERY_COLUMN = "&".join(f"columns={key}" for key in COLUMNS)
 RIGHT_MARGIN_PT = 12 / 25.4 * 72  # print.css: @page margin
+WIDTH_MM = 110  # too narrow for one line per contact
 
 
 def text_starts(data: bytes) -> list[tuple[float, float, str]]:
@@ -92,3 +94,46 @@ def test_a_line_breaks_only_between_words():
     assert pdf.words(school) == ["Käthe-", "Kollwitz-", "Berufskolleg", "7"]
     assert pdf.words("Laura Schmidt (aunt) +49 231 613398")[2] == "(aunt)"
     assert pdf.words("insulin pen, check at meals.") == ["insulin", "pen,", "check", "at", "meals."]
+
+
+def test_a_line_needs_less_width_for_each_line_more():
+    # three pieces of 1 em, 0.2 em apart: one line at 3.4 em, two at 2.2, three at 1
+    pieces = ((0.0, 1.0), (1.2, 2.2), (2.4, 3.4))
+    assert pdf_rows.line_breaks(pieces) == pytest.approx((3.4, 2.2))
+
+
+def test_the_width_goes_where_it_saves_lines():
+    contacts = ["Laura Schmidt (aunt) +49 231 613398", "Jan Becker (father) +49 231 995639"]
+    rows = [
+        [["Laura Becker"], ["vegetarian"], contacts],
+        [["Paul Becker"], ["no special diet"], contacts[:1]],
+    ]
+    columns = [pdf.ColumnText() for _ in range(3)]
+    for row in rows:
+        for column, cell in zip(columns, row, strict=True):
+            for line in cell:
+                column.add(line)
+
+    def lines(fit: pdf.Fit) -> int:
+        size = fit.font_pt * pdf.PT * pdf.SAFETY
+        total = 0
+        for position, percent in enumerate(fit.widths):
+            cells = pdf_rows.ColumnCells()
+            for row in rows:
+                cells.add(tuple(pdf.line_breaks(line, 400) for line in row[position]))
+            width = percent / 100 * WIDTH_MM * pdf.CSS_PX_PER_MM - pdf.CELL_PADDING_PX
+            total += int(cells.lines(np.array([width / size])).sum())
+        return total
+
+    cells = [pdf_rows.ColumnCells() for _ in range(3)]
+    for row in rows:
+        for found, cell in zip(cells, row, strict=True):
+            found.add(tuple(pdf.line_breaks(line, 400) for line in cell))
+    automatic, shortened = (
+        pdf.fit_columns(columns, WIDTH_MM),
+        pdf.fit_columns(columns, WIDTH_MM, cells),
+    )
+
+    assert sum(shortened.widths) == pytest.approx(100, abs=0.01)
+    assert lines(shortened) < lines(automatic)
+    assert shortened.widths[2] > automatic.widths[2]

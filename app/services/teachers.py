@@ -79,6 +79,15 @@ def teachers_query() -> sa.Select:
     )
 
 
+def choices() -> list[tuple[int, str]]:
+    """(id, "name (school)") of every teacher, by name, for a select: columns only, as a
+    national organisation has thousands of teachers with years of cohorts each."""
+    rows = db.session.execute(
+        sa.select(Teacher.id, Teacher.name, Teacher.school).order_by(Teacher.name, Teacher.id)
+    )
+    return [(id_, f"{name} ({school})" if school else name) for id_, name, school in rows]
+
+
 def list_teachers() -> list[Teacher]:
     """Every teacher by name, with account and cohorts loaded."""
     return list(db.session.scalars(teachers_query()).unique())

@@ -69,7 +69,7 @@ def cohort(cohort_id: int):
     assigned = {load.teacher.id for load in summary.teachers}
     form = AssignForm()
     form.teacher_id.choices = [
-        (t.id, f"{t.name} ({t.school})") for t in teachers.list_teachers() if t.id not in assigned
+        (id_, label) for id_, label in teachers.choices() if id_ not in assigned
     ]
     has_lead = any(load.role == TeacherRole.LEAD for load in summary.teachers)
     form.role.data = (TeacherRole.ASSISTANT if has_lead else TeacherRole.LEAD).value
@@ -96,7 +96,7 @@ def _back(cohort: Cohort, anchor: str = ""):
 def assign(cohort_id: int):
     cohort = db.get_or_404(Cohort, cohort_id)
     form = AssignForm()
-    form.teacher_id.choices = [(t.id, t.name) for t in teachers.list_teachers()]
+    form.teacher_id.choices = teachers.choices()
     if not form.validate_on_submit():
         flash(_("Choose a teacher and a role."), "error")
         return _back(cohort)

@@ -97,7 +97,11 @@ class FilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField(_l("Search"), validators=[Optional(), Length(max=100)])
+    q = StringField(
+        _l("Search"),
+        validators=[Optional(), Length(max=100)],
+        description=_l("Beginnings of the names or the email; Müller also finds Mueller."),
+    )
     cohort = SelectField(_l("Cohort"), coerce=int, validators=[Optional()])
     status = SelectField(_l("Enrolment status"), validators=[Optional()])
     # Free text (part of the name, any case): a national organisation has hundreds of schools.

@@ -131,10 +131,10 @@ RAW_SQL = {
     ],
     "students": [
         "SELECT s.* FROM students s WHERE s.id IN (SELECT student_id FROM student_words "
-        f"WHERE {WORD_RANGES}) AND s.id IN (SELECT student_id FROM enrolments "
+        f"WHERE {WORD_RANGES}{{FENCE}}) AND s.id IN (SELECT student_id FROM enrolments "
         "WHERE status = 'accepted') ORDER BY s.last_name, s.first_name, s.id LIMIT 25",
         "SELECT count(*) FROM students s WHERE s.id IN (SELECT student_id FROM student_words "
-        f"WHERE {WORD_RANGES}) AND s.id IN (SELECT student_id FROM enrolments "
+        f"WHERE {WORD_RANGES}{{FENCE}}) AND s.id IN (SELECT student_id FROM enrolments "
         "WHERE status = 'accepted')",
     ],
     "vetting": [
@@ -180,6 +180,9 @@ PAGES = {
 def raw_runner(engine: sa.Engine, statements: list[str], params: dict) -> Callable[[], int]:
     """Runs the statements through the driver's own cursor; returns the rows fetched."""
     postgres = engine.dialect.name == "postgresql"
+    # {FENCE}: a subquery PostgreSQL must not fold into the outer query (the app does the
+    # same, app/services/students.py); SQLite evaluates an IN (SELECT …) on its own anyway.
+    statements = [sql.replace("{FENCE}", " OFFSET 0" if postgres else "") for sql in statements]
     prepared = [
         re.sub(r":(\w+)", r"%(\1)s", sql.replace("%", "%%")) if postgres else sql
         for sql in statements

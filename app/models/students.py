@@ -179,15 +179,15 @@ def fold(text: str) -> list[str]:
 
 
 def search_words(first_name: str, last_name: str, email: str | None) -> set[str]:
-    """What a student is found by: every word of the names and email in every spelling,
-    and each name without its spaces and hyphens (O'Brien is found as "obrien")."""
+    """What a student is found by: every word of the names and of the email's local part in
+    every spelling, and each name without its spaces and hyphens (O'Brien: "obrien")."""
     words: set[str] = set()
     for name in (first_name or "", last_name or ""):
         parts = fold(name)
         for word in [*parts, "".join(parts)[:WORD_MAX]]:
             if word:
                 words |= spellings(word)
-    for word in fold(email or ""):
+    for word in fold((email or "").partition("@")[0]):  # the domain finds nobody in particular
         words |= spellings(word)
     return words
 

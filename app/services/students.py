@@ -217,7 +217,9 @@ def search(filters: StudentFilters) -> sa.Select:
     from app.services.documents import lacks_documents
 
     query = sa.select(Student).order_by(Student.last_name, Student.first_name, Student.id)
-    for word in fold(filters.query)[:QUERY_WORDS]:
+    # An email is found by its local part: "anna.m@example.org" searches for "anna" and "m".
+    typed = " ".join(token.partition("@")[0] for token in filters.query.split())
+    for word in fold(typed)[:QUERY_WORDS]:
         query = query.where(Student.id.in_(found_by(word)))
     if filters.school:
         query = query.where(
@@ -247,7 +249,10 @@ def found_by(word: str) -> sa.Select:
         sa.and_(StudentWord.word >= spelling, StudentWord.word < spelling + HIGHEST)
         for spelling in sorted(searched_spellings(word))
     ]
-    return sa.select(StudentWord.student_id).where(sa.or_(*ranges))
+    # OFFSET 0 keeps PostgreSQL from folding the lookup into the list's query: else, to fill
+    # a page sorted by name, it walks the students in name order and looks up each one's
+    # words (200 ms where finding the words first takes 30).
+    return sa.select(StudentWord.student_id).where(sa.or_(*ranges)).offset(0)
 
 
 def _contains(words: str) -> str:

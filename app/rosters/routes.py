@@ -17,7 +17,7 @@ from app.models import Cohort
 from app.models.base import utcnow
 from app.pages import render_and_commit
 from app.rosters import bp
-from app.services import exports, lists, pdf, rosters
+from app.services import exports, lists, pdf, pdf_chunks, rosters
 from app.services.rosters import (
     COLUMNS,
     GROUP_LABELS,
@@ -58,7 +58,7 @@ def _filename(cohort: Cohort, what: str, fmt: str) -> str:
     return f"{stem}.{fmt}"
 
 
-def _file(sheet: Sheet, fmt: str, what: str, html: str | None = None) -> Response:
+def _file(sheet: Sheet, fmt: str, what: str) -> Response:
     """The sheet as a download. The audit entry is committed before the file goes out."""
     db.session.commit()
     name = _filename(sheet.cohort, what, fmt)
@@ -70,15 +70,21 @@ def _file(sheet: Sheet, fmt: str, what: str, html: str | None = None) -> Respons
         title = f"{sheet.title} {sheet.cohort.name}"
         data = exports.xlsx_bytes(title, sheet.header(), sheet.flat_rows())
     else:
-        data = pdf.render(html or "")
+        fit = pdf.fit_sheet(sheet, current_language(), for_pdf=True)
+        data = pdf_chunks.render_sheet(
+            sheet, lambda part: _print_page(part, "", "", for_pdf=True, fit=fit)
+        )
     return Response(data, mimetype=MIMETYPES[fmt], headers=headers)
 
 
-def _print_page(sheet: Sheet, back: str, pdf_url: str, for_pdf: bool = False) -> str:
+def _print_page(
+    sheet: Sheet, back: str, pdf_url: str, for_pdf: bool = False, fit: pdf.Fit | None = None
+) -> str:
+    """The sheet's printable page; fit: the columns of a whole sheet of which this is a part."""
     return render_and_commit(
         "rosters/print.html",
         sheet=sheet,
-        fit=pdf.fit_sheet(sheet, current_language(), for_pdf),
+        fit=fit or pdf.fit_sheet(sheet, current_language(), for_pdf),
         back_url=back,
         pdf_url=pdf_url,
         for_pdf=for_pdf,
@@ -156,8 +162,7 @@ def download(cohort_id: int, fmt: str):
     except ValidationFailed as error:
         return _refused(error)
     rosters.record_use(cohort, f"roster.{fmt}", options.audit_details(fmt))
-    html = _print_page(sheet, "", "", for_pdf=True) if fmt == "pdf" else None
-    return _file(sheet, fmt, "roster", html)
+    return _file(sheet, fmt, "roster")
 
 
 # Emergency cards -------------------------------------------------------------------------
@@ -255,8 +260,7 @@ def _list(cohort_id: int, what: str, fmt: str):
             url_for("cohorts.show", cohort_id=cohort.id),
             url_for(f".{what}_file", cohort_id=cohort.id, fmt="pdf", paper=paper),
         )
-    html = _print_page(sheet, "", "", for_pdf=True) if fmt == "pdf" else None
-    return _file(sheet, fmt, what.replace("families", "host-families"), html)
+    return _file(sheet, fmt, what.replace("families", "host-families"))
 
 
 @bp.route("/cohorts/<int:cohort_id>/families")

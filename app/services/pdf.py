@@ -64,11 +64,16 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def render(html: str) -> bytes:
+def document(html: str) -> HTML:
+    """The page as WeasyPrint's document, loading only the application's static files."""
     app = current_app
     fetcher = StaticFilesOnly(app.static_folder, app.static_url_path)
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
+
+
+def render(html: str) -> bytes:
     with collector_paused():
-        return HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).write_pdf()
+        return document(html).write_pdf()
 
 
 # Fitting a table to the page --------------------------------------------------------------

@@ -137,6 +137,11 @@ class Group:
     # Which rows (their index in rows) are of a student whose guardians withdrew their consent:
     # those carry safety data only and end their first cell with CONSENT_NOTE.
     marked: set[int] = field(default_factory=set)
+    total: int | None = None  # a part of a group (pdf_chunks): the whole group's rows
+
+    @property
+    def count(self) -> int:
+        return len(self.rows) if self.total is None else self.total
 
 
 @dataclass
@@ -150,10 +155,11 @@ class Sheet:
     produced_at: datetime
     paper: str = "a4"
     counts: str = "students"  # what a row is: "students" or "families"
+    total: int | None = None  # a part of a sheet (pdf_chunks): the whole sheet's rows
 
     @property
     def count(self) -> int:
-        return sum(len(g.rows) for g in self.groups)
+        return sum(len(g.rows) for g in self.groups) if self.total is None else self.total
 
     @property
     def orientation(self) -> str:

@@ -40,10 +40,30 @@ def browser():
         instance.close()
 
 
+def whole_bodies(app):
+    """The app with each response body read (and its file closed) before it is sent.
+
+    Werkzeug's development server closes a response's iterator only after it has drained
+    the connection; when Chromium drops a connection mid-response (a navigation while a
+    stylesheet loads), that raises first, the static file is never closed and its
+    ResourceWarning fails whichever test runs when it is collected. Production serves with
+    gunicorn; here the small bodies are simply read whole."""
+
+    def wsgi(environ, start_response):
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+
+    return wsgi
+
+
 @pytest.fixture
 def live_server(app):
     """Serve the test application on a free local port in a background thread."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, whole_bodies(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"

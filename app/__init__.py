@@ -38,7 +38,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from app import database, i18n, labels
     from app.extensions import csrf, db, limiter, login_manager, migrate
-    from app.services import audit  # noqa: F401 (its listener notes changes at every flush)
+    from app.services.privacy import audit  # noqa: F401 (its listener notes changes at every flush)
 
     db.init_app(app)
     database.init_app(app)

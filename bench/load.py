@@ -118,17 +118,11 @@ def migrate_and_seed(database_url: str, secret_key: str, users: int) -> dict:
     from app import create_app
     from app.extensions import db
     from app.models import Cohort, CohortStatus, Enrolment, HostApplication, Student
-    from app.services import (
-        accounts,
-        cohorts,
-        enrolments,
-        families,
-        passwords,
-        placements,
-        students,
-        teachers,
-        vetting,
-    )
+    from app.services.enrolment import cohorts, enrolments, students
+    from app.services.hosting import families, vetting
+    from app.services.identity import accounts, passwords
+    from app.services.placement import placements
+    from app.services.supervision import teachers
     from config import ProductionConfig
 
     config = type(

@@ -181,7 +181,8 @@ def raw_runner(engine: sa.Engine, statements: list[str], params: dict) -> Callab
     """Runs the statements through the driver's own cursor; returns the rows fetched."""
     postgres = engine.dialect.name == "postgresql"
     # {FENCE}: a subquery PostgreSQL must not fold into the outer query (the app does the
-    # same, app/services/students.py); SQLite evaluates an IN (SELECT …) on its own anyway.
+    # same, app/services/enrolment/students.py); SQLite evaluates an IN (SELECT …) on its own
+    # anyway.
     statements = [sql.replace("{FENCE}", " OFFSET 0" if postgres else "") for sql in statements]
     prepared = [
         re.sub(r":(\w+)", r"%(\1)s", sql.replace("%", "%%")) if postgres else sql
@@ -283,8 +284,8 @@ def check_optimal(students, families, returns_on, proposal) -> dict:
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
-    from app.services import matching
-    from app.services.matching_matrix import allowed_from, broken_matrices, fit_matrix
+    from app.services.placement import matching
+    from app.services.placement.matching_matrix import allowed_from, broken_matrices, fit_matrix
 
     n = len(students)
     allowed = allowed_from(broken_matrices(students, families, returns_on), n, len(families))
@@ -322,7 +323,7 @@ def check_optimal(students, families, returns_on, proposal) -> dict:
 def measure_matching(app, repeat: int) -> dict:
     from app.models import Cohort
     from app.placements.proposals import propose
-    from app.services import placements
+    from app.services.placement import placements
 
     results = {}
     for key, name in (("60x80", dataset.MATCHING_60), ("2000x2500", dataset.MATCHING_2000)):
@@ -392,7 +393,7 @@ def import_csv(rows: int) -> str:
     import csv
     import random
 
-    from app.services.student_csv import COLUMN_NAMES
+    from app.services.enrolment.student_csv import COLUMN_NAMES
 
     chance = random.Random(5000)
     out = io.StringIO()
@@ -430,7 +431,7 @@ def measure_import(app, rows: int) -> dict:
     """The CSV import as staff do it: upload (stored for the preview), the preview's check of
     every row, then the import of all rows with their enrolments, committed."""
     from app.models import ImportBatch, User
-    from app.services import imports
+    from app.services.enrolment import imports
 
     data = import_csv(rows).encode()
     with app.test_request_context():

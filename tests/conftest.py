@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from app import create_app
 from app.extensions import db
 from app.models import Role
-from app.services import accounts
+from app.services.identity import accounts
 from config import TestingConfig
 
 PASSWORD = "correct-horse-battery"

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from app.extensions import db
 from app.models import Cohort, CohortStatus, Student
-from app.services import cohorts, enrolments, students
+from app.services.enrolment import cohorts, enrolments, students
 
 _numbers = itertools.count(1)
 
@@ -140,7 +140,7 @@ def make_application(
 ) -> int:
     """A family signed up with complete answers, submitted unless submitted=False; the
     application's id. Without cohort_ids a new outbound cohort is chosen."""
-    from app.services import families
+    from app.services.hosting import families
 
     if cohort_ids is None:
         cohort_ids = [make_cohort(app)]
@@ -167,7 +167,7 @@ def make_vetted_family(
     withdrawn); the application's id. The background check is valid until
     background_valid_until, by default well past the return of every cohort chosen."""
     from app.models import ApplicationStatus, HostApplication
-    from app.services import families, vetting
+    from app.services.hosting import families, vetting
 
     status = ApplicationStatus(status)
     application_id = make_application(app, cohort_ids=list(cohort_ids), **answers)
@@ -218,7 +218,7 @@ TEACHER_PASSWORD = "chalk-board-compass"
 
 def make_teacher(app, name: str = "Anna Lehmann", email: str | None = None, **details) -> int:
     """A teacher with a login account; the teacher's id."""
-    from app.services import teachers
+    from app.services.supervision import teachers
 
     values = {"school": "Goethe-Gymnasium", "phone": "+49 231 500100", **details}
     email = email or f"teacher{next(_numbers)}@example.org"
@@ -231,7 +231,7 @@ def make_teacher(app, name: str = "Anna Lehmann", email: str | None = None, **de
 def assign_teacher(app, cohort_id: int, teacher_id: int, role: str = "lead", students=()) -> None:
     """Assign the teacher to the cohort and make them supervise the enrolments given."""
     from app.models import Enrolment, Teacher
-    from app.services import teachers
+    from app.services.supervision import teachers
 
     with app.app_context():
         teacher = db.session.get(Teacher, teacher_id)
@@ -244,7 +244,7 @@ def assign_teacher(app, cohort_id: int, teacher_id: int, role: str = "lead", stu
 def place(app, enrolment_id: int, application_id: int) -> int:
     """Place the enrolled student with the family's application; the placement's id."""
     from app.models import Enrolment, HostApplication
-    from app.services import placements
+    from app.services.placement import placements
 
     with app.app_context():
         placement = placements.place(

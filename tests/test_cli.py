@@ -6,8 +6,8 @@ import json
 from urllib.parse import urlsplit
 
 from app.models import HistoryEvent, Role, User
-from app.services import accounts
 from app.services.history import SEED_FILE
+from app.services.identity import accounts
 from tests.conftest import PASSWORD, Auth, count, make_user
 
 

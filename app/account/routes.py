@@ -7,8 +7,8 @@ from app.account import bp
 from app.account.forms import ChangePasswordForm
 from app.extensions import db
 from app.forms import apply_domain_error
-from app.services import accounts
 from app.services.errors import DomainError
+from app.services.identity import accounts
 
 
 @bp.route("/")

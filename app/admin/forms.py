@@ -4,12 +4,11 @@ from wtforms import DateField, EmailField, IntegerField, PasswordField, SelectFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from app.access import ROLE_LABELS
 from app.models import Role
 
 
 def role_choices() -> list[SelectChoice]:
-    return [SelectChoice(role.value, ROLE_LABELS[role]) for role in Role]
+    return [SelectChoice(role.value, role.label) for role in Role]
 
 
 class CreateUserForm(FlaskForm):

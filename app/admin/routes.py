@@ -19,8 +19,10 @@ from app.extensions import db
 from app.forms import ActionForm, apply_domain_error, search_words
 from app.models import Role, User
 from app.models.base import utcnow
-from app.services import accounts, audit, exports
+from app.printing import exports
 from app.services.errors import DomainError
+from app.services.identity import accounts
+from app.services.privacy import audit
 
 AUDIT_PER_PAGE = 50
 USERS_PER_PAGE = 50  # a national organisation has tens of thousands of family accounts

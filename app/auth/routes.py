@@ -7,7 +7,7 @@ from app.auth import bp
 from app.auth.forms import LoginForm, LogoutForm
 from app.auth.safety import safe_next
 from app.extensions import db, limiter
-from app.services import accounts
+from app.services.identity import accounts
 
 
 def _login_failed(response) -> bool:

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.extensions import login_manager
 from app.models import User
-from app.services import accounts
+from app.services.identity import accounts
 
 
 @login_manager.user_loader

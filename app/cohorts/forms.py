@@ -6,7 +6,7 @@ from wtforms.widgets import HiddenInput
 
 from app.labels import choices
 from app.models import Direction
-from app.services.cohorts import COHORT_FIELDS
+from app.services.enrolment.cohorts import COHORT_FIELDS
 
 
 class CohortForm(FlaskForm):

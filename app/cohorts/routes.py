@@ -9,8 +9,10 @@ from app.enrolments.feedback import flash_enrolled, flash_promoted
 from app.extensions import db
 from app.forms import ActionForm, apply_domain_error, search_words
 from app.models import Cohort, Student
-from app.services import cohorts, documents, enrolments, placements, students, teachers
+from app.services.enrolment import cohorts, documents, enrolments, students
 from app.services.errors import DomainError
+from app.services.placement import placements
+from app.services.supervision import teachers
 
 
 def _programme_choices(form: CohortForm) -> None:

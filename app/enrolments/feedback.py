@@ -6,7 +6,7 @@ from flask import flash
 from flask_babel import gettext as _
 
 from app.models import Enrolment, EnrolmentStatus
-from app.services import enrolments
+from app.services.enrolment import enrolments
 
 
 def flash_enrolled(enrolment: Enrolment) -> None:

@@ -11,7 +11,7 @@ from app.enrolments.forms import ConsentForm, DocumentForm, StatusForm, Withdraw
 from app.extensions import db
 from app.forms import apply_domain_error
 from app.models import DocumentKind, Enrolment, GuardianConsent
-from app.services import documents, enrolments
+from app.services.enrolment import documents, enrolments
 from app.services.errors import DomainError
 
 

@@ -26,11 +26,16 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.forms import apply_domain_error
-from app.labels import LABELS, choices
+from app.labels import choices
 from app.models import Cohort, Diet
 from app.models.families import GenderPreference
 from app.services.errors import DomainError
-from app.services.families import ANSWER_FIELDS, MAX_MEMBERS, MEMBER_FIELDS, REFERENCE_FIELDS
+from app.services.hosting.families import (
+    ANSWER_FIELDS,
+    MAX_MEMBERS,
+    MEMBER_FIELDS,
+    REFERENCE_FIELDS,
+)
 from app.services.validation import ValidationFailed
 
 EMPTY_MEMBER_ROWS = 2
@@ -39,7 +44,7 @@ STATES = [
     SelectChoice("PA", _l("Pennsylvania")),
     SelectChoice("ON", _l("Ontario (Canada)")),
 ]
-DIETS = [SelectChoice(d.value, LABELS[d]) for d in Diet if d not in (Diet.NONE, Diet.OTHER)]
+DIETS = [SelectChoice(d.value, d.label) for d in Diet if d not in (Diet.NONE, Diet.OTHER)]
 
 
 class SignupForm(FlaskForm):

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.labels import label
 from app.models.families import ApplicationStatus, HostApplication
-from app.services.families import FINISHED
+from app.services.hosting.families import FINISHED
 
 A = ApplicationStatus
 

@@ -11,9 +11,12 @@ from app.forms import ActionForm, apply_domain_error
 from app.models import Cohort
 from app.models.families import ApplicationStatus, HostApplication, HostFamily
 from app.pages import render_and_commit
-from app.services import audit, families, notifications, placements
+from app.services.enrolment.students import age_on
 from app.services.errors import DomainError
-from app.services.students import age_on
+from app.services.hosting import families
+from app.services.mail import notifications
+from app.services.placement import placements
+from app.services.privacy import audit
 from app.services.validation import ValidationFailed
 
 # Each sign-up sends an email: the limit keeps the page from being used to flood an inbox.

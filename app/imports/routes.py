@@ -9,9 +9,9 @@ from app.forms import ActionForm, apply_domain_error
 from app.imports import bp
 from app.imports.forms import ConfirmForm, UploadForm
 from app.models import ImportBatch, ImportStatus
-from app.services import imports
+from app.services.enrolment import imports
+from app.services.enrolment.student_csv import COLUMNS, MAX_ROWS, ImportRefused
 from app.services.errors import DomainError
-from app.services.student_csv import COLUMNS, MAX_ROWS, ImportRefused
 
 
 @bp.route("", methods=["GET", "POST"])

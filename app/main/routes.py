@@ -16,7 +16,9 @@ from app.extensions import db
 from app.i18n import COOKIE
 from app.main import bp
 from app.main.forms import LanguageForm
-from app.services import cohorts, history, vetting
+from app.services import history
+from app.services.enrolment import cohorts
+from app.services.hosting import vetting
 
 
 @bp.route("/")

@@ -23,14 +23,9 @@ from app.models.families import (
 from app.models.history import HistoryEvent
 from app.models.imports import ImportBatch, ImportStatus
 from app.models.notifications import OutboxEmail
-from app.models.placements import (
-    CohortTeacher,
-    Placement,
-    PlacementStatus,
-    Teacher,
-    TeacherRole,
-)
-from app.models.privacy import CohortStatistics, Setting
+from app.models.placements import Placement, PlacementStatus
+from app.models.privacy import CohortStatistics
+from app.models.settings import Setting
 from app.models.students import (
     Diet,
     EmergencyContact,
@@ -40,6 +35,7 @@ from app.models.students import (
     StudentWord,
     VisaStatus,
 )
+from app.models.teachers import CohortTeacher, Teacher, TeacherRole
 from app.models.users import LoginSession, Role, User
 
 __all__ = [

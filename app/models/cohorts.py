@@ -3,27 +3,28 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.base import enum_column, utcnow
+from app.models.base import LabelledEnum, enum_column, utcnow
 
 
-class Direction(StrEnum):
-    OUTBOUND = "outbound"  # from the home city to the partner city (Dortmund → Buffalo)
-    INBOUND = "inbound"  # from the partner city to the home city (Buffalo → Dortmund)
+class Direction(LabelledEnum):
+    # From the home city to the partner city (Dortmund → Buffalo), and back the other way.
+    OUTBOUND = "outbound", _l("outbound: home city → partner city")
+    INBOUND = "inbound", _l("inbound: partner city → home city")
 
 
-class CohortStatus(StrEnum):
-    PLANNING = "planning"
-    OPEN = "open"
-    CLOSED = "closed"
-    TRAVELLING = "travelling"
-    COMPLETED = "completed"
-    ARCHIVED = "archived"
+class CohortStatus(LabelledEnum):
+    PLANNING = "planning", _l("planning")
+    OPEN = "open", _l("open")
+    CLOSED = "closed", _l("closed")
+    TRAVELLING = "travelling", _l("travelling")
+    COMPLETED = "completed", _l("completed")
+    ARCHIVED = "archived", _l("archived")
 
 
 class Programme(db.Model):

@@ -3,39 +3,39 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.base import enum_column, utcnow
+from app.models.base import LabelledEnum, enum_column, utcnow
 from app.models.cohorts import Cohort
 from app.models.students import Student
 
 if TYPE_CHECKING:
-    from app.models.placements import Teacher
+    from app.models.teachers import Teacher
 
 
-class EnrolmentStatus(StrEnum):
-    APPLIED = "applied"
-    ACCEPTED = "accepted"
-    WAITLISTED = "waitlisted"
-    WITHDRAWN = "withdrawn"
-    COMPLETED = "completed"
+class EnrolmentStatus(LabelledEnum):
+    APPLIED = "applied", _l("applied")
+    ACCEPTED = "accepted", _l("accepted")
+    WAITLISTED = "waitlisted", _l("waitlisted")
+    WITHDRAWN = "withdrawn", _l("withdrawn")
+    COMPLETED = "completed", _l("completed")
 
 
 # Statuses that hold one of the cohort's places.
 HOLDS_PLACE = (EnrolmentStatus.APPLIED, EnrolmentStatus.ACCEPTED, EnrolmentStatus.COMPLETED)
 
 
-class DocumentKind(StrEnum):
-    GUARDIAN_CONSENT = "guardian_consent"
-    MEDICAL_FORM = "medical_form"
-    INSURANCE = "insurance"
-    PASSPORT_VISA = "passport_visa"
-    CODE_OF_CONDUCT = "code_of_conduct"
+class DocumentKind(LabelledEnum):
+    GUARDIAN_CONSENT = "guardian_consent", _l("Guardian consent")
+    MEDICAL_FORM = "medical_form", _l("Medical form")
+    INSURANCE = "insurance", _l("Insurance")
+    PASSPORT_VISA = "passport_visa", _l("Passport / visa")
+    CODE_OF_CONDUCT = "code_of_conduct", _l("Code of conduct")
 
 
 class Enrolment(db.Model):

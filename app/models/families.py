@@ -3,33 +3,33 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.base import enum_column, utcnow
+from app.models.base import LabelledEnum, enum_column, utcnow
 from app.models.cohorts import Cohort
 from app.models.users import User
 
 
-class ApplicationStatus(StrEnum):
-    DRAFT = "draft"  # saved unfinished by the family
-    SUBMITTED = "submitted"
-    REFERENCES_CHECKED = "references_checked"
-    BACKGROUND_CLEARED = "background_cleared"
-    HOME_VISITED = "home_visited"
-    APPROVED = "approved"
-    DECLINED = "declined"
-    BACKUP = "backup"  # kept on the backup list
-    WITHDRAWN = "withdrawn"  # by the family
+class ApplicationStatus(LabelledEnum):
+    DRAFT = "draft", _l("draft")  # saved unfinished by the family
+    SUBMITTED = "submitted", _l("submitted")
+    REFERENCES_CHECKED = "references_checked", _l("references checked")
+    BACKGROUND_CLEARED = "background_cleared", _l("background check cleared")
+    HOME_VISITED = "home_visited", _l("home visit done")
+    APPROVED = "approved", _l("approved")
+    DECLINED = "declined", _l("declined")
+    BACKUP = "backup", _l("backup list")  # kept on the backup list
+    WITHDRAWN = "withdrawn", _l("withdrawn")  # by the family
 
 
-class GenderPreference(StrEnum):
-    ANY = "any"
-    FEMALE = "female"
-    MALE = "male"
+class GenderPreference(LabelledEnum):
+    ANY = "any", _l("no preference")
+    FEMALE = "female", _l("a girl")
+    MALE = "male", _l("a boy")
 
 
 class HostFamily(db.Model):

@@ -1,4 +1,4 @@
-"""Supervising teachers, their cohorts, and placements of students with host families."""
+"""Placements of students with host families."""
 
 from __future__ import annotations
 
@@ -13,54 +13,11 @@ from app.models.base import enum_column, utcnow
 from app.models.cohorts import Cohort
 from app.models.enrolments import Enrolment
 from app.models.families import HostApplication
-from app.models.users import User
-
-
-class TeacherRole(StrEnum):
-    LEAD = "lead"
-    ASSISTANT = "assistant"
 
 
 class PlacementStatus(StrEnum):
     ACTIVE = "active"
     CANCELLED = "cancelled"
-
-
-class Teacher(db.Model):
-    """A supervising teacher; logs in with the teacher role."""
-
-    __tablename__ = "teachers"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), unique=True)
-    name: Mapped[str] = mapped_column(sa.String(200))
-    school: Mapped[str] = mapped_column(sa.String(200))
-    phone: Mapped[str] = mapped_column(sa.String(40))
-    languages: Mapped[str] = mapped_column(sa.String(200), default="")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    user: Mapped[User] = relationship()
-    assignments: Mapped[list[CohortTeacher]] = relationship(
-        back_populates="teacher", cascade="all, delete-orphan"
-    )
-
-
-class CohortTeacher(db.Model):
-    """A teacher's assignment to a cohort, as lead or assistant."""
-
-    __tablename__ = "cohort_teachers"
-
-    cohort_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("cohorts.id", ondelete="CASCADE"), primary_key=True
-    )
-    teacher_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("teachers.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
-    role: Mapped[TeacherRole] = mapped_column(enum_column(TeacherRole, "teacher_role"))
-    assigned_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    cohort: Mapped[Cohort] = relationship()
-    teacher: Mapped[Teacher] = relationship(back_populates="assignments")
 
 
 class Placement(db.Model):

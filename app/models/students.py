@@ -5,39 +5,39 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, datetime
-from enum import StrEnum
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.base import enum_column, utcnow
+from app.models.base import LabelledEnum, enum_column, utcnow
 
 
-class Gender(StrEnum):
-    FEMALE = "female"
-    MALE = "male"
-    DIVERSE = "diverse"
+class Gender(LabelledEnum):
+    FEMALE = "female", _l("female")
+    MALE = "male", _l("male")
+    DIVERSE = "diverse", _l("diverse")
 
 
-class Diet(StrEnum):
-    NONE = "none"
-    VEGETARIAN = "vegetarian"
-    VEGAN = "vegan"
-    HALAL = "halal"
-    KOSHER = "kosher"
-    GLUTEN_FREE = "gluten_free"
-    LACTOSE_FREE = "lactose_free"
-    OTHER = "other"
+class Diet(LabelledEnum):
+    NONE = "none", _l("no special diet")
+    VEGETARIAN = "vegetarian", _l("vegetarian")
+    VEGAN = "vegan", _l("vegan")
+    HALAL = "halal", _l("halal")
+    KOSHER = "kosher", _l("kosher")
+    GLUTEN_FREE = "gluten_free", _l("gluten-free")
+    LACTOSE_FREE = "lactose_free", _l("lactose-free")
+    OTHER = "other", _l("other (see allergies and notes)")
 
 
-class VisaStatus(StrEnum):
-    NOT_STARTED = "not_started"
-    ESTA_APPLIED = "esta_applied"
-    ESTA_APPROVED = "esta_approved"
-    VISA_APPLIED = "visa_applied"
-    VISA_GRANTED = "visa_granted"
-    NOT_NEEDED = "not_needed"
+class VisaStatus(LabelledEnum):
+    NOT_STARTED = "not_started", _l("not started")
+    ESTA_APPLIED = "esta_applied", _l("ESTA applied for")
+    ESTA_APPROVED = "esta_approved", _l("ESTA approved")
+    VISA_APPLIED = "visa_applied", _l("visa applied for")
+    VISA_GRANTED = "visa_granted", _l("visa granted")
+    NOT_NEEDED = "not_needed", _l("not needed")
 
 
 class Student(db.Model):

@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.base import enum_column, utcnow
+from app.models.base import LabelledEnum, enum_column, utcnow
 
 
-class Role(StrEnum):
-    ADMIN = "admin"
-    COORDINATOR = "coordinator"
-    TEACHER = "teacher"
-    HOST_FAMILY = "host_family"
+class Role(LabelledEnum):
+    ADMIN = "admin", _l("Admin")
+    COORDINATOR = "coordinator", _l("Coordinator")
+    TEACHER = "teacher", _l("Supervising teacher")
+    HOST_FAMILY = "host_family", _l("Host family")
 
 
 class User(UserMixin, db.Model):

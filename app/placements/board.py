@@ -13,8 +13,8 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from app.models import Cohort, Enrolment, HostApplication, Placement
-from app.services import placements
-from app.services.placement_rules import (
+from app.services.placement import placements
+from app.services.placement.placement_rules import (
     MESSAGES,
     SOFT,
     FamilyFacts,

@@ -16,8 +16,8 @@ from app.models import Cohort
 from app.placements import bp
 from app.placements.forms import ProposalForm
 from app.placements.routes import application_of, enrolment_of, family_name
-from app.services import matching, placements
 from app.services.errors import DomainError
+from app.services.placement import matching, placements
 
 
 @dataclass(frozen=True)

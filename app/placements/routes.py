@@ -14,9 +14,9 @@ from app.extensions import db
 from app.models import Cohort, Enrolment, HostApplication, Placement, PlacementStatus
 from app.placements import board, bp
 from app.placements.forms import EndForm, MoveForm, PlaceForm
-from app.services import placements
 from app.services.errors import DomainError
-from app.services.placements import PlacementRefused
+from app.services.placement import placements
+from app.services.placement.placements import PlacementRefused
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length
 
-from app.services import settings
+from app.services.privacy import settings
 
 
 class SettingsForm(FlaskForm):

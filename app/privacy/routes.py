@@ -17,8 +17,8 @@ from app.models import Cohort, CohortStatistics, HostFamily, Student
 from app.models.base import utcnow
 from app.privacy import bp
 from app.privacy.forms import EraseForm, SettingsForm
-from app.services import privacy_purge, privacy_requests, settings
 from app.services.errors import DomainError
+from app.services.privacy import privacy_purge, privacy_requests, settings
 
 
 def _settings_page(form: SettingsForm, status: int = 200):

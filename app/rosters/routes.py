@@ -16,9 +16,10 @@ from app.i18n import current_language
 from app.models import Cohort
 from app.models.base import utcnow
 from app.pages import render_and_commit
+from app.printing import exports, pdf, pdf_chunks
 from app.rosters import bp
-from app.services import exports, lists, pdf, pdf_chunks, rosters
-from app.services.rosters import (
+from app.services.roster import lists, rosters
+from app.services.roster.rosters import (
     COLUMNS,
     GROUP_LABELS,
     PRESET_LABELS,
@@ -122,7 +123,7 @@ def show(cohort_id: int):
 
 
 def _choices(cohort: Cohort) -> dict:
-    from app.services import teacher_roster
+    from app.services.supervision import teacher_roster
 
     return {
         "columns": COLUMNS,

@@ -8,7 +8,6 @@ from datetime import date
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 
-from app.labels import label
 from app.services.errors import DomainError
 
 PHONE_RE = re.compile(r"^\+?[0-9 ()/.\-]{6,30}$")
@@ -65,7 +64,7 @@ class Checker:
         try:
             allowed(values.get(field))
         except ValueError:
-            names = ", ".join(label(member) for member in allowed)
+            names = ", ".join(str(member.label) for member in allowed)
             self.add(field, _l("Choose one of: %(names)s", names=names))
 
     def date_between(self, values: dict, field: str, low: date, high: date, message) -> None:

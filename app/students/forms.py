@@ -17,7 +17,7 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from app.labels import choices
 from app.models import Diet, Gender, VisaStatus
-from app.services.students import PERSON_FIELDS, SCALAR_FIELDS
+from app.services.enrolment.students import PERSON_FIELDS, SCALAR_FIELDS
 
 
 class PersonForm(Form):

@@ -9,8 +9,9 @@ from app.forms import apply_domain_error, search_words
 from app.labels import choices
 from app.models import Cohort, EnrolmentStatus, Student
 from app.pages import render_and_commit
-from app.services import audit, cohorts, documents, enrolments, students
+from app.services.enrolment import cohorts, documents, enrolments, students
 from app.services.errors import DomainError
+from app.services.privacy import audit
 from app.students import bp
 from app.students.forms import FilterForm, StudentForm
 

@@ -11,8 +11,8 @@ from app.extensions import db
 from app.forms import ActionForm, apply_domain_error
 from app.models import Cohort, Teacher, TeacherRole
 from app.pages import render_and_commit
-from app.services import teacher_roster, teachers
 from app.services.errors import DomainError
+from app.services.supervision import teacher_roster, teachers
 from app.teachers import bp
 from app.teachers.forms import AssignForm, NewTeacherForm, TeacherForm
 

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from app.extensions import db
 from app.labels import label
 from app.models import ApplicationStatus, HostApplication, HostFamily, User, VettingEvent
-from app.services import vetting
+from app.services.hosting import vetting
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,10 @@ from app.extensions import db
 from app.forms import ActionForm, apply_domain_error, search_words
 from app.labels import choices
 from app.models import ApplicationStatus, HostApplication
-from app.services import cohorts, families, notifications, vetting
+from app.services.enrolment import cohorts
 from app.services.errors import DomainError
+from app.services.hosting import families, vetting
+from app.services.mail import notifications
 from app.vetting import bp, details
 from app.vetting.forms import (
     BackgroundForm,

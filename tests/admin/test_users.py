@@ -10,7 +10,7 @@ import pytest
 
 from app.extensions import db
 from app.models import Role, User
-from app.services import accounts
+from app.services.identity import accounts
 from tests.conftest import PASSWORD, Auth, count, make_user, post
 
 NEW_PASSWORD = "purple-elephant-umbrella"

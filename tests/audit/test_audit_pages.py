@@ -15,7 +15,8 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import AuditEntry, Role
-from app.services import accounts, audit
+from app.services.identity import accounts
+from app.services.privacy import audit
 from tests.conftest import make_user, post
 
 URL = "/admin/audit"

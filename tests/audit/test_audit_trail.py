@@ -14,8 +14,9 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import AuditEntry, Enrolment, EnrolmentStatus, HostApplication, Role, Student
 from app.models.base import utcnow
-from app.services import accounts, students
-from app.services.student_csv import COLUMN_NAMES
+from app.services.enrolment import students
+from app.services.enrolment.student_csv import COLUMN_NAMES
+from app.services.identity import accounts
 from tests.conftest import PASSWORD, make_user, post
 from tests.factories import (
     FAMILY_PASSWORD,

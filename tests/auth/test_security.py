@@ -15,7 +15,7 @@ from app import create_app
 from app.access import public
 from app.extensions import db
 from app.models import Role, User
-from app.services import accounts
+from app.services.identity import accounts
 from config import ProductionConfig
 from tests.conftest import PASSWORD, Auth, count, csrf_token, make_config, make_user, post
 

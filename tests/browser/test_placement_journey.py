@@ -8,7 +8,7 @@ from pypdf import PdfReader
 
 from app.extensions import db
 from app.models import Cohort, Placement, PlacementStatus, Role, Teacher
-from app.services import teachers
+from app.services.supervision import teachers
 from tests.conftest import PASSWORD, make_user
 from tests.factories import (
     FAMILY_PASSWORD,

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import Cohort, CohortStatus, DocumentKind, Enrolment, EnrolmentStatus, Role
-from app.services import cohorts, documents, enrolments
+from app.services.enrolment import cohorts, documents, enrolments
 from tests.conftest import count, post
 from tests.factories import enrol, make_cohort, make_student
 

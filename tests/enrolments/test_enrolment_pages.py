@@ -22,7 +22,7 @@ from app.models import (
     GuardianConsent,
     Role,
 )
-from app.services import documents
+from app.services.enrolment import documents
 from tests.conftest import count, post
 from tests.factories import enrol, make_cohort, make_student
 

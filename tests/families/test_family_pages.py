@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import ApplicationStatus, HostApplication, HostFamily, OutboxEmail, Role, User
-from app.services import accounts
+from app.services.identity import accounts
 from tests.conftest import PASSWORD, Auth, count, make_user, post
 from tests.factories import make_cohort
 

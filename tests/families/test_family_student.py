@@ -4,7 +4,8 @@ from datetime import date, timedelta
 
 from app.extensions import db
 from app.models import Enrolment, HostApplication
-from app.services import placements, vetting
+from app.services.hosting import vetting
+from app.services.placement import placements
 from tests.conftest import make_user, post
 from tests.factories import FAMILY_PASSWORD, enrol, make_application, make_cohort, make_student
 

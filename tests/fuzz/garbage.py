@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from hypothesis import strategies as st
 
-from app.services.student_csv import COLUMN_NAMES
+from app.services.enrolment.student_csv import COLUMN_NAMES
 from tests.fuzz.world import SAMPLE_CSV
 
 SPECIAL = [

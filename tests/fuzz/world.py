@@ -36,7 +36,7 @@ from app.models import (
     Teacher,
     User,
 )
-from app.services import documents, imports
+from app.services.enrolment import documents, imports
 from tests.conftest import CSRF_RE, PASSWORD, make_user
 from tests.factories import (
     FAMILY_PASSWORD,

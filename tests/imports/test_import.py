@@ -26,8 +26,8 @@ from app.models import (
     Role,
     Student,
 )
-from app.services import cohorts, students
-from app.services.student_csv import (
+from app.services.enrolment import cohorts, students
+from app.services.enrolment.student_csv import (
     COLUMN_NAMES,
     ImportRefused,
     decode,

@@ -13,7 +13,11 @@ from datetime import date, datetime, time, timedelta
 
 from app.extensions import db
 from app.models import Enrolment
-from app.services import accounts, documents, history, notifications, teachers
+from app.services import history
+from app.services.enrolment import documents
+from app.services.identity import accounts
+from app.services.mail import notifications
+from app.services.supervision import teachers
 from tests.conftest import make_user
 from tests.factories import (
     assign_teacher,

@@ -15,7 +15,9 @@ from flask import url_for
 from app.extensions import db
 from app.models import Enrolment, HostApplication, Placement, PlacementStatus, Role
 from app.models.families import application_cohorts
-from app.services import accounts, placements, vetting
+from app.services.hosting import vetting
+from app.services.identity import accounts
+from app.services.placement import placements
 from tests.conftest import count, make_user, post
 from tests.factories import enrol, make_application, make_cohort, make_student
 

@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import AuditEntry, Cohort, HostApplication, HostFamily, Setting, Student
 from app.models.base import utcnow
-from app.services import settings
-from app.services.privacy_purge import add_months
+from app.services.privacy import settings
+from app.services.privacy.privacy_purge import add_months
 from tests.conftest import post
 from tests.factories import enrol, make_application, make_cohort, make_student
 from tests.privacy.traces import complete, snapshot

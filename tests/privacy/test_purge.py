@@ -28,8 +28,9 @@ from app.models import (
     User,
 )
 from app.models.base import utcnow
-from app.services import documents, privacy_purge, settings
-from app.services.privacy_purge import add_months, purge
+from app.services.enrolment import documents
+from app.services.privacy import privacy_purge, settings
+from app.services.privacy.privacy_purge import add_months, purge
 from app.services.validation import ValidationFailed
 from tests.factories import (
     enrol,

@@ -11,15 +11,16 @@ import sqlalchemy as sa
 
 from app import models  # noqa: F401  (registers every table in db.metadata)
 from app.extensions import db
-from app.services import data_register
-from app.services.data_register import HEALTH_COLUMNS, Category, PersonalField
+from app.services.privacy import data_register
+from app.services.privacy.data_register import HEALTH_COLUMNS, Category, PersonalField
 
 DOCUMENT = Path(__file__).resolve().parents[2] / "docs" / "PRIVACY.md"
-ENTRIES = "app/services/data_register_entries.py"
+ENTRIES = "app/data/register.toml"
 REGENERATE = (
     "Regenerate it with `.venv/bin/flask privacy register > docs/PRIVACY.md`, or with "
-    '`.venv/bin/python -c "from pathlib import Path; from app.services.data_register import '
-    "markdown; Path('docs/PRIVACY.md').write_text(markdown(), encoding='utf-8')\"`."
+    '`.venv/bin/python -c "from pathlib import Path; '
+    "from app.services.privacy.data_register import markdown; "
+    "Path('docs/PRIVACY.md').write_text(markdown(), encoding='utf-8')\"`."
 )
 
 
@@ -27,9 +28,9 @@ def test_every_column_of_every_model_is_classified():
     unlisted = data_register.unlisted_columns(db.metadata)
     assert unlisted == [], (
         f"Columns missing from the register of personal data: {', '.join(unlisted)}. "
-        f"Add each to REGISTER in {ENTRIES} (what it holds and why, who may see it, its "
+        f"Add each under `personal` in {ENTRIES} (what it holds and why, who may see it, its "
         "category, when it is deleted) or, if it holds nothing about a person (an id, a "
-        f"status, a count, a timestamp), to NOT_PERSONAL. Then regenerate docs/PRIVACY.md. "
+        f"status, a count, a timestamp), to its `not_personal`. Then regenerate docs/PRIVACY.md. "
         f"{REGENERATE}"
     )
 
@@ -48,7 +49,7 @@ def test_no_column_is_both_personal_and_not_personal():
 
 def test_every_table_is_described_in_the_document():
     assert set(data_register.TABLES) == set(db.metadata.tables), (
-        f"Every table needs a one-line description in TABLES in {ENTRIES}."
+        f"Every table needs a one-line description (`about`) in {ENTRIES}."
     )
 
 

@@ -29,8 +29,9 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.models.families import application_cohorts
-from app.services import documents, placements
-from app.services.privacy_requests import (
+from app.services.enrolment import documents
+from app.services.placement import placements
+from app.services.privacy.privacy_requests import (
     erase_family,
     erase_student,
     export_family,

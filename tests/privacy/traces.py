@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import Cohort, CohortStatus
-from app.services import cohorts
+from app.services.enrolment import cohorts
 
 TEXT_TYPES = (sa.String, sa.Text, sa.JSON)
 

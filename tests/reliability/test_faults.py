@@ -17,7 +17,7 @@ from sqlalchemy.engine import make_url
 
 from app.extensions import db
 from app.models import Cohort, EmergencyContact, Guardian, Role, Student
-from app.services import cohorts
+from app.services.enrolment import cohorts
 from tests.conftest import csrf_token, make_user
 from tests.factories import cohort_values
 
@@ -119,7 +119,7 @@ KILLED_WRITER = textwrap.dedent(
     sys.path.insert(0, {root!r})
     from app import create_app
     from app.extensions import db
-    from app.services import students
+    from app.services.enrolment import students
     from tests.conftest import make_config
     from tests.factories import student_values
 

@@ -8,7 +8,8 @@ from datetime import date
 
 from app.extensions import db
 from app.models import Enrolment, Placement
-from app.services import enrolments, placements
+from app.services.enrolment import enrolments
+from app.services.placement import placements
 from tests.factories import (
     assign_teacher,
     enrol,

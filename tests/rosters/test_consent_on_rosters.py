@@ -15,8 +15,9 @@ import pytest
 
 from app.extensions import db
 from app.models import Cohort, Enrolment, GuardianConsent
-from app.services import documents, lists, rosters
-from app.services.rosters import COLUMNS, PRESETS, Options
+from app.services.enrolment import documents
+from app.services.roster import lists, rosters
+from app.services.roster.rosters import COLUMNS, PRESETS, Options
 from tests.rosters.data import FULL_LABELS
 from tests.rosters.test_roster_files import READERS, download, pdf_text
 

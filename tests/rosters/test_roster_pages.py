@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import AuditEntry, Cohort, CohortStatus, Role
-from app.services import cohorts
+from app.services.enrolment import cohorts
 from tests.factories import TEACHER_PASSWORD, assign_teacher, make_cohort, make_teacher
 from tests.rosters.data import CURRENT, STUDENTS, WITHDRAWN
 

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from pypdf import PdfReader
 
-from app.services import pdf, pdf_rows
-from app.services.roster_columns import COLUMNS
+from app.printing import pdf, pdf_rows
+from app.services.roster.roster_columns import COLUMNS
 from tests.rosters.test_roster_files import download, pdf_text
 from tests.rosters.test_roster_service import students_in_database
 

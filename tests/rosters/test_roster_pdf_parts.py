@@ -9,7 +9,7 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from app.services import pdf_chunks
+from app.printing import pdf_chunks
 from tests.factories import enrol, make_cohort, make_student
 
 STUDENTS = 40

@@ -29,7 +29,9 @@ from app.models import (
     Teacher,
     User,
 )
-from app.services import cohorts, documents, exports, lists, rosters
+from app.printing import exports
+from app.services.enrolment import cohorts, documents
+from app.services.roster import lists, rosters
 from app.services.validation import ValidationFailed
 from tests.conftest import make_user
 from tests.factories import assign_teacher, make_cohort, make_teacher

@@ -18,9 +18,10 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import Cohort, Enrolment, GuardianConsent, HostApplication, Placement, Role
-from app.services import documents, placements
-from app.services.matching_matrix import broken_matrices
-from app.services.placement_rules import (
+from app.services.enrolment import documents
+from app.services.placement import placements
+from app.services.placement.matching_matrix import broken_matrices
+from app.services.placement.placement_rules import (
     HARD,
     MESSAGES,
     FamilyFacts,
@@ -28,7 +29,7 @@ from app.services.placement_rules import (
     StudentFacts,
     broken_rules,
 )
-from app.services.placements import PlacementRefused
+from app.services.placement.placements import PlacementRefused
 from tests.conftest import make_user, post
 from tests.factories import enrol, make_approved_family, make_cohort, make_student
 

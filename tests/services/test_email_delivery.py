@@ -16,7 +16,8 @@ from aiosmtpd.controller import Controller
 
 from app.extensions import db
 from app.models import ApplicationStatus, HostApplication, OutboxEmail, Role
-from app.services import families, notifications, vetting
+from app.services.hosting import families, vetting
+from app.services.mail import notifications
 from tests.conftest import make_user
 from tests.factories import FAMILY_PASSWORD, make_application
 

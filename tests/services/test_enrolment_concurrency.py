@@ -17,7 +17,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from app.extensions import db
 from app.models import Cohort, Enrolment, EnrolmentEvent, EnrolmentStatus, Student
-from app.services import enrolments
+from app.services.enrolment import enrolments
 from tests.factories import enrol, make_cohort, make_student
 
 S = EnrolmentStatus

@@ -21,7 +21,7 @@ from app.models import (
     Student,
 )
 from app.models.base import utcnow
-from app.services import cohorts, documents, enrolments, students
+from app.services.enrolment import cohorts, documents, enrolments, students
 from app.services.errors import DomainError
 from app.services.validation import ValidationFailed
 from tests.conftest import count, make_user

@@ -22,8 +22,9 @@ from app.models import (
     VettingEvent,
 )
 from app.models.base import utcnow
-from app.services import accounts, families, vetting
 from app.services.errors import DomainError
+from app.services.hosting import families, vetting
+from app.services.identity import accounts
 from app.services.validation import ValidationFailed
 from tests.conftest import PASSWORD, count, make_user
 from tests.factories import FAMILY_PASSWORD, family_values, make_application, make_cohort

@@ -18,10 +18,10 @@ from hypothesis import strategies as st
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
-from app.services import matching
-from app.services.matching import Proposal, explain, propose
-from app.services.matching_matrix import allowed_matrix, broken_matrices, fit_matrix
-from app.services.placement_rules import FamilyFacts, Rule, StudentFacts, broken_rules
+from app.services.placement import matching
+from app.services.placement.matching import Proposal, explain, propose
+from app.services.placement.matching_matrix import allowed_matrix, broken_matrices, fit_matrix
+from app.services.placement.placement_rules import FamilyFacts, Rule, StudentFacts, broken_rules
 
 RETURNS_ON = date(2026, 7, 10)
 GENDERS = ("female", "male", "diverse")

@@ -29,10 +29,11 @@ from app.models import (
     Role,
 )
 from app.models.families import application_cohorts
-from app.services import enrolments, placements
+from app.services.enrolment import enrolments
 from app.services.errors import DomainError
-from app.services.placement_rules import HARD, MESSAGES, SOFT, Rule
-from app.services.placements import PlacementRefused
+from app.services.placement import placements
+from app.services.placement.placement_rules import HARD, MESSAGES, SOFT, Rule
+from app.services.placement.placements import PlacementRefused
 from tests.conftest import make_user
 from tests.factories import (
     enrol,

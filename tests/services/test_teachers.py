@@ -19,8 +19,9 @@ from app.models import (
     Teacher,
     TeacherRole,
 )
-from app.services import area_split, enrolments, teachers
+from app.services.enrolment import enrolments
 from app.services.errors import DomainError
+from app.services.supervision import area_split, teachers
 from app.services.validation import ValidationFailed
 from tests.conftest import PASSWORD
 from tests.factories import enrol, make_application, make_cohort, make_student

@@ -12,8 +12,9 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import ApplicationStatus, Cohort, HostApplication, OutboxEmail, Role
 from app.models.base import utcnow
-from app.services import cohorts, families, vetting
+from app.services.enrolment import cohorts
 from app.services.errors import DomainError
+from app.services.hosting import families, vetting
 from tests.conftest import make_user
 from tests.factories import make_application, make_cohort
 

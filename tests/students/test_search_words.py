@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import Student, StudentWord
 from app.models.students import search_words
-from app.services import students
+from app.services.enrolment import students
 from tests.factories import make_student
 
 

@@ -22,7 +22,7 @@ from app.models import (
     Role,
     Student,
 )
-from app.services import cohorts, documents, enrolments
+from app.services.enrolment import cohorts, documents, enrolments
 from tests.conftest import count, post
 from tests.factories import STATUS_PATH, enrol, make_cohort, make_student
 

@@ -2,7 +2,8 @@
 
 from app.extensions import db
 from app.models import Cohort
-from app.services import cohorts, teachers
+from app.services.enrolment import cohorts
+from app.services.supervision import teachers
 from tests.conftest import PASSWORD, post
 from tests.factories import enrol, make_cohort, make_student
 

@@ -10,7 +10,8 @@ import pytest
 
 from app.extensions import db
 from app.models import Cohort, Enrolment, Placement, Role, Teacher, TeacherRole
-from app.services import accounts, teachers
+from app.services.identity import accounts
+from app.services.supervision import teachers
 from tests.conftest import PASSWORD, count, post
 from tests.factories import (
     FAMILY_PASSWORD,

@@ -23,7 +23,9 @@ from app.models import (
     User,
     VettingEvent,
 )
-from app.services import accounts, notifications, vetting
+from app.services.hosting import vetting
+from app.services.identity import accounts
+from app.services.mail import notifications
 from tests.conftest import Auth, count, make_user, post
 from tests.factories import make_application, make_cohort
 

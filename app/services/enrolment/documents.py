@@ -1,0 +1,178 @@
+"""Documents and guardian consents per enrolment, and what is still missing."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import cache
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import contains_eager, selectinload
+
+from app.extensions import db
+from app.models import (
+    Cohort,
+    DocumentKind,
+    Enrolment,
+    EnrolmentDocument,
+    EnrolmentStatus,
+    GuardianConsent,
+    Student,
+)
+from app.models.base import utcnow
+from app.services.errors import DomainError
+
+WORDING_FILE = Path(__file__).resolve().parents[2] / "data" / "consent_wording.json"
+ACTIVE = (EnrolmentStatus.APPLIED, EnrolmentStatus.ACCEPTED, EnrolmentStatus.WAITLISTED)
+PAPER_KINDS = tuple(kind for kind in DocumentKind if kind != DocumentKind.GUARDIAN_CONSENT)
+
+
+@cache
+def consent_wordings() -> dict[str, dict[str, str]]:
+    """Every version of the consent wording, by version, in English and German."""
+    return json.loads(WORDING_FILE.read_text(encoding="utf-8"))
+
+
+def current_wording_version() -> str:
+    return max(consent_wordings())
+
+
+def missing_kinds(enrolment: Enrolment) -> list[DocumentKind]:
+    """The documents this enrolment still lacks, in the order of DocumentKind."""
+    received = {doc.kind for doc in enrolment.documents}
+    if any(consent.active for consent in enrolment.consents):
+        received.add(DocumentKind.GUARDIAN_CONSENT)
+    return [kind for kind in DocumentKind if kind not in received]
+
+
+def consent_withdrawn(enrolment: Enrolment) -> bool:
+    """Whether the guardians withdrew their consent: consents were recorded for the enrolment
+    and none is still active. None recorded yet is "missing" (see missing_kinds), not this.
+    Reads enrolment.consents: load them with the enrolment when there are many."""
+    consents = enrolment.consents
+    return bool(consents) and not any(consent.active for consent in consents)
+
+
+def withdrawn_consent_ids(enrolment_ids: Iterable[int] | sa.Select) -> set[int]:
+    """The enrolments among those given whose consent is withdrawn (as consent_withdrawn),
+    in one query. The ids may also be a SELECT of enrolment ids, e.g. a cohort's."""
+    if not isinstance(enrolment_ids, sa.Select):
+        enrolment_ids = list(enrolment_ids)
+        if not enrolment_ids:
+            return set()
+    # count(withdrawn_at) counts the withdrawn consents only: all of them withdrawn.
+    return set(
+        db.session.scalars(
+            sa.select(GuardianConsent.enrolment_id)
+            .where(GuardianConsent.enrolment_id.in_(enrolment_ids))
+            .group_by(GuardianConsent.enrolment_id)
+            .having(sa.func.count(GuardianConsent.withdrawn_at) == sa.func.count())
+        )
+    )
+
+
+def set_received(
+    enrolment: Enrolment, kind: DocumentKind | str, received: bool, by_id: int | None
+) -> None:
+    """Tick a document as received, or untick it."""
+    kind = DocumentKind(kind)
+    if kind == DocumentKind.GUARDIAN_CONSENT:
+        raise DomainError(str(_l("Record guardian consent with who gave it and when.")), "kind")
+    existing = next((doc for doc in enrolment.documents if doc.kind == kind), None)
+    if received and existing is None:
+        enrolment.documents.append(EnrolmentDocument(kind=kind, received_by_id=by_id))
+    elif not received and existing is not None:
+        enrolment.documents.remove(existing)
+    db.session.flush()
+
+
+def record_consent(
+    enrolment: Enrolment,
+    given_by: str,
+    given_at: datetime,
+    wording_version: str,
+    by_id: int | None,
+    guardian_id: int | None = None,
+) -> GuardianConsent:
+    """Record a guardian's consent: who gave it, when, to which wording."""
+    given_by = (given_by or "").strip()
+    if not given_by or len(given_by) > 200:
+        raise DomainError(str(_l("Say which guardian gave the consent.")), "given_by")
+    if wording_version not in consent_wordings():
+        raise DomainError(str(_l("Unknown wording version.")), "wording_version")
+    # A signing date is stored as midnight; "today" anywhere on earth is not the future.
+    if given_at.date() > (utcnow() + timedelta(hours=14)).date():
+        raise DomainError(str(_l("Consent cannot be given in the future.")), "given_at")
+    if given_at.year < 2000:
+        raise DomainError(str(_l("This date is not plausible.")), "given_at")
+    consent = GuardianConsent(
+        given_by=given_by,
+        given_at=given_at,
+        wording_version=wording_version,
+        recorded_by_id=by_id,
+        guardian_id=guardian_id,
+    )
+    enrolment.consents.append(consent)
+    db.session.flush()
+    return consent
+
+
+def withdraw_consent(consent: GuardianConsent, by_id: int | None, note: str = "") -> None:
+    """Mark a consent as withdrawn; it stays on record."""
+    if not consent.active:
+        raise DomainError(str(_l("This consent was already withdrawn.")))
+    consent.withdrawn_at = max(utcnow(), consent.given_at)
+    consent.withdrawn_by_id = by_id
+    consent.withdrawal_note = (note or "").strip()[:300]
+    db.session.flush()
+
+
+@dataclass(frozen=True)
+class MissingRow:
+    enrolment: Enrolment
+    missing: list[DocumentKind]
+
+
+def missing_report(cohort: Cohort, only_missing: bool = False) -> list[MissingRow]:
+    """Each active enrolment of the cohort with the documents it lacks, by student name."""
+    rows = db.session.scalars(
+        sa.select(Enrolment)
+        .join(Enrolment.student)
+        .where(Enrolment.cohort_id == cohort.id, Enrolment.status.in_(ACTIVE))
+        .options(
+            selectinload(Enrolment.documents),
+            selectinload(Enrolment.consents),
+            contains_eager(Enrolment.student),
+        )
+        .order_by(Student.last_name, Student.first_name, Enrolment.id)
+    )
+    report = [MissingRow(enrolment, missing_kinds(enrolment)) for enrolment in rows]
+    return [row for row in report if row.missing] if only_missing else report
+
+
+def lacks_documents() -> sa.ColumnElement[bool]:
+    """A condition on Enrolment: active and still lacking a paper or a guardian's consent.
+    A condition rather than a subquery of ids, so that it is only checked for the
+    enrolments the rest of the query selects (a cohort's, not every cohort's)."""
+    paper = (
+        sa.select(sa.func.count(EnrolmentDocument.id))
+        .where(EnrolmentDocument.enrolment_id == Enrolment.id)
+        .scalar_subquery()
+    )
+    consent = sa.exists().where(
+        GuardianConsent.enrolment_id == Enrolment.id, GuardianConsent.withdrawn_at.is_(None)
+    )
+    return sa.and_(Enrolment.status.in_(ACTIVE), sa.or_(paper < len(PAPER_KINDS), ~consent))
+
+
+def cohort_missing_count(cohort: Cohort) -> int:
+    """How many active enrolments of the cohort still lack a document."""
+    return db.session.scalar(
+        sa.select(sa.func.count(Enrolment.id)).where(
+            Enrolment.cohort_id == cohort.id, lacks_documents()
+        )
+    )

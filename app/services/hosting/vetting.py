@@ -1,0 +1,274 @@
+"""Vetting of host-family applications by coordinators: references checked → background
+check cleared (with expiry) → home visit → approved, declined or backup list. Each step
+records who and when; the family is emailed on every decision."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
+
+from app.database import rare
+from app.extensions import db
+from app.models import Cohort
+from app.models.base import utcnow
+from app.models.families import (
+    ApplicationStatus,
+    HostApplication,
+    HostFamily,
+    VettingEvent,
+    application_cohorts,
+)
+from app.services.errors import DomainError
+from app.services.mail import notifications
+
+A = ApplicationStatus
+IN_VETTING = (A.SUBMITTED, A.REFERENCES_CHECKED, A.BACKGROUND_CLEARED, A.HOME_VISITED)
+DECISIONS = (A.APPROVED, A.DECLINED, A.BACKUP)
+# Each step may follow only the one before it.
+NEXT_STEP = {
+    A.SUBMITTED: A.REFERENCES_CHECKED,
+    A.REFERENCES_CHECKED: A.BACKGROUND_CLEARED,
+    A.BACKGROUND_CLEARED: A.HOME_VISITED,
+}
+
+
+def _record(application: HostApplication, status: ApplicationStatus, by_id: int, note: str = ""):
+    application.status = status
+    db.session.add(
+        VettingEvent(application=application, to_status=status, by_user_id=by_id, note=note[:500])
+    )
+    db.session.flush()
+
+
+def _expect(application: HostApplication, status: ApplicationStatus) -> None:
+    if application.status != status:
+        raise DomainError(
+            str(
+                _l(
+                    "This step needs the application to be “%(needed)s”; it is “%(now)s”.",
+                    needed=status.label,
+                    now=application.status.label,
+                )
+            )
+        )
+
+
+def check_references(application: HostApplication, by_id: int, note: str = "") -> None:
+    """Step 1: both references were contacted."""
+    _expect(application, A.SUBMITTED)
+    application.references_checked_at = utcnow()
+    application.references_checked_by_id = by_id
+    _record(application, A.REFERENCES_CHECKED, by_id, note)
+
+
+def clear_background(
+    application: HostApplication, expires_on: date, by_id: int, today: date | None = None
+) -> None:
+    """Step 2: the background check came back clear; it is valid until expires_on."""
+    _expect(application, A.REFERENCES_CHECKED)
+    today = today or date.today()
+    if expires_on <= today:
+        raise DomainError(str(_l("The expiry date must be in the future.")), "expires_on")
+    if expires_on.year > today.year + 10:
+        raise DomainError(str(_l("This expiry date is not plausible.")), "expires_on")
+    application.background_cleared_at = utcnow()
+    application.background_cleared_by_id = by_id
+    application.background_check_expires_on = expires_on
+    _record(application, A.BACKGROUND_CLEARED, by_id)
+
+
+def record_home_visit(
+    application: HostApplication,
+    visited_on: date,
+    visited_by: str,
+    notes: str,
+    by_id: int,
+    today: date | None = None,
+) -> None:
+    """Step 3: the home visit took place (date, by whom, notes)."""
+    _expect(application, A.BACKGROUND_CLEARED)
+    # Dates are the coordinator's local dates, times are stored in UTC: allow a day.
+    today = today or date.today()
+    if visited_on > today + timedelta(days=1):
+        raise DomainError(
+            str(_l("A home visit cannot be recorded before it happens.")), "visited_on"
+        )
+    submitted = application.submitted_at
+    if submitted and visited_on < (submitted - timedelta(days=1)).date():
+        raise DomainError(str(_l("The visit must be after the application.")), "visited_on")
+    if not (visited_by or "").strip():
+        raise DomainError(str(_l("Say who visited.")), "visited_by")
+    application.home_visit_on = visited_on
+    application.home_visit_by = visited_by.strip()[:200]
+    application.home_visit_notes = (notes or "").strip()[:5000]
+    application.home_visit_recorded_at = utcnow()
+    application.home_visit_recorded_by_id = by_id
+    _record(application, A.HOME_VISITED, by_id)
+
+
+DECISION_EMAILS = {
+    A.APPROVED: (
+        _l("Your host-family application is approved"),
+        _l(
+            "Good news: your application to host a student from Dortmund is approved. We will "
+            "let you know when a student is placed with you. Log in to see the details."
+        ),
+    ),
+    A.DECLINED: (
+        _l("Your host-family application"),
+        _l(
+            "Thank you for offering to host. After careful review we cannot place a student "
+            "with you this time. Log in to see the details; you are welcome to apply again."
+        ),
+    ),
+    A.BACKUP: (
+        _l("Your host-family application: on our backup list"),
+        _l(
+            "Thank you: your application is complete and you are on our backup list. We will "
+            "contact you if a student needs a home. Log in to see the details."
+        ),
+    ),
+}
+
+
+def decide(
+    application: HostApplication, decision: ApplicationStatus | str, by_id: int, note: str = ""
+) -> None:
+    """Approve, decline or keep on the backup list; the family is emailed.
+    Approval and the backup list need every step done; a decline may come at any step."""
+    try:
+        decision = ApplicationStatus(decision)
+    except ValueError:
+        decision = None
+    if decision not in DECISIONS:
+        raise DomainError(str(_l("Choose approve, decline or backup list.")), "decision")
+    if decision == A.DECLINED:
+        if application.status not in IN_VETTING:
+            raise DomainError(str(_l("Only an application in vetting can be declined.")))
+    else:
+        _expect(application, A.HOME_VISITED)
+    application.decided_at = utcnow()
+    application.decided_by_id = by_id
+    application.decision_note = (note or "").strip()[:500]
+    _record(application, decision, by_id, note)
+    subject, body = DECISION_EMAILS[decision]
+    notifications.queue(application.family.user.email, subject, body)
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    statuses: tuple[ApplicationStatus, ...] | None = IN_VETTING  # None: any status
+    cohort_id: int | None = None
+    city: str = ""
+    query: str = ""
+
+
+def queue(filters: QueueFilters) -> sa.Select:
+    """Applications for coordinators, oldest submission first; drafts are not shown."""
+    from app.models import User
+
+    query = (
+        sa.select(HostApplication)
+        .join(HostApplication.family)
+        .join(HostFamily.user)
+        .where(HostApplication.submitted_at.is_not(None))
+        .options(selectinload(HostApplication.cohorts))
+        .order_by(HostApplication.submitted_at, HostApplication.id)
+    )
+    if filters.statuses == IN_VETTING:  # the default: the work in progress, always few
+        query = query.where(rare(HostApplication.status.in_(IN_VETTING)))
+    elif filters.statuses is not None:
+        query = query.where(HostApplication.status.in_(filters.statuses))
+    if filters.cohort_id:
+        query = query.where(
+            HostApplication.id.in_(
+                sa.select(application_cohorts.c.application_id).where(
+                    application_cohorts.c.cohort_id == filters.cohort_id
+                )
+            )
+        )
+    if filters.city:
+        query = query.where(sa.func.lower(HostApplication.city) == filters.city.strip().lower())
+    if filters.query:
+        like = "%" + filters.query.strip().lower().replace("%", "").replace("_", "") + "%"
+        query = query.where(
+            sa.or_(
+                sa.func.lower(HostFamily.family_name).like(like),
+                sa.func.lower(User.email).like(like),
+                sa.func.lower(HostApplication.address_line).like(like),
+            )
+        )
+    return query
+
+
+@dataclass(frozen=True)
+class ExpiryAlert:
+    application: HostApplication
+    cohort: Cohort
+
+
+def expiry_alerts() -> list[ExpiryAlert]:
+    """Families whose background check expires before a group they would host returns."""
+    rows = db.session.execute(
+        sa.select(HostApplication, Cohort)
+        .join(application_cohorts, application_cohorts.c.application_id == HostApplication.id)
+        .join(Cohort, Cohort.id == application_cohorts.c.cohort_id)
+        .where(
+            HostApplication.status.in_(
+                (A.BACKGROUND_CLEARED, A.HOME_VISITED, A.APPROVED, A.BACKUP)
+            ),
+            HostApplication.background_check_expires_on < Cohort.return_date,
+            Cohort.return_date >= date.today(),
+        )
+        .order_by(HostApplication.background_check_expires_on, Cohort.return_date)
+    ).all()
+    return [ExpiryAlert(application, cohort) for application, cohort in rows]
+
+
+def cities(statuses: tuple[ApplicationStatus, ...] | None = None, keep: str = "") -> list[str]:
+    """The towns of submitted applications in these statuses (any, for None), each once
+    whatever its spelling's case; and `keep`, a town already chosen, if any submitted
+    application has it. The queue offers the towns of what it lists: grouping every
+    application ever submitted would read the whole table on each request."""
+    query = sa.select(sa.func.min(HostApplication.city)).where(
+        HostApplication.submitted_at.is_not(None), HostApplication.city != ""
+    )
+    if statuses == IN_VETTING:
+        query = query.where(rare(HostApplication.status.in_(IN_VETTING)))
+    elif statuses is not None:
+        query = query.where(HostApplication.status.in_(statuses))
+    found = list(
+        db.session.scalars(
+            query.group_by(sa.func.lower(HostApplication.city)).order_by(
+                sa.func.lower(HostApplication.city)
+            )
+        )
+    )
+    wanted = keep.strip().lower()
+    if wanted and wanted not in {city.lower() for city in found}:
+        known = db.session.scalar(
+            sa.select(HostApplication.city)
+            .where(
+                HostApplication.submitted_at.is_not(None),
+                sa.func.lower(HostApplication.city) == wanted,
+            )
+            .limit(1)
+        )
+        if known:
+            found = sorted([*found, known], key=str.lower)
+    return found
+
+
+def status_counts() -> dict[ApplicationStatus, int]:
+    """How many submitted applications are in each status (read from the status index
+    alone, without the rows)."""
+    rows = db.session.execute(
+        sa.select(HostApplication.status, sa.func.count())
+        .where(HostApplication.status != A.DRAFT)
+        .group_by(HostApplication.status)
+    ).all()
+    return {ApplicationStatus(status): n for status, n in rows}

@@ -1,0 +1,369 @@
+"""Placing students with host families: one service that the web, the proposals and any
+command share. Beds are taken with a guarded UPDATE, so concurrent requests never overbook."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
+
+from app.extensions import db
+from app.models import (
+    Cohort,
+    Enrolment,
+    EnrolmentStatus,
+    Placement,
+    PlacementStatus,
+    Student,
+)
+from app.models.base import utcnow
+from app.models.families import (
+    ApplicationStatus,
+    HostApplication,
+    HostFamily,
+    application_cohorts,
+)
+from app.services.enrolment.documents import consent_withdrawn
+from app.services.errors import DomainError
+from app.services.placement.placement_rules import (
+    MESSAGES,
+    SOFT,
+    FamilyFacts,
+    Rule,
+    StudentFacts,
+    broken_rules,
+    words,
+)
+
+ACTIVE = PlacementStatus.ACTIVE
+
+
+class PlacementRefused(DomainError):
+    """The rules refuse this placement; rules lists which. Soft rules alone can be
+    overridden with a written reason."""
+
+    def __init__(self, rules: list[Rule]) -> None:
+        self.rules = rules
+        self.overridable = all(rule in SOFT for rule in rules)
+        super().__init__(" ".join(str(MESSAGES[rule]) for rule in rules), "application_id")
+
+
+def student_facts(enrolment: Enrolment) -> StudentFacts:
+    """The facts of an enrolled student; reads the enrolment's consents (load them with it)."""
+    student = enrolment.student
+    return StudentFacts(
+        enrolment_id=enrolment.id,
+        name=student.full_name,
+        gender=student.gender.value,
+        holds_place=enrolment.status in (EnrolmentStatus.APPLIED, EnrolmentStatus.ACCEPTED),
+        consent_withdrawn=consent_withdrawn(enrolment),
+        pet_allergy=student.pet_allergy,
+        no_pets=student.no_pets,
+        no_smokers=student.no_smokers,
+        diet=student.diet.value,
+        interests=words(student.interests),
+        languages=words(student.languages),
+        school=student.school,
+    )
+
+
+def _beds_taken(cohort_id: int) -> dict[int, int]:
+    return dict(
+        db.session.execute(
+            sa.select(application_cohorts.c.application_id, application_cohorts.c.beds_taken).where(
+                application_cohorts.c.cohort_id == cohort_id
+            )
+        ).all()
+    )
+
+
+def _placed_genders(cohort_id: int) -> dict[int, set[str]]:
+    genders: dict[int, set[str]] = defaultdict(set)
+    rows = db.session.execute(
+        sa.select(Placement.application_id, Student.gender)
+        .join(Enrolment, Enrolment.id == Placement.enrolment_id)
+        .join(Student, Student.id == Enrolment.student_id)
+        .where(Placement.cohort_id == cohort_id, Placement.status == ACTIVE)
+    ).all()
+    for application_id, gender in rows:
+        genders[application_id].add(gender.value)
+    return genders
+
+
+def family_facts(
+    application: HostApplication,
+    cohort: Cohort,
+    taken: dict[int, int] | None = None,
+    genders: dict[int, set[str]] | None = None,
+) -> FamilyFacts:
+    """The facts of a family's application for one cohort (beds and genders of this cohort)."""
+    taken = _beds_taken(cohort.id) if taken is None else taken
+    genders = _placed_genders(cohort.id) if genders is None else genders
+    available = application.id in taken
+    return FamilyFacts(
+        application_id=application.id,
+        name=application.family.family_name or application.family.user.email,
+        approved=application.status == ApplicationStatus.APPROVED,
+        available=available,
+        background_valid_until=application.background_check_expires_on,
+        has_pets=application.has_pets,
+        smoking=application.smoking_in_home,
+        gender_preference=application.gender_preference.value,
+        shared_room=application.shared_room,
+        free_beds=max(0, (application.beds_offered or 0) - taken.get(application.id, 0))
+        if available
+        else 0,
+        placed_genders=frozenset(genders.get(application.id, ())),
+        diets=frozenset(d for d in (application.diets or "").split(",") if d),
+        languages=words(application.languages),
+        interests=words(application.interests),
+        distance_miles=application.school_distance_miles,
+        city=application.city,
+    )
+
+
+def active_placement(enrolment: Enrolment) -> Placement | None:
+    return db.session.scalar(
+        sa.select(Placement).where(
+            Placement.enrolment_id == enrolment.id, Placement.status == ACTIVE
+        )
+    )
+
+
+def _take_bed(application_id: int, cohort_id: int) -> bool:
+    offered = (
+        sa.select(HostApplication.beds_offered)
+        .where(HostApplication.id == application_id)
+        .scalar_subquery()
+    )
+    result = db.session.execute(
+        sa.update(application_cohorts)
+        .where(
+            application_cohorts.c.application_id == application_id,
+            application_cohorts.c.cohort_id == cohort_id,
+            application_cohorts.c.beds_taken < sa.func.coalesce(offered, 0),
+        )
+        .values(beds_taken=application_cohorts.c.beds_taken + 1)
+    )
+    return result.rowcount == 1
+
+
+def _release_bed(application_id: int, cohort_id: int) -> None:
+    db.session.execute(
+        sa.update(application_cohorts)
+        .where(
+            application_cohorts.c.application_id == application_id,
+            application_cohorts.c.cohort_id == cohort_id,
+            application_cohorts.c.beds_taken > 0,
+        )
+        .values(beds_taken=application_cohorts.c.beds_taken - 1)
+    )
+
+
+def place(
+    enrolment: Enrolment,
+    application: HostApplication,
+    by_id: int | None,
+    override_reason: str = "",
+    reason: str = "",
+) -> Placement:
+    """Place the enrolled student with the family. Hard rules refuse; soft rules refuse
+    unless a written override reason is given, which is recorded with the rules it overrides."""
+    cohort = enrolment.cohort
+    _lock_family(application.id, cohort.id)
+    if active_placement(enrolment) is not None:
+        raise DomainError(str(_l("This student is already placed; move them instead.")))
+    broken = _broken(enrolment, application)
+    hard = [rule for rule in broken if rule not in SOFT]
+    override_reason = (override_reason or "").strip()[:500]
+    if hard or (broken and not override_reason):
+        raise PlacementRefused(broken)
+    if not _take_bed(application.id, cohort.id):
+        raise PlacementRefused([Rule.BEDS])
+    placement = Placement(
+        cohort_id=cohort.id,
+        enrolment_id=enrolment.id,
+        application_id=application.id,
+        placed_by_id=by_id,
+        reason=(reason or "").strip()[:500],
+        override_reason=override_reason if broken else "",
+        overridden_rules=",".join(rule.value for rule in broken),
+    )
+    db.session.add(placement)
+    try:
+        db.session.flush()
+    except IntegrityError as error:  # placed by somebody else at the same moment
+        raise DomainError(str(_l("This student was placed meanwhile; reload the page."))) from error
+    return placement
+
+
+def _broken(enrolment: Enrolment, application: HostApplication) -> list[Rule]:
+    cohort = enrolment.cohort
+    facts = family_facts(application, cohort)
+    return broken_rules(student_facts(enrolment), facts, cohort.return_date)
+
+
+def _lock_family(application_id: int, cohort_id: int) -> None:
+    """Hold the family's row for this cohort until the commit, so that two placements with
+    one family are checked one after the other (beds and who shares a room)."""
+    db.session.execute(
+        sa.update(application_cohorts)
+        .where(
+            application_cohorts.c.application_id == application_id,
+            application_cohorts.c.cohort_id == cohort_id,
+        )
+        .values(beds_taken=application_cohorts.c.beds_taken)
+    )
+
+
+def cancel(placement: Placement, by_id: int | None, reason: str) -> None:
+    """End a placement (kept on record) and free the family's bed."""
+    if placement.status != ACTIVE:
+        raise DomainError(str(_l("This placement was already ended.")))
+    if not (reason or "").strip():
+        raise DomainError(str(_l("Give a reason.")), "reason")
+    placement.status = PlacementStatus.CANCELLED
+    placement.cancelled_at = utcnow()
+    placement.cancelled_by_id = by_id
+    placement.cancel_reason = reason.strip()[:500]
+    _release_bed(placement.application_id, placement.cohort_id)
+    db.session.flush()
+
+
+def move(
+    placement: Placement,
+    application: HostApplication,
+    by_id: int | None,
+    reason: str,
+    override_reason: str = "",
+) -> Placement:
+    """Move a placed student to another family, with a reason; all or nothing."""
+    if application.id == placement.application_id:
+        raise DomainError(str(_l("The student already lives with this family.")), "application_id")
+    broken = _broken(placement.enrolment, application)  # refuse before anything changes
+    if [rule for rule in broken if rule not in SOFT] or (
+        broken and not (override_reason or "").strip()
+    ):
+        raise PlacementRefused(broken)
+    cancel(placement, by_id, reason)
+    return place(placement.enrolment, application, by_id, override_reason, reason)
+
+
+def placeable_enrolments(cohort: Cohort) -> list[Enrolment]:
+    """Enrolments of the cohort that hold a place and are not placed, by name (those whose
+    consent is withdrawn too: the rules refuse them, with the reason)."""
+    placed = sa.select(Placement.enrolment_id).where(
+        Placement.cohort_id == cohort.id, Placement.status == ACTIVE
+    )
+    return list(
+        db.session.scalars(
+            sa.select(Enrolment)
+            .join(Enrolment.student)
+            .where(
+                Enrolment.cohort_id == cohort.id,
+                Enrolment.status.in_((EnrolmentStatus.APPLIED, EnrolmentStatus.ACCEPTED)),
+                Enrolment.id.not_in(placed),
+            )
+            .options(contains_eager(Enrolment.student), selectinload(Enrolment.consents))
+            .order_by(Student.last_name, Student.first_name)
+        )
+    )
+
+
+def cohort_families(cohort: Cohort) -> list[HostApplication]:
+    """Approved applications that offered to host this cohort."""
+    return list(
+        db.session.scalars(
+            sa.select(HostApplication)
+            .join(application_cohorts, application_cohorts.c.application_id == HostApplication.id)
+            .where(
+                application_cohorts.c.cohort_id == cohort.id,
+                HostApplication.status == ApplicationStatus.APPROVED,
+            )
+            # The family's email names it when it gave no name: joined, never one by one.
+            .options(joinedload(HostApplication.family).joinedload(HostFamily.user))
+            .order_by(HostApplication.city, HostApplication.id)
+        )
+    )
+
+
+def cohort_family_facts(
+    cohort: Cohort, applications: list[HostApplication] | None = None
+) -> list[FamilyFacts]:
+    """The facts of the cohort's approved families (those given, else cohort_families),
+    with beds and genders read once for all of them."""
+    applications = cohort_families(cohort) if applications is None else applications
+    taken, genders = _beds_taken(cohort.id), _placed_genders(cohort.id)
+    return [family_facts(a, cohort, taken, genders) for a in applications]
+
+
+@dataclass(frozen=True)
+class PlacedCounts:
+    students: int  # students living with a family now
+    families: int  # families housing them
+
+
+def placed_counts(cohort: Cohort) -> PlacedCounts:
+    """How many of the cohort's students live with a family, and with how many families."""
+    students, families = db.session.execute(
+        sa.select(
+            sa.func.count(Placement.id), sa.func.count(sa.distinct(Placement.application_id))
+        ).where(Placement.cohort_id == cohort.id, Placement.status == ACTIVE)
+    ).one()
+    return PlacedCounts(students, families)
+
+
+def active_placements(cohort: Cohort) -> list[Placement]:
+    """The cohort's current placements, by family."""
+    return list(
+        db.session.scalars(
+            sa.select(Placement)
+            .join(Placement.application)
+            .where(Placement.cohort_id == cohort.id, Placement.status == ACTIVE)
+            .options(
+                selectinload(Placement.enrolment).selectinload(Enrolment.student),
+                selectinload(Placement.enrolment).selectinload(Enrolment.consents),
+                selectinload(Placement.application).selectinload(HostApplication.family),
+            )
+            .order_by(HostApplication.city, Placement.application_id, Placement.id)
+        )
+    )
+
+
+def placements_of_family(application_ids: list[int]) -> list[Placement]:
+    """Active placements with the given applications (a family's own view)."""
+    return list(
+        db.session.scalars(
+            sa.select(Placement)
+            .where(Placement.application_id.in_(application_ids), Placement.status == ACTIVE)
+            .options(selectinload(Placement.enrolment).selectinload(Enrolment.student))
+        )
+    )
+
+
+def for_family(family_id: int) -> list[Placement]:
+    """The students currently placed with a family, for its portal: cohorts not yet over."""
+    from app.models import CohortStatus
+
+    return list(
+        db.session.scalars(
+            sa.select(Placement)
+            .join(Placement.application)
+            .join(Placement.cohort)
+            .where(
+                HostApplication.family_id == family_id,
+                Placement.status == ACTIVE,
+                Cohort.status.not_in((CohortStatus.COMPLETED, CohortStatus.ARCHIVED)),
+            )
+            .options(
+                contains_eager(Placement.cohort),
+                selectinload(Placement.enrolment).selectinload(Enrolment.student),
+                selectinload(Placement.enrolment).selectinload(Enrolment.supervising_teacher),
+            )
+            .order_by(Cohort.departure_date)
+        )
+    )

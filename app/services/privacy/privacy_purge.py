@@ -1,0 +1,305 @@
+"""The retention purge: a cohort's personal data goes `retention_months` after its completion,
+leaving anonymous statistics; host families inactive for `family_inactive_months` go once every
+cohort they applied for is purged; stale uploads and old emails go too. Safe to run daily:
+what is purged is marked, so a second run finds nothing more.
+
+purge() plans first (ids only) and, unless it is a dry run, deletes what it planned; the report
+is the same in both cases. Only flushes: the command commits."""
+
+from __future__ import annotations
+
+import calendar
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import (
+    HOLDS_PLACE,
+    Cohort,
+    CohortStatistics,
+    CohortStatus,
+    Enrolment,
+    HostApplication,
+    HostFamily,
+    ImportBatch,
+    ImportStatus,
+    OutboxEmail,
+    Placement,
+    PlacementStatus,
+    Student,
+    User,
+)
+from app.models.families import application_cohorts
+from app.services.privacy import audit, privacy, settings
+
+FINISHED = (CohortStatus.COMPLETED, CohortStatus.ARCHIVED)
+PENDING_IMPORT_DAYS = 30
+EMAIL_DAYS = 90
+
+
+def add_months(moment: datetime, months: int) -> datetime:
+    """The same day and time `months` later (or earlier); the month's last day when shorter."""
+    index = moment.month - 1 + months
+    year, month = moment.year + index // 12, index % 12 + 1
+    day = min(moment.day, calendar.monthrange(year, month)[1])
+    return moment.replace(year=year, month=month, day=day)
+
+
+def purge_due(cohort: Cohort, months: int | None = None) -> datetime:
+    """When the cohort's personal data is due for deletion (completion, else return, + months)."""
+    start = cohort.completed_at or datetime.combine(cohort.return_date, time())
+    return add_months(start, settings.retention_months() if months is None else months)
+
+
+def _unpurged_finished() -> list[Cohort]:
+    return list(
+        db.session.scalars(
+            sa.select(Cohort).where(Cohort.status.in_(FINISHED), Cohort.purged_at.is_(None))
+        )
+    )
+
+
+def due_cohorts(now: datetime) -> list[tuple[Cohort, datetime]]:
+    """Finished cohorts not purged yet whose retention has run out, oldest first."""
+    months = settings.retention_months()
+    found = [(c, purge_due(c, months)) for c in _unpurged_finished()]
+    return sorted([(c, due) for c, due in found if due <= now], key=lambda pair: pair[1])
+
+
+def upcoming_cohorts(now: datetime) -> list[tuple[Cohort, datetime]]:
+    """Finished cohorts whose retention still runs, with the date each will be purged."""
+    months = settings.retention_months()
+    found = [(c, purge_due(c, months)) for c in _unpurged_finished()]
+    return sorted([(c, due) for c, due in found if due > now], key=lambda pair: pair[1])
+
+
+@dataclass
+class CohortLine:
+    """One cohort of the report: its name is not personal, the rest are counts."""
+
+    cohort_id: int
+    name: str
+    due: datetime
+    students: int  # who held a place: the statistics
+    enrolments: int
+
+
+@dataclass
+class PurgeReport:
+    """What the purge deleted (or, in a dry run, would delete)."""
+
+    now: datetime
+    dry_run: bool
+    cohorts: list[CohortLine] = field(default_factory=list)
+    enrolment_ids: list[int] = field(default_factory=list)
+    student_ids: list[int] = field(default_factory=list)
+    family_ids: list[int] = field(default_factory=list)
+    application_ids: list[int] = field(default_factory=list)
+    user_ids: list[int] = field(default_factory=list)
+    batch_ids: list[int] = field(default_factory=list)
+    email_ids: list[int] = field(default_factory=list)
+    audit_entries: int = 0  # scrubbed; 0 in a dry run
+
+    @property
+    def empty(self) -> bool:
+        return not any(self.counts().values())
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "cohorts": len(self.cohorts),
+            "enrolments": len(self.enrolment_ids),
+            "students": len(self.student_ids),
+            "families": len(self.family_ids),
+            "users": len(self.user_ids),
+            "import_batches": len(self.batch_ids),
+            "emails": len(self.email_ids),
+        }
+
+    def lines(self) -> list[str]:
+        """The report as plain lines (for the command's output)."""
+        head = "Would delete" if self.dry_run else "Deleted"
+        if self.empty:
+            return ["Nothing to purge."]
+        out = [
+            f"Cohort {c.name} (due {c.due:%Y-%m-%d}): {c.enrolments} enrolment(s), "
+            f"{c.students} student(s) kept in the statistics"
+            for c in self.cohorts
+        ]
+        counts = ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in self.counts().items())
+        out.append(f"{head}: {counts}.")
+        if not self.dry_run:
+            out.append(f"Audit entries unlinked: {self.audit_entries}.")
+        return out
+
+
+def _cohort_line(cohort: Cohort, due: datetime, enrolment_ids: list[int]) -> CohortLine:
+    students = db.session.scalar(
+        sa.select(sa.func.count(Enrolment.id)).where(
+            Enrolment.cohort_id == cohort.id, Enrolment.status.in_(HOLDS_PLACE)
+        )
+    )
+    return CohortLine(cohort.id, cohort.name, due, students or 0, len(enrolment_ids))
+
+
+def _plan_cohorts(report: PurgeReport) -> list[int]:
+    """Add the due cohorts, their enrolments and the students left with none; their ids."""
+    cohort_ids = []
+    for cohort, due in due_cohorts(report.now):
+        ids = list(
+            db.session.scalars(sa.select(Enrolment.id).where(Enrolment.cohort_id == cohort.id))
+        )
+        report.cohorts.append(_cohort_line(cohort, due, ids))
+        report.enrolment_ids.extend(ids)
+        cohort_ids.append(cohort.id)
+    if cohort_ids:
+        enrolled = sa.select(Enrolment.student_id).where(Enrolment.cohort_id.in_(cohort_ids))
+        elsewhere = sa.select(Enrolment.student_id).where(Enrolment.cohort_id.not_in(cohort_ids))
+        report.student_ids = list(
+            db.session.scalars(
+                sa.select(Student.id).where(Student.id.in_(enrolled), Student.id.not_in(elsewhere))
+            )
+        )
+    report.student_ids.extend(_never_enrolled(report.now))
+    return cohort_ids
+
+
+def _never_enrolled(now: datetime) -> list[int]:
+    """Students recorded longer than the retention period ago who hold no enrolment at all."""
+    cutoff = add_months(now, -settings.retention_months())
+    enrolled = sa.exists().where(Enrolment.student_id == Student.id)
+    query = sa.select(Student.id).where(~enrolled, Student.created_at <= cutoff)
+    return list(db.session.scalars(query.order_by(Student.id)))
+
+
+def _plan_families(report: PurgeReport, cohort_ids: list[int]) -> None:
+    """Add families inactive for long whose every cohort is purged (or being purged now)."""
+    cutoff = add_months(report.now, -settings.family_inactive_months())
+    live_cohorts = sa.select(Cohort.id).where(
+        Cohort.purged_at.is_(None), Cohort.id.not_in(cohort_ids)
+    )
+    live = sa.union(
+        sa.select(application_cohorts.c.application_id).where(
+            application_cohorts.c.cohort_id.in_(live_cohorts)
+        ),
+        sa.select(Placement.application_id).where(Placement.cohort_id.not_in(cohort_ids)),
+    )
+    busy = sa.select(HostApplication.family_id).where(HostApplication.id.in_(live))
+    rows = db.session.execute(
+        sa.select(HostFamily.id, HostFamily.user_id)
+        .join(User, User.id == HostFamily.user_id)
+        .where(
+            HostFamily.last_active_at < cutoff,
+            sa.or_(User.last_login_at.is_(None), User.last_login_at < cutoff),
+            HostFamily.id.not_in(busy),
+        )
+    ).all()
+    report.family_ids = [family_id for family_id, _user in rows]
+    report.user_ids = [user_id for _family, user_id in rows]
+    report.application_ids, _users = privacy.family_parts(report.family_ids)
+
+
+def _plan_leftovers(report: PurgeReport, cohort_ids: list[int]) -> None:
+    """Add uploads of purged cohorts, stale or long-finished uploads, and old emails."""
+    finished_before = add_months(report.now, -settings.retention_months())
+    report.batch_ids = list(
+        db.session.scalars(
+            sa.select(ImportBatch.id).where(
+                sa.or_(
+                    ImportBatch.cohort_id.in_(cohort_ids),
+                    sa.and_(
+                        ImportBatch.status == ImportStatus.PENDING,
+                        ImportBatch.uploaded_at < report.now - timedelta(days=PENDING_IMPORT_DAYS),
+                    ),
+                    sa.and_(
+                        ImportBatch.cohort_id.is_(None), ImportBatch.finished_at < finished_before
+                    ),
+                )
+            )
+        )
+    )
+    report.email_ids = list(
+        db.session.scalars(
+            sa.select(OutboxEmail.id).where(
+                OutboxEmail.created_at < report.now - timedelta(days=EMAIL_DAYS)
+            )
+        )
+    )
+
+
+def statistics(cohort: Cohort) -> CohortStatistics:
+    """The cohort's anonymous statistics: year, students who held a place, families, schools."""
+    schools = Counter(
+        dict(
+            db.session.execute(
+                sa.select(Student.school, sa.func.count(Enrolment.id))
+                .join(Enrolment, Enrolment.student_id == Student.id)
+                .where(Enrolment.cohort_id == cohort.id, Enrolment.status.in_(HOLDS_PLACE))
+                .group_by(Student.school)
+            ).all()
+        )
+    )
+    families = db.session.scalar(
+        sa.select(sa.func.count(sa.distinct(HostApplication.family_id)))
+        .join(Placement, Placement.application_id == HostApplication.id)
+        .where(Placement.cohort_id == cohort.id, Placement.status == PlacementStatus.ACTIVE)
+    )
+    return CohortStatistics(
+        cohort_id=cohort.id,
+        year=cohort.departure_date.year,
+        students=sum(schools.values()),
+        families=families or 0,
+        schools=dict(sorted(schools.items())),
+    )
+
+
+def _close_cohort(cohort: Cohort, now: datetime) -> None:
+    """Keep the statistics and mark the cohort purged, its counters back to zero."""
+    if db.session.get(CohortStatistics, cohort.id) is None:
+        db.session.add(statistics(cohort))
+        db.session.flush()
+    db.session.execute(
+        sa.update(application_cohorts)
+        .where(application_cohorts.c.cohort_id == cohort.id)
+        .values(beds_taken=0)
+    )
+    cohort.places_taken = 0
+    cohort.waitlist_counter = 0
+    cohort.purged_at = now
+
+
+def _carry_out(report: PurgeReport) -> None:
+    for line in report.cohorts:
+        _close_cohort(db.session.get(Cohort, line.cohort_id), report.now)
+    privacy.delete_enrolments(report.enrolment_ids)
+    privacy.delete_students(report.student_ids)
+    privacy.delete_families(report.family_ids)
+    privacy.delete_rows(ImportBatch, ImportBatch.id, report.batch_ids)
+    privacy.delete_rows(OutboxEmail, OutboxEmail.id, report.email_ids)
+    report.audit_entries = audit.scrub(
+        {
+            "student": report.student_ids,
+            "enrolment": report.enrolment_ids,
+            "family": report.family_ids,
+            "application": report.application_ids,
+            "user": report.user_ids,
+        },
+        report.user_ids,
+    )
+    db.session.flush()
+
+
+def purge(now: datetime, dry_run: bool = False) -> PurgeReport:
+    """Delete (or, in a dry run, list) what is past its retention; see the module's text."""
+    report = PurgeReport(now=now, dry_run=dry_run)
+    cohort_ids = _plan_cohorts(report)
+    _plan_families(report, cohort_ids)
+    _plan_leftovers(report, cohort_ids)
+    if dry_run or report.empty:
+        return report
+    with audit.quiet():
+        _carry_out(report)
+    audit.record("privacy.purged", details=report.counts())
+    return report

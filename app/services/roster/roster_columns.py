@@ -1,0 +1,170 @@
+"""The columns a roster can carry, each a function of one student's row, and the presets that
+keep a printout to what its purpose needs. Health columns are special-category data.
+
+A student whose guardians withdrew their consent stays on the roster for their safety, but
+only the safety columns carry data (who they are, where they live, whom to call, what keeps
+them well); every other column reads "—". The row's first cell ends with the line
+CONSENT_NOTE, so that the print view, the PDF, CSV and XLSX all say so (in CSV and XLSX it
+is joined to the name, e.g. "Jonas Becker; consent withdrawn — safety data only")."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from app.services.supervision.teacher_roster import CohortStudent, Colleague
+
+
+@dataclass(frozen=True)
+class Row:
+    """One student of the roster with the family they live with and their teacher."""
+
+    entry: CohortStudent
+    teacher: Colleague | None
+    today: date
+    consent_withdrawn: bool = False  # the guardians' consent: recorded, none active
+
+    @property
+    def student(self):
+        return self.entry.student
+
+    @property
+    def home(self):
+        return self.entry.home
+
+
+def _age(row: Row) -> list[str]:
+    born, today = row.student.date_of_birth, row.today
+    return [str(today.year - born.year - ((today.month, today.day) < (born.month, born.day)))]
+
+
+def family_label(row: Row) -> list[str]:
+    if row.home is None:
+        return [_("not placed yet")]
+    name = row.entry.family_name
+    return [_("The %(name)s family", name=name) if name else _("Host family")]
+
+
+def address_lines(row: Row) -> list[str]:
+    home = row.home
+    if home is None:
+        return []
+    return [home.address_line, f"{home.city}, {home.state} {home.postal_code}".strip()]
+
+
+def family_phones(row: Row) -> list[str]:
+    home = row.home
+    if home is None:
+        return []
+    phones = [home.phone] if home.phone else []
+    if home.mobile_phone:
+        phones.append(_("%(phone)s (mobile)", phone=home.mobile_phone))
+    return phones
+
+
+def _teacher(row: Row) -> list[str]:
+    return [] if row.teacher is None else [row.teacher.name, row.teacher.phone]
+
+
+def _contacts(people) -> list[str]:
+    return [f"{p.name} ({p.relation}) {p.phone}" for p in people]
+
+
+def _born(row: Row) -> list[str]:
+    return [row.student.date_of_birth.isoformat()]
+
+
+def _school(row: Row) -> list[str]:
+    return [row.student.school, _("grade %(g)s", g=row.student.grade)]
+
+
+def _emergency(row: Row) -> list[str]:
+    return _contacts(row.student.emergency_contacts)
+
+
+def _allergies(row: Row) -> list[str]:
+    lines = [row.student.allergies] if row.student.allergies.strip() else []
+    if row.student.pet_allergy:
+        lines.append(_("allergic to pets"))
+    return lines
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: object  # a lazy string
+    lines: Callable[[Row], list[str]]
+    health: bool = False  # special-category data (GDPR art. 9)
+    safety: bool = False  # printed even when the guardians withdrew their consent
+
+
+COLUMNS: dict[str, Column] = {
+    c.key: c
+    for c in (
+        Column("name", _l("Name"), lambda r: [r.student.full_name], safety=True),
+        Column("age", _l("Age"), _age),
+        Column("date_of_birth", _l("Date of birth"), _born),
+        Column("gender", _l("Gender"), lambda r: [str(r.student.gender.label)]),
+        Column("school", _l("School"), _school),
+        Column("student_phone", _l("Student's phone"), lambda r: [r.student.phone or ""]),
+        Column("family", _l("Host family"), family_label, safety=True),
+        Column("address", _l("Address"), address_lines, safety=True),
+        Column("town", _l("Town"), lambda r: [r.home.city] if r.home else [], safety=True),
+        Column("family_phone", _l("Family phones"), family_phones, safety=True),
+        Column("teacher", _l("Supervising teacher"), _teacher, safety=True),
+        Column("guardians", _l("Guardians"), lambda r: _contacts(r.student.guardians)),
+        Column("emergency", _l("Emergency contacts"), _emergency, safety=True),
+        Column("allergies", _l("Allergies"), _allergies, health=True, safety=True),
+        Column("diet", _l("Diet"), lambda r: [str(r.student.diet.label)], health=True, safety=True),
+        Column(
+            "medical",
+            _l("Medical notes"),
+            lambda r: [r.student.medical_notes],
+            health=True,
+            safety=True,
+        ),
+    )
+}
+
+CONSENT_NOTE = _l("consent withdrawn — safety data only")
+WITHHELD = "—"  # a column that is not for safety, of a student whose consent is withdrawn
+
+
+def cells(columns: list[Column], row: Row) -> list[list[str]]:
+    """The row's cells for the columns chosen: all of them, or when the guardians withdrew
+    their consent the safety columns only, with CONSENT_NOTE as the first cell's last line."""
+    if not row.consent_withdrawn:
+        return [column.lines(row) for column in columns]
+    found = [column.lines(row) if column.safety else [WITHHELD] for column in columns]
+    if found:
+        found[0] = [*found[0], str(CONSENT_NOTE)]
+    return found
+
+
+def _preset(*keys: str) -> tuple[str, ...]:
+    """The columns in the table's own order, whatever order they are named in."""
+    unknown = set(keys) - COLUMNS.keys()
+    assert not unknown, unknown
+    return tuple(key for key in COLUMNS if key in keys)
+
+
+# What a printout is for decides what it carries.
+PRESETS: dict[str, tuple[str, ...]] = {
+    "full": _preset(
+        *["name", "age", "school", "family", "address", "family_phone", "teacher", "guardians"],
+        *["emergency", "allergies", "diet", "medical"],
+    ),
+    "transport": _preset("name", "family", "town", "family_phone"),
+    "medical": _preset("name", "emergency", "allergies", "diet", "medical"),
+}
+PRESET_LABELS = {
+    "full": _l("Full roster"),
+    "transport": _l("Transport"),
+    "medical": _l("Medical"),
+}
+GROUP_LABELS = {"none": _l("No grouping"), "family": _l("Host family"), "teacher": _l("Teacher")}
+SORT_LABELS = {"name": _l("Name"), "town": _l("Town")}

@@ -323,7 +323,7 @@ def check_optimal(students, families, returns_on, proposal) -> dict:
 def measure_matching(app, repeat: int) -> dict:
     from app.models import Cohort
     from app.placements.proposals import propose
-    from app.services.placement import placements
+    from app.services.placement import facts, placements
 
     results = {}
     for key, name in (("60x80", dataset.MATCHING_60), ("2000x2500", dataset.MATCHING_2000)):
@@ -332,10 +332,8 @@ def measure_matching(app, repeat: int) -> dict:
             times, proposal = timed(lambda cohort=cohort: propose(cohort), repeat)
             peak = peak_mb()  # before the check, which is no part of the work
             # The check's own copy of the facts, read after the peak: a worker holds one.
-            students = [
-                placements.student_facts(e) for e in placements.placeable_enrolments(cohort)
-            ]
-            families = placements.cohort_family_facts(cohort)
+            students = [facts.student_facts(e) for e in placements.placeable_enrolments(cohort)]
+            families = facts.cohort_family_facts(cohort)
             beds = sum(f.free_beds for f in families)
             check = check_optimal(students, families, cohort.return_date, proposal)
             db.session.rollback()

@@ -14,6 +14,7 @@ from flask_babel import ngettext
 
 from app.models import Cohort, Enrolment, HostApplication, Placement
 from app.services.placement import placements
+from app.services.placement.facts import cohort_families, cohort_family_facts, student_facts
 from app.services.placement.placement_rules import (
     MESSAGES,
     SOFT,
@@ -168,23 +169,22 @@ def moves(placement: Placement) -> Options:
     cohort = placement.cohort
     others = [
         facts
-        for facts in placements.cohort_family_facts(cohort)
+        for facts in cohort_family_facts(cohort)
         if facts.application_id != placement.application_id
     ]
-    student = placements.student_facts(placement.enrolment)
+    student = student_facts(placement.enrolment)
     return choices_for(student, others, cohort.return_date)
 
 
 def build(cohort: Cohort) -> Board:
     """The board of a cohort as it stands."""
-    applications = placements.cohort_families(cohort)
+    applications = cohort_families(cohort)
     active = placements.active_placements(cohort)
     approved = {a.id for a in applications}
     # Families no longer approved still house their students: their facts are read too.
     former = {p.application_id: p.application for p in active if p.application_id not in approved}
     facts_of = {
-        f.application_id: f
-        for f in placements.cohort_family_facts(cohort, [*applications, *former.values()])
+        f.application_id: f for f in cohort_family_facts(cohort, [*applications, *former.values()])
     }
     facts = {a.id: facts_of[a.id] for a in applications}
     families = [FamilyGroup(a, facts[a.id]) for a in applications]
@@ -192,7 +192,7 @@ def build(cohort: Cohort) -> Board:
     unplaced = [
         Unplaced(
             enrolment,
-            choices_for(placements.student_facts(enrolment), facts.values(), returns_on),
+            choices_for(student_facts(enrolment), facts.values(), returns_on),
         )
         for enrolment in placements.placeable_enrolments(cohort)
     ]

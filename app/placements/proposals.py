@@ -17,7 +17,7 @@ from app.placements import bp
 from app.placements.forms import ProposalForm
 from app.placements.routes import application_of, enrolment_of, family_name
 from app.services.errors import DomainError
-from app.services.placement import matching, placements
+from app.services.placement import facts, matching, placements
 
 
 @dataclass(frozen=True)
@@ -31,8 +31,8 @@ class Failed:
 
 def propose(cohort: Cohort) -> matching.Proposal:
     """A fresh proposal for the students of the cohort who hold a place and live nowhere yet."""
-    students = [placements.student_facts(e) for e in placements.placeable_enrolments(cohort)]
-    families = placements.cohort_family_facts(cohort)
+    students = [facts.student_facts(e) for e in placements.placeable_enrolments(cohort)]
+    families = facts.cohort_family_facts(cohort)
     return matching.propose(students, families, cohort.return_date)
 
 

@@ -290,7 +290,7 @@ def test_a_dry_run_changes_nothing_and_reports_what_the_purge_does(app, world):
 
 def test_a_longer_retention_setting_keeps_the_cohort(app, world):
     with app.app_context():
-        settings.set_retention_months(24)
+        settings.save({"retention_months": 24}, None)
         db.session.commit()
     report = run_purge(app)
     assert report.cohorts == []
@@ -422,9 +422,9 @@ def test_settings_have_defaults_and_refuse_values_out_of_range(app):
         assert (settings.retention_months(), settings.family_inactive_months()) == (12, 24)
         for bad in (0, 121, "abc", "", None, True, 1.5):
             with pytest.raises(ValidationFailed):
-                settings.set_retention_months(bad)
+                settings.save({"retention_months": bad}, None)
         with pytest.raises(ValidationFailed):
-            settings.set_family_inactive_months(5)
+            settings.save({"family_inactive_months": 5}, None)
         with pytest.raises(ValidationFailed):
             settings.save({"retention_months": 6, "colour": 3}, None)
         settings.save({"retention_months": "6", "family_inactive_months": 36}, None)

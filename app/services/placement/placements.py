@@ -3,13 +3,12 @@ command share. Beds are taken with a guarded UPDATE, so concurrent requests neve
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from app.extensions import db
 from app.models import (
@@ -22,21 +21,16 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.models.families import (
-    ApplicationStatus,
     HostApplication,
-    HostFamily,
     application_cohorts,
 )
-from app.services.enrolment.documents import consent_withdrawn
 from app.services.errors import DomainError
+from app.services.placement.facts import family_facts, student_facts
 from app.services.placement.placement_rules import (
     MESSAGES,
     SOFT,
-    FamilyFacts,
     Rule,
-    StudentFacts,
     broken_rules,
-    words,
 )
 
 ACTIVE = PlacementStatus.ACTIVE
@@ -50,80 +44,6 @@ class PlacementRefused(DomainError):
         self.rules = rules
         self.overridable = all(rule in SOFT for rule in rules)
         super().__init__(" ".join(str(MESSAGES[rule]) for rule in rules), "application_id")
-
-
-def student_facts(enrolment: Enrolment) -> StudentFacts:
-    """The facts of an enrolled student; reads the enrolment's consents (load them with it)."""
-    student = enrolment.student
-    return StudentFacts(
-        enrolment_id=enrolment.id,
-        name=student.full_name,
-        gender=student.gender.value,
-        holds_place=enrolment.status in (EnrolmentStatus.APPLIED, EnrolmentStatus.ACCEPTED),
-        consent_withdrawn=consent_withdrawn(enrolment),
-        pet_allergy=student.pet_allergy,
-        no_pets=student.no_pets,
-        no_smokers=student.no_smokers,
-        diet=student.diet.value,
-        interests=words(student.interests),
-        languages=words(student.languages),
-        school=student.school,
-    )
-
-
-def _beds_taken(cohort_id: int) -> dict[int, int]:
-    return dict(
-        db.session.execute(
-            sa.select(application_cohorts.c.application_id, application_cohorts.c.beds_taken).where(
-                application_cohorts.c.cohort_id == cohort_id
-            )
-        ).all()
-    )
-
-
-def _placed_genders(cohort_id: int) -> dict[int, set[str]]:
-    genders: dict[int, set[str]] = defaultdict(set)
-    rows = db.session.execute(
-        sa.select(Placement.application_id, Student.gender)
-        .join(Enrolment, Enrolment.id == Placement.enrolment_id)
-        .join(Student, Student.id == Enrolment.student_id)
-        .where(Placement.cohort_id == cohort_id, Placement.status == ACTIVE)
-    ).all()
-    for application_id, gender in rows:
-        genders[application_id].add(gender.value)
-    return genders
-
-
-def family_facts(
-    application: HostApplication,
-    cohort: Cohort,
-    taken: dict[int, int] | None = None,
-    genders: dict[int, set[str]] | None = None,
-) -> FamilyFacts:
-    """The facts of a family's application for one cohort (beds and genders of this cohort)."""
-    taken = _beds_taken(cohort.id) if taken is None else taken
-    genders = _placed_genders(cohort.id) if genders is None else genders
-    available = application.id in taken
-    return FamilyFacts(
-        application_id=application.id,
-        name=application.family.family_name or application.family.user.email,
-        approved=application.status == ApplicationStatus.APPROVED,
-        available=available,
-        background_valid_until=application.background_check_expires_on,
-        has_pets=application.has_pets,
-        smoking=application.smoking_in_home,
-        gender_preference=application.gender_preference.value,
-        shared_room=application.shared_room,
-        free_beds=max(0, (application.beds_offered or 0) - taken.get(application.id, 0))
-        if available
-        else 0,
-        placed_genders=frozenset(genders.get(application.id, ())),
-        diets=frozenset(d for d in (application.diets or "").split(",") if d),
-        languages=words(application.languages),
-        interests=words(application.interests),
-        distance_miles=application.school_distance_miles,
-        city=application.city,
-    )
 
 
 def active_placement(enrolment: Enrolment) -> Placement | None:
@@ -274,33 +194,6 @@ def placeable_enrolments(cohort: Cohort) -> list[Enrolment]:
     )
 
 
-def cohort_families(cohort: Cohort) -> list[HostApplication]:
-    """Approved applications that offered to host this cohort."""
-    return list(
-        db.session.scalars(
-            sa.select(HostApplication)
-            .join(application_cohorts, application_cohorts.c.application_id == HostApplication.id)
-            .where(
-                application_cohorts.c.cohort_id == cohort.id,
-                HostApplication.status == ApplicationStatus.APPROVED,
-            )
-            # The family's email names it when it gave no name: joined, never one by one.
-            .options(joinedload(HostApplication.family).joinedload(HostFamily.user))
-            .order_by(HostApplication.city, HostApplication.id)
-        )
-    )
-
-
-def cohort_family_facts(
-    cohort: Cohort, applications: list[HostApplication] | None = None
-) -> list[FamilyFacts]:
-    """The facts of the cohort's approved families (those given, else cohort_families),
-    with beds and genders read once for all of them."""
-    applications = cohort_families(cohort) if applications is None else applications
-    taken, genders = _beds_taken(cohort.id), _placed_genders(cohort.id)
-    return [family_facts(a, cohort, taken, genders) for a in applications]
-
-
 @dataclass(frozen=True)
 class PlacedCounts:
     students: int  # students living with a family now
@@ -330,17 +223,6 @@ def active_placements(cohort: Cohort) -> list[Placement]:
                 selectinload(Placement.application).selectinload(HostApplication.family),
             )
             .order_by(HostApplication.city, Placement.application_id, Placement.id)
-        )
-    )
-
-
-def placements_of_family(application_ids: list[int]) -> list[Placement]:
-    """Active placements with the given applications (a family's own view)."""
-    return list(
-        db.session.scalars(
-            sa.select(Placement)
-            .where(Placement.application_id.in_(application_ids), Placement.status == ACTIVE)
-            .options(selectinload(Placement.enrolment).selectinload(Enrolment.student))
         )
     )
 

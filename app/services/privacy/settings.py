@@ -92,13 +92,3 @@ def _store(key: str, value: str, by_id: int | None) -> None:
     elif row.value != value:
         row.value = value
         row.updated_by_id = by_id
-
-
-def set_retention_months(months: int, by_id: int | None = None) -> None:
-    """Set the retention after a cohort's completion (1–120 months)."""
-    save({RETENTION_MONTHS.key: months}, by_id)
-
-
-def set_family_inactive_months(months: int, by_id: int | None = None) -> None:
-    """Set how long a family may be inactive before its data is deleted (6–120 months)."""
-    save({FAMILY_INACTIVE_MONTHS.key: months}, by_id)

@@ -17,7 +17,7 @@ from app.models.base import utcnow
 from app.models.families import application_cohorts
 from app.printing.sheet import Group, Sheet
 from app.services.enrolment import documents
-from app.services.placement import placements
+from app.services.placement import facts, placements
 from app.services.roster.rosters import cohort_teachers
 from app.services.supervision import teacher_roster
 
@@ -40,7 +40,7 @@ DOCUMENT_COLUMNS = [
 def family_sheet(cohort: Cohort, paper: str = "a4") -> Sheet:
     """Approved families hosting (or offering to host) the cohort, by town, with the students
     placed with them now and their beds."""
-    families = placements.cohort_families(cohort)
+    families = facts.cohort_families(cohort)
     beds = dict(
         db.session.execute(
             sa.select(application_cohorts.c.application_id, application_cohorts.c.beds_taken).where(

@@ -90,11 +90,6 @@ def choices() -> list[tuple[int, str]]:
     return [(id_, f"{name} ({school})" if school else name) for id_, name, school in rows]
 
 
-def list_teachers() -> list[Teacher]:
-    """Every teacher by name, with account and cohorts loaded."""
-    return list(db.session.scalars(teachers_query()).unique())
-
-
 def teacher_for_user(user: User) -> Teacher | None:
     """The teacher record of a login account, if it has one."""
     return db.session.scalar(sa.select(Teacher).where(Teacher.user_id == user.id))
@@ -289,15 +284,6 @@ def _ratio_message(students: int, teachers: int, per_teacher: int) -> str | None
         two=TWO_TEACHERS_FROM,
         teachers=teachers,
     )
-
-
-def ratio_warning(cohort: Cohort) -> str | None:
-    """A warning when the cohort has fewer teachers than its students need, else None."""
-    students = sum(_supervised_counts(cohort).values())
-    teachers = db.session.scalar(
-        sa.select(sa.func.count()).where(CohortTeacher.cohort_id == cohort.id)
-    )
-    return _ratio_message(students, teachers, cohort.students_per_teacher)
 
 
 def supervision(cohort: Cohort) -> Supervision:

@@ -9,9 +9,32 @@ from flask import Flask, g, has_app_context
 from wtforms.fields.choices import SelectChoice
 
 from app.i18n import translations
-from app.models import DocumentKind
+from app.models import (
+    ApplicationStatus,
+    CohortStatus,
+    Diet,
+    Direction,
+    DocumentKind,
+    EnrolmentStatus,
+    Gender,
+    Role,
+    TeacherRole,
+    VisaStatus,
+)
 from app.models.base import LabelledEnum
 from app.services.enrolment.documents import consent_withdrawn
+from app.services.placement.placement_rules import Rule
+
+# A plain string in a template ("consent_withdrawn"|label, a diet read from a list of values)
+# is named as the first of these enums that has the value. GenderPreference is left out: its
+# "female" and "male" read "a girl" and "a boy", and a plain "female" is a gender.
+_BY_VALUE: dict[str, LabelledEnum] = {}
+for _enum in (
+    CohortStatus, Direction, EnrolmentStatus, DocumentKind, Gender, Diet,
+    ApplicationStatus, VisaStatus, TeacherRole, Rule, Role,
+):  # fmt: skip
+    for _member in _enum:
+        _BY_VALUE.setdefault(_member.value, _member)
 
 
 def label(value: StrEnum | None) -> str:
@@ -20,7 +43,9 @@ def label(value: StrEnum | None) -> str:
     if value is None:
         return ""
     if not isinstance(value, LabelledEnum):
-        return str(value)
+        value = _BY_VALUE.get(str(value), value)
+        if not isinstance(value, LabelledEnum):
+            return str(value)
     if not has_app_context():
         return str(value.label)
     key = (id(translations()), type(value), value)

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from app.models import Cohort, Enrolment, HostApplication, Placement
+from app.services.identity import accounts
 from app.services.placement import placements
 from app.services.placement.facts import cohort_families, cohort_family_facts, student_facts
 from app.services.placement.placement_rules import (
@@ -23,7 +24,6 @@ from app.services.placement.placement_rules import (
     StudentFacts,
     broken_rules,
 )
-from app.vetting.details import user_emails
 
 # A few words per rule, for a family's line in a select.
 SHORT = {
@@ -196,7 +196,7 @@ def build(cohort: Cohort) -> Board:
         )
         for enrolment in placements.placeable_enrolments(cohort)
     ]
-    emails = user_emails(p.placed_by_id for p in active)
+    emails = accounts.emails_by_id(p.placed_by_id for p in active)
     by_family = {group.application.id: group for group in families}
     groups: list[FamilyGroup] = []
     for placement in active:

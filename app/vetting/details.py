@@ -1,20 +1,18 @@
-"""What the vetting pages show besides the application itself: who did each step, and the
-families' names, loaded in a few queries so that templates run none."""
+"""What the vetting pages show besides the application itself: each step with who did it and
+when, made from rows the services read in a few queries, so that templates run none."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-import sqlalchemy as sa
 from flask_babel import format_date
 from flask_babel import gettext as _
 
-from app.extensions import db
 from app.labels import label
-from app.models import ApplicationStatus, HostApplication, HostFamily, User, VettingEvent
+from app.models import ApplicationStatus, HostApplication, VettingEvent
 from app.services.hosting import vetting
+from app.services.identity import accounts
 
 
 @dataclass(frozen=True)
@@ -30,29 +28,6 @@ class Step:
     @property
     def done(self) -> bool:
         return self.at is not None
-
-
-def user_emails(ids: Iterable[int | None]) -> dict[int, str]:
-    """The email of each user id (deleted users are missing)."""
-    wanted = {i for i in ids if i is not None}
-    if not wanted:
-        return {}
-    rows = db.session.execute(sa.select(User.id, User.email).where(User.id.in_(wanted)))
-    return {user_id: email for user_id, email in rows}
-
-
-def family_names(applications: Iterable[HostApplication]) -> dict[int, str]:
-    """application id → the family's name, or its email when it gave no name."""
-    ids = [a.id for a in applications]
-    if not ids:
-        return {}
-    rows = db.session.execute(
-        sa.select(HostApplication.id, HostFamily.family_name, User.email)
-        .join(HostApplication.family)
-        .join(HostFamily.user)
-        .where(HostApplication.id.in_(ids))
-    )
-    return {app_id: name or email for app_id, name, email in rows}
 
 
 def _event_note(application: HostApplication, status: ApplicationStatus) -> str:
@@ -108,7 +83,7 @@ def steps(application: HostApplication, emails: dict[int, str], family: str) -> 
 def step_emails(application: HostApplication) -> dict[int, str]:
     """Emails of everybody who did a step or an event of this application."""
     a = application
-    return user_emails(
+    return accounts.emails_by_id(
         [
             a.references_checked_by_id,
             a.background_cleared_by_id,

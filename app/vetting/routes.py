@@ -92,7 +92,7 @@ def index():
         args={k: v for k, v in request.args.items() if k != "page"},
         in_vetting_only=not form.status.data,
         alerts=alerts,
-        names=details.family_names([*page.items, *(alert.application for alert in alerts)]),
+        names=vetting.family_names([*page.items, *(alert.application for alert in alerts)]),
         failed_emails=notifications.failed_emails(),
         retry_form=ActionForm(),
     )
@@ -140,7 +140,7 @@ def _page(application: HostApplication, sent: FlaskForm | None = None):
     decline_form = offered(DeclineForm) if can_decline else None
     if sent is not None and sent.errors and sent not in (step_form, decline_form):
         flash(_("That step is not open now; the page shows the application as it stands."), "error")
-    family = details.family_names([application])[application.id]
+    family = vetting.family_names([application])[application.id]
     emails = details.step_emails(application)
     return render_template(
         "vetting/show.html",

@@ -16,7 +16,7 @@ from app.services.privacy import settings
 from app.services.privacy.privacy_purge import add_months
 from tests.conftest import post
 from tests.factories import enrol, make_application, make_cohort, make_student
-from tests.privacy.traces import complete, snapshot
+from tests.services.privacy.traces import complete, snapshot
 
 STUDENT = {"first_name": "Erika", "last_name": "Loeschmann"}
 

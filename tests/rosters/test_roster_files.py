@@ -25,7 +25,7 @@ from app.models import (
 from app.models.families import application_cohorts
 from tests.factories import make_vetted_family
 from tests.rosters.data import FULL_LABELS
-from tests.rosters.test_roster_service import students_in_database
+from tests.services.roster.test_roster_service import students_in_database
 
 A4_LANDSCAPE = (842, 595)  # points
 LETTER_PORTRAIT = (612, 792)

@@ -4,6 +4,7 @@ records who and when; the family is emailed on every decision."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -13,7 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from app.database import rare
 from app.extensions import db
-from app.models import Cohort
+from app.models import Cohort, User
 from app.models.base import utcnow
 from app.models.families import (
     ApplicationStatus,
@@ -272,3 +273,17 @@ def status_counts() -> dict[ApplicationStatus, int]:
         .group_by(HostApplication.status)
     ).all()
     return {ApplicationStatus(status): n for status, n in rows}
+
+
+def family_names(applications: Iterable[HostApplication]) -> dict[int, str]:
+    """application id → the family's name, or its email when it gave no name."""
+    ids = [a.id for a in applications]
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(HostApplication.id, HostFamily.family_name, User.email)
+        .join(HostApplication.family)
+        .join(HostFamily.user)
+        .where(HostApplication.id.in_(ids))
+    )
+    return {app_id: name or email for app_id, name, email in rows}

@@ -6,6 +6,7 @@ Services flush; the caller (a request or a command) commits once.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
@@ -180,3 +181,12 @@ def users_query(role: Role | None = None, words: str = "") -> sa.Select:
 
 def list_users() -> list[User]:
     return list(db.session.scalars(users_query()))
+
+
+def emails_by_id(ids: Iterable[int | None]) -> dict[int, str]:
+    """The email of each user id (deleted users are missing)."""
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    rows = db.session.execute(sa.select(User.id, User.email).where(User.id.in_(wanted)))
+    return {user_id: email for user_id, email in rows}

@@ -126,8 +126,9 @@ INTRO = """\
 # Register of personal data
 
 _Generated from `app/data/register.toml`; do not edit by hand. Regenerate with
-`.venv/bin/flask privacy register > docs/PRIVACY.md`. A test (`tests/privacy/test_register.py`)
-fails when a model has a column this register does not list, or when this file is out of date._
+`.venv/bin/flask privacy register > docs/PRIVACY.md`. A test
+(`tests/services/privacy/test_register.py`) fails when a model has a column this register does
+not list, or when this file is out of date._
 
 ## Who is responsible
 

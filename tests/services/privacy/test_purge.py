@@ -40,8 +40,8 @@ from tests.factories import (
     make_student,
     place,
 )
-from tests.privacy.traces import complete, row_counts, snapshot, traces
 from tests.rosters.data import build
+from tests.services.privacy.traces import complete, row_counts, snapshot, traces
 
 # The frozen clock: years ahead, so that every row made today is long past its retention.
 NOW = utcnow().replace(microsecond=0) + timedelta(days=5 * 365)

@@ -47,7 +47,7 @@ from tests.factories import (
     make_student,
     place,
 )
-from tests.privacy.traces import traces
+from tests.services.privacy.traces import traces
 
 ERIKA = {
     "first_name": "Erika",

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from app.printing import pdf, pdf_rows
 from app.services.roster.roster_columns import COLUMNS
 from tests.rosters.test_roster_files import download, pdf_text
-from tests.rosters.test_roster_service import students_in_database
+from tests.services.roster.test_roster_service import students_in_database
 
 EVERY_COLUMN = "&".join(f"columns={key}" for key in COLUMNS)
 RIGHT_MARGIN_PT = 12 / 25.4 * 72  # print.css: @page margin

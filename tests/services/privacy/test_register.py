@@ -14,7 +14,7 @@ from app.extensions import db
 from app.services.privacy import data_register
 from app.services.privacy.data_register import HEALTH_COLUMNS, Category, PersonalField
 
-DOCUMENT = Path(__file__).resolve().parents[2] / "docs" / "PRIVACY.md"
+DOCUMENT = Path(__file__).resolve().parents[3] / "docs" / "PRIVACY.md"
 ENTRIES = "app/data/register.toml"
 REGENERATE = (
     "Regenerate it with `.venv/bin/flask privacy register > docs/PRIVACY.md`, or with "

@@ -20,14 +20,19 @@ def test_wrong_password_and_unknown_email_get_the_same_answer(app, client, auth)
     assert message in unknown.get_data(as_text=True)
 
 
-def test_deactivated_account_cannot_log_in(app, auth):
+def test_deactivated_account_cannot_log_in(app, client, auth):
     make_user(app, "gone@example.org", active=False)
-    assert auth.login("gone@example.org").status_code == 200
+    response = auth.login("gone@example.org")  # the right password
+    assert response.status_code == 200
+    # Told the same as for a wrong password, so the page does not reveal the account.
+    assert "Email or password is not correct." in response.get_data(as_text=True)
+    assert client.get("/dashboard").status_code == 302  # still not logged in
 
 
-def test_email_is_case_insensitive(app, auth):
+def test_email_is_case_insensitive(app, client, auth):
     make_user(app, "staff@example.org")
     assert auth.login("Staff@Example.ORG").status_code == 302
+    assert client.get("/dashboard").status_code == 200
 
 
 def test_logout_ends_the_session(app, client, auth):

@@ -451,7 +451,10 @@ def test_admins_open_batches_of_coordinators(app, client, auth):
     batch_id = uploaded_batch(client, csv_bytes([student_row(1)]))
     auth.logout()
     auth.login_as(Role.ADMIN)
-    assert client.get(f"{URL}/{batch_id}").status_code == 200
+    page = client.get(f"{URL}/{batch_id}")
+    assert page.status_code == 200
+    assert "Every row is valid." in text_of(page)
+    assert "Import 1 student" in text_of(page)
 
 
 def test_a_batch_that_does_not_exist_is_404(staff):

@@ -1,1 +1,2 @@
-"""enrolment"""
+"""Students into cohorts: cohorts and their states, students with guardians and care data,
+enrolments with places and the waitlist, documents and consents, the CSV import."""

@@ -1,1 +1,2 @@
-"""supervision"""
+"""Supervising teachers: accounts, assignment to cohorts, splitting students among them, and
+what a teacher sees of their own cohorts."""

@@ -13,7 +13,10 @@ class ChangePasswordForm(FlaskForm):
     new_password = PasswordField(
         _l("New password"),
         validators=[DataRequired(), Length(max=256)],
-        description=_l("At least 8 characters. A few unrelated words make a strong password."),
+        description=_l(
+            "At least 8 characters, not easy to guess: no names, no words of this site, no "
+            "years or runs like abcd. A few unrelated words make a strong password."
+        ),
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(

@@ -56,7 +56,10 @@ class SignupForm(FlaskForm):
     password = PasswordField(
         _l("Password"),
         validators=[DataRequired(), Length(max=256)],
-        description=_l("At least 8 characters. A few unrelated words make a strong password."),
+        description=_l(
+            "At least 8 characters, not easy to guess: no names, no words of this site, no "
+            "years or runs like abcd. A few unrelated words make a strong password."
+        ),
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(

@@ -52,7 +52,10 @@ class StudentForm(FlaskForm):
     medical_notes = TextAreaField(
         _l("Medical notes"),
         validators=[Length(max=2000)],
-        description=_l("Health data: visible to admins and coordinators only."),
+        description=_l(
+            "Health data. Read by admins and coordinators, the supervising teachers of the "
+            "student's cohort and the host family the student lives with; every view is recorded."
+        ),
     )
     no_pets = BooleanField(_l("Prefers a home without pets"))
     no_smokers = BooleanField(_l("Prefers a home without smokers"))

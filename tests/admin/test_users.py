@@ -199,8 +199,8 @@ def test_the_account_list_is_paged_and_filtered_by_role_and_email(app, admin, mo
     monkeypatch.setattr(accounts, "hash_password", lambda password: "unusable")  # speed: scrypt
     with app.app_context():
         for number in range(55):
-            accounts.create_user(f"family{number:02d}@example.org", "x" * 12, Role.HOST_FAMILY)
-        accounts.create_user("lehrerin@schule.example", "x" * 12, Role.TEACHER)
+            accounts.create_user(f"family{number:02d}@example.org", PASSWORD, Role.HOST_FAMILY)
+        accounts.create_user("lehrerin@schule.example", PASSWORD, Role.TEACHER)
         db.session.commit()
 
     def emails(page: str) -> list[str]:

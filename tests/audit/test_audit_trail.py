@@ -535,3 +535,61 @@ def test_a_flask_command_writes_entries_without_a_person(app, runner):
     ]
     assert written[0].details == {"fields": ["role"]}
     assert written[0].ip_address == ""
+
+
+# --- cohorts, their teachers and the timeline (gaps found by the 2026-12 outside audit) -----
+
+
+def test_assigning_and_removing_a_teacher_is_recorded_with_the_teacher(app, coordinator):
+    """An assigned teacher reads the cohort's medical notes: who granted it, and to whom."""
+    cohort = make_cohort(app)
+    teacher = make_teacher(app)
+    mark = last_id(app)
+    response = post(
+        coordinator, f"/teachers/cohorts/{cohort}/assign", {"teacher_id": teacher, "role": "lead"}
+    )
+    assert response.status_code == 302
+    post(coordinator, f"/teachers/cohorts/{cohort}/teachers/{teacher}/remove")
+    found = entries_after(app, mark, record_type="cohort", record_id=cohort)
+    assert [(e.action, e.details) for e in found] == [
+        ("cohort.changed", {"fields": ["teacher.created"], "teacher_id": teacher}),
+        ("cohort.changed", {"fields": ["teacher.deleted"], "teacher_id": teacher}),
+    ]
+    assert {e.user_id for e in found} == {user_id(app, STAFF)}
+
+
+def test_creating_a_cohort_and_changing_its_status_are_recorded(app, coordinator):
+    mark = last_id(app)
+    cohort = make_cohort(app, status="planning")  # through the service, as the form does
+    response = post(coordinator, f"/cohorts/{cohort}/status", {"status": "open"})
+    assert response.status_code == 302
+    found = entries_after(app, mark, record_type="cohort", record_id=cohort)
+    assert found[0].action == "cohort.created"
+    assert found[-1].action == "cohort.changed" and "status" in found[-1].details["fields"]
+    assert found[-1].user_id == user_id(app, STAFF)
+    assert "Buffalo cohort" not in everything(found[-1])  # field names, never values
+
+
+def test_editing_the_history_timeline_is_recorded(app, auth, client):
+    auth.login_as(Role.ADMIN)
+    form = {
+        "year": "1951",
+        "title_en": "First visit",
+        "title_de": "Erster Besuch",
+        "text_en": "A first group travelled.",
+        "text_de": "Eine erste Gruppe reiste.",
+    }
+    mark = last_id(app)
+    assert post(client, "/history/new", form).status_code == 302
+    created = entries_after(app, mark, record_type="history_event")
+    assert [e.action for e in created] == ["history_event.created"]
+    event_id = created[0].record_id
+    post(client, f"/history/{event_id}/edit", {**form, "title_en": "The first visit"})
+    post(client, f"/history/{event_id}/delete")
+    found = entries_after(app, mark, record_type="history_event", record_id=event_id)
+    assert [e.action for e in found] == [
+        "history_event.created",
+        "history_event.changed",
+        "history_event.deleted",
+    ]
+    assert found[1].details == {"fields": ["title_en"]}

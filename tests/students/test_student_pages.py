@@ -590,3 +590,20 @@ def test_the_cohort_filter_leaves_archived_cohorts_out_unless_chosen(app, coordi
     chosen = coordinator.get(f"/students/?cohort={archived}").get_data(as_text=True)
     assert "Buffalo 1999" in chosen
     assert listed(chosen) == ["Timer, Old"]
+
+
+@pytest.mark.parametrize(
+    ("language", "readers"),
+    [
+        ("en", ("admins and coordinators", "supervising teachers", "host family")),
+        ("de", ("Admins", "betreuenden Lehrkräften", "Gastfamilie")),
+    ],
+)
+def test_the_medical_notes_hint_names_everybody_who_reads_them(coordinator, language, readers):
+    """Teachers of the cohort and the host family read medical notes too: the form says so."""
+    coordinator.set_cookie("lang", language)
+    page = html.unescape(coordinator.get("/students/new").get_data(as_text=True))
+    hint = re.search(r'<small id="medical_notes-help">([^<]*)</small>', page)
+    assert hint is not None
+    assert all(reader in hint.group(1) for reader in readers), hint.group(1)
+    assert "only" not in hint.group(1) and "nur" not in hint.group(1)

@@ -21,11 +21,14 @@ from sqlalchemy.orm import Session, object_session, selectinload
 from app.extensions import db
 from app.models import (
     AuditEntry,
+    Cohort,
+    CohortTeacher,
     EmergencyContact,
     Enrolment,
     FamilyReference,
     Guardian,
     GuardianConsent,
+    HistoryEvent,
     HostApplication,
     HostFamily,
     HouseholdMember,
@@ -37,8 +40,17 @@ from app.models import (
 )
 from app.models.base import utcnow
 
-# Bookkeeping columns whose changes say nothing about what a person did.
-IGNORED = {"created_at", "updated_at", "last_active_at", "last_login_at", "status_changed_at"}
+# Bookkeeping columns whose changes say nothing about what a person did (a cohort's counters
+# move with every enrolment, which has its own entry).
+IGNORED = {
+    "created_at",
+    "updated_at",
+    "last_active_at",
+    "last_login_at",
+    "status_changed_at",
+    "places_taken",
+    "waitlist_counter",
+}
 
 # For each tracked model: (record type, record id, what the change is called inside the record).
 Target = Callable[[object], tuple[str, int | None, str]]
@@ -56,6 +68,10 @@ TRACKED: dict[type, Target] = {
     User: lambda o: ("user", o.id, ""),
     Teacher: lambda o: ("teacher", o.id, ""),
     Setting: lambda o: ("setting", None, ""),
+    Cohort: lambda o: ("cohort", o.id, ""),
+    # Assigning a teacher lets them read the cohort's medical notes: which teacher is kept.
+    CohortTeacher: lambda o: ("cohort", o.cohort_id, "teacher"),
+    HistoryEvent: lambda o: ("history_event", o.id, ""),
 }
 
 _quiet = contextvars.ContextVar("audit_quiet", default=False)
@@ -151,6 +167,8 @@ def _entry(kind: str, obj) -> dict | None:
         action, details = f"{record_type}.{kind}", ({"fields": fields} if fields else {})
     if isinstance(obj, Setting):
         details["setting"] = obj.key
+    if isinstance(obj, CohortTeacher):
+        details["teacher_id"] = obj.teacher_id
     return _row(action, record_type, record_id, details)
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from flask import Flask
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement
@@ -17,13 +20,42 @@ def _sqlite_pragmas(busy_timeout_ms: int):
         cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
+        # Deleted rows are overwritten with zeros, not left in free pages of the file.
+        cursor.execute("PRAGMA secure_delete = ON")
         cursor.close()
 
     return set_pragmas
 
 
+def _owner_only(database: str | None) -> None:
+    """The database holds minors' personal data: its folder and file are the owner's alone
+    (SQLite gives its -wal and -shm files the permissions of the database file)."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    for target, mode in ((path.parent, 0o700), (path, 0o600)):
+        try:
+            if target.exists() and target.stat().st_uid == os.getuid():
+                target.chmod(mode)
+        except OSError:  # a read-only or foreign file system: the operator's choice
+            pass
+
+
+def checkpoint_and_truncate() -> None:
+    """After an erasure or a purge is committed: SQLite copies the write-ahead log into the
+    database and truncates it, so that the deleted rows do not live on in the -wal file.
+    Nothing to do on PostgreSQL."""
+    from app.extensions import db
+
+    if db.engine.dialect.name != "sqlite":
+        return
+    with db.engine.connect() as connection:
+        connection.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+
+
 def init_app(app: Flask) -> None:
-    """SQLite: foreign keys on, WAL, a busy timeout, on every new connection."""
+    """SQLite: foreign keys on, WAL, a busy timeout and secure deletion on every new connection;
+    the database file readable by its owner only."""
     from app.extensions import db
 
     with app.app_context():
@@ -31,6 +63,9 @@ def init_app(app: Flask) -> None:
         if engine.dialect.name == "sqlite":
             timeout = app.config.get("SQLITE_BUSY_TIMEOUT_MS", 10000)
             event.listen(engine, "connect", _sqlite_pragmas(timeout))
+            # On every connect: the first one creates the file, with the umask's permissions.
+            database = engine.url.database
+            event.listen(engine, "connect", lambda *_: _owner_only(database))
 
 
 class rare(ColumnElement[bool]):

@@ -90,13 +90,14 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_hooks(app: Flask) -> None:
-    from app import access, errors, headers
+    from app import access, errors, headers, unit_of_work
     from app.auth import sessions
 
     sessions.init_app(app)
     access.init_app(app)
     headers.init_app(app)
     errors.init_app(app)
+    unit_of_work.init_app(app)
 
 
 def register_cli(app: Flask) -> None:

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from enum import Enum
+from typing import TypeVar
+
 from flask import abort, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import Field, FieldList, FormField
 
 from app.services.errors import DomainError
 from app.services.validation import ValidationFailed
+
+E = TypeVar("E", bound=Enum)
 
 
 class ActionForm(FlaskForm):
@@ -39,6 +45,19 @@ def apply_domain_error(form: FlaskForm, error: DomainError) -> None:
             field.errors = [*field.errors, message]
         else:
             flash(message, "error")
+
+
+def chosen_status(form: FlaskForm, statuses: type[E]) -> E | None:
+    """The status a status button sent (its form's `status` field), or None after saying why
+    there is none."""
+    if not form.validate_on_submit():
+        flash(_("Choose a status."), "error")
+        return None
+    try:
+        return statuses(form.status.data)
+    except ValueError:
+        flash(_("Unknown status."), "error")
+        return None
 
 
 SEARCH_MAX = 100

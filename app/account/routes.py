@@ -5,10 +5,8 @@ from flask_login import current_user
 from app.access import Permission, requires
 from app.account import bp
 from app.account.forms import ChangePasswordForm
-from app.extensions import db
-from app.forms import apply_domain_error
-from app.services.errors import DomainError
 from app.services.identity import accounts
+from app.unit_of_work import refusals
 
 
 @bp.route("/")
@@ -22,15 +20,10 @@ def index():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        try:
+        with refusals(form):
             accounts.change_password(
                 current_user, form.current_password.data, form.new_password.data
             )
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
             flash(_("Your password was changed. Other devices were logged out."), "success")
             return redirect(url_for("account.index"))
     return render_template("account/change_password.html", form=form)

@@ -16,13 +16,13 @@ from app.admin import bp
 from app.admin.forms import AuditFilterForm, CreateUserForm, RoleForm, role_choices
 from app.errors import render_error
 from app.extensions import db
-from app.forms import ActionForm, apply_domain_error, search_words
+from app.forms import ActionForm, search_words
 from app.models import Role, User
 from app.models.base import utcnow
 from app.printing import exports
-from app.services.errors import DomainError
 from app.services.identity import accounts
 from app.services.privacy import audit
+from app.unit_of_work import refusals
 
 AUDIT_PER_PAGE = 50
 USERS_PER_PAGE = 50  # a national organisation has tens of thousands of family accounts
@@ -39,13 +39,8 @@ def users():
         abort(400)
     form = CreateUserForm()
     if form.validate_on_submit():
-        try:
+        with refusals(form):
             accounts.create_user(form.email.data, form.password.data, form.role.data)
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
             flash(_("The account was created."), "success")
             return redirect(url_for("admin.users"))
     page = db.paginate(
@@ -70,13 +65,8 @@ def user(user_id: int):
     account = db.get_or_404(User, user_id)
     form = RoleForm(role=account.role.value)
     if form.validate_on_submit():
-        try:
+        with refusals(form):
             accounts.set_role(account, form.role.data)
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
             flash(_("The role was changed."), "success")
             return redirect(url_for("admin.user", user_id=account.id))
     return render_template("admin/user.html", account=account, form=form, action_form=ActionForm())
@@ -86,20 +76,14 @@ def user(user_id: int):
 @requires(Permission.MANAGE_USERS)
 def toggle_active(user_id: int):
     account = db.get_or_404(User, user_id)
-    try:
+    with refusals():
         if account.active:
             accounts.deactivate(account)
-            message = _("The account was deactivated and logged out everywhere.")
+            flash(_("The account was deactivated and logged out everywhere."), "success")
         else:
             accounts.activate(account)
-            message = _("The account was activated.")
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(message, "success")
-    return redirect(url_for("admin.user", user_id=account.id))
+            flash(_("The account was activated."), "success")
+    return redirect(url_for("admin.user", user_id=user_id))
 
 
 def _audit_filters() -> tuple[AuditFilterForm, audit.Filters | None]:
@@ -157,7 +141,6 @@ def audit_export():
         return render_error(400, " ".join(map(str, problems)))
     used = [name for name, value in vars(filters).items() if value not in (None, "")]
     audit.record("audit.exported", details={"filters": used})
-    db.session.commit()
     name = f"audit-trail-{utcnow():%Y-%m-%d}.csv"
     app = current_app._get_current_object()
 

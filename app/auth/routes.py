@@ -6,7 +6,7 @@ from app.access import Permission, public, requires
 from app.auth import bp
 from app.auth.forms import LoginForm, LogoutForm
 from app.auth.safety import safe_next
-from app.extensions import db, limiter
+from app.extensions import limiter
 from app.services.identity import accounts
 
 
@@ -41,13 +41,11 @@ def login():
         form.next.data = safe_next(request.args.get("next")) or ""
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data, form.password.data)
-        if user is None:
-            db.session.commit()  # the failed attempt stays in the audit trail
+        if user is None:  # answered with 200, so the failed attempt's audit entry is kept
             form.password.errors.append(_("Email or password is not correct."))
         else:
             session.clear()
             accounts.start_session(user)
-            db.session.commit()
             login_user(user, remember=form.remember.data)
             session.permanent = True
             return redirect(safe_next(form.next.data) or home_for(user))
@@ -60,7 +58,6 @@ def logout():
     form = LogoutForm()
     if form.validate_on_submit():
         accounts.end_session(current_user.session_token)
-        db.session.commit()
         logout_user()
         session.clear()
         flash(_("You are logged out."), "info")

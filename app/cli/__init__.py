@@ -1,4 +1,6 @@
-"""flask commands: users, history, mail, privacy, backup and restore."""
+"""flask commands: users, history, mail, privacy, backup and restore. Each command but backup
+and restore (which work on the database's files) is one unit of work: committed when it ends
+well, rolled back on a refusal, which it prints (exit status 1)."""
 
 from __future__ import annotations
 
@@ -16,15 +18,24 @@ from app.models import HostFamily, Role, Student, User
 from app.models.base import utcnow
 from app.services import history
 from app.services.enrolment import cohorts
-from app.services.errors import DomainError
 from app.services.identity import accounts
 from app.services.mail import notifications
 from app.services.privacy import privacy_purge, privacy_requests
+from app.unit_of_work import committed
 
-users_cli = AppGroup("users", help="Manage accounts and roles.")
-history_cli = AppGroup("history", help="The partnership's history timeline.")
-mail_cli = AppGroup("mail", help="The email outbox.")
-privacy_cli = AppGroup("privacy", help="Retention purge, exports and erasure of personal data.")
+
+class Commands(AppGroup):
+    """A group of commands that each run as one unit of work."""
+
+    def command(self, *args, **kwargs):
+        register = super().command(*args, **kwargs)
+        return lambda callback: register(committed(callback))
+
+
+users_cli = Commands("users", help="Manage accounts and roles.")
+history_cli = Commands("history", help="The partnership's history timeline.")
+mail_cli = Commands("mail", help="The email outbox.")
+privacy_cli = Commands("privacy", help="Retention purge, exports and erasure of personal data.")
 
 ROLE_CHOICE = click.Choice([r.value for r in Role])
 
@@ -34,15 +45,6 @@ def _get_user(email: str) -> User:
     if user is None:
         raise click.ClickException(f"No account with the email {email}.")
     return user
-
-
-def _commit_or_fail(action) -> None:
-    try:
-        action()
-    except DomainError as error:
-        db.session.rollback()
-        raise click.ClickException(error.message) from error
-    db.session.commit()
 
 
 @users_cli.command("create")
@@ -57,7 +59,7 @@ def _commit_or_fail(action) -> None:
 )
 def create_user(email: str, role: str, password: str) -> None:
     """Create an account with a role."""
-    _commit_or_fail(lambda: accounts.create_user(email, password, role))
+    accounts.create_user(email, password, role)
     click.echo(f"Created {email.strip().lower()} with the role {role}.")
 
 
@@ -78,7 +80,7 @@ def list_users() -> None:
 def set_role(email: str, role: str) -> None:
     """Give an account another role."""
     user = _get_user(email)
-    _commit_or_fail(lambda: accounts.set_role(user, role))
+    accounts.set_role(user, role)
     click.echo(f"{user.email} is now {role}.")
 
 
@@ -87,7 +89,7 @@ def set_role(email: str, role: str) -> None:
 def deactivate(email: str) -> None:
     """Stop an account from logging in and end its sessions."""
     user = _get_user(email)
-    _commit_or_fail(lambda: accounts.deactivate(user))
+    accounts.deactivate(user)
     click.echo(f"{user.email} is deactivated.")
 
 
@@ -96,7 +98,7 @@ def deactivate(email: str) -> None:
 def activate(email: str) -> None:
     """Let a deactivated account log in again."""
     user = _get_user(email)
-    _commit_or_fail(lambda: accounts.activate(user))
+    accounts.activate(user)
     click.echo(f"{user.email} is active again.")
 
 
@@ -109,7 +111,7 @@ def check_admin() -> None:
     if sys.stdin.isatty() and click.confirm("Create one now?", default=True):
         email = click.prompt("Email")
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-        _commit_or_fail(lambda: accounts.create_user(email, password, Role.ADMIN))
+        accounts.create_user(email, password, Role.ADMIN)
         click.echo(f"Created the admin {email.strip().lower()}.")
     else:
         click.echo("Create one with:  .venv/bin/flask users create you@example.org --role admin")
@@ -119,16 +121,15 @@ def check_admin() -> None:
 def seed_history() -> None:
     """Load the partnership's history when the timeline is empty."""
     added = history.seed_if_empty()
-    db.session.commit()
     click.echo(f"Loaded {added} history events." if added else "The timeline already has events.")
 
 
 @click.command("seed")
+@committed
 def seed() -> None:
     """Load the partnership's history and the Buffalo programme into an empty database."""
     added = history.seed_if_empty()
     cohorts.ensure_default_programme()
-    db.session.commit()
     click.echo(f"Loaded {added} history events." if added else "The timeline already has events.")
 
 
@@ -153,10 +154,6 @@ def send_mail() -> None:
 def purge_personal_data(dry_run: bool) -> None:
     """Delete personal data past its retention (safe to run daily, e.g. from cron)."""
     report = privacy_purge.purge(utcnow(), dry_run=dry_run)
-    if dry_run:
-        db.session.rollback()
-    else:
-        db.session.commit()
     for line in report.lines():
         click.echo(line)
 
@@ -179,7 +176,6 @@ def _get_or_fail(model, record_id: int):
 def _write_export(content: bytes, outfile: str) -> None:
     with click.open_file(outfile, "wb") as out:
         out.write(content)
-    db.session.commit()
     click.echo(f"Wrote {outfile}.", err=True)
 
 
@@ -207,7 +203,7 @@ def privacy_erase_student(student_id: int, yes: bool) -> None:
     student = _get_or_fail(Student, student_id)
     if not yes:
         raise click.ClickException("Nothing was erased: add --yes to confirm.")
-    _commit_or_fail(lambda: privacy_requests.erase_student(student, None))
+    privacy_requests.erase_student(student, None)
     click.echo(f"Student {student_id} was erased.")
 
 
@@ -219,7 +215,7 @@ def privacy_erase_family(family_id: int, yes: bool) -> None:
     family = _get_or_fail(HostFamily, family_id)
     if not yes:
         raise click.ClickException("Nothing was erased: add --yes to confirm.")
-    _commit_or_fail(lambda: privacy_requests.erase_family(family, None))
+    privacy_requests.erase_family(family, None)
     click.echo(f"Host family {family_id} was erased.")
 
 

@@ -7,12 +7,12 @@ from app.cohorts import bp
 from app.cohorts.forms import CohortForm, EnrolExistingForm, StatusForm
 from app.enrolments.feedback import flash_enrolled, flash_promoted
 from app.extensions import db
-from app.forms import ActionForm, apply_domain_error, search_words
-from app.models import Cohort, Student
+from app.forms import ActionForm, chosen_status, search_words
+from app.models import Cohort, CohortStatus, Student
 from app.services.enrolment import cohorts, documents, enrolments, students
-from app.services.errors import DomainError
 from app.services.placement import placements
 from app.services.supervision import teachers
+from app.unit_of_work import refusals
 
 
 def _programme_choices(form: CohortForm) -> None:
@@ -40,13 +40,8 @@ def create():
     form = CohortForm()
     _programme_choices(form)
     if form.validate_on_submit():
-        try:
+        with refusals(form):
             cohort = cohorts.create_cohort(form.values())
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
             flash(_("The cohort was created. Open it for enrolment when you are ready."), "success")
             return redirect(url_for("cohorts.show", cohort_id=cohort.id))
     return render_template("cohorts/edit.html", form=form, cohort=None)
@@ -93,13 +88,8 @@ def edit(cohort_id: int):
     form = CohortForm(obj=cohort)
     _programme_choices(form)
     if form.validate_on_submit():
-        try:
+        with refusals(form):
             promoted = cohorts.update_cohort(cohort, form.values())
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
             flash(_("The cohort was saved."), "success")
             flash_promoted(promoted)
             return redirect(url_for("cohorts.show", cohort_id=cohort.id))
@@ -110,17 +100,11 @@ def edit(cohort_id: int):
 @requires(Permission.MANAGE_ENROLMENT)
 def set_status(cohort_id: int):
     cohort = db.get_or_404(Cohort, cohort_id)
-    form = StatusForm()
-    try:
-        if not form.validate_on_submit():
-            raise DomainError(_("Choose a status."))
-        cohorts.set_status(cohort, form.status.data)
-    except (DomainError, ValueError) as error:
-        db.session.rollback()
-        flash(getattr(error, "message", _("Unknown status.")), "error")
-    else:
-        db.session.commit()
-        flash(_("The cohort's status was changed."), "success")
+    status = chosen_status(StatusForm(), CohortStatus)
+    if status is not None:
+        with refusals():
+            cohorts.set_status(cohort, status)
+            flash(_("The cohort's status was changed."), "success")
     return redirect(url_for("cohorts.show", cohort_id=cohort.id))
 
 
@@ -133,14 +117,8 @@ def enrol(cohort_id: int):
     if student is None:
         flash(_("Choose a student."), "error")
         return redirect(url_for("cohorts.show", cohort_id=cohort.id))
-    try:
-        enrolment = enrolments.enrol(student, cohort, current_user.id)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash_enrolled(enrolment)
+    with refusals():
+        flash_enrolled(enrolments.enrol(student, cohort, current_user.id))
     return redirect(url_for("cohorts.show", cohort_id=cohort.id))
 
 

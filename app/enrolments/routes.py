@@ -9,10 +9,11 @@ from app.enrolments import bp
 from app.enrolments.feedback import flash_promoted
 from app.enrolments.forms import ConsentForm, DocumentForm, StatusForm, WithdrawConsentForm
 from app.extensions import db
-from app.forms import apply_domain_error
-from app.models import DocumentKind, Enrolment, GuardianConsent
+from app.forms import chosen_status
+from app.loading import child_or_404
+from app.models import DocumentKind, Enrolment, EnrolmentStatus, GuardianConsent
 from app.services.enrolment import documents, enrolments
-from app.services.errors import DomainError
+from app.unit_of_work import refusals
 
 
 def _consent_form(enrolment: Enrolment) -> ConsentForm:
@@ -54,19 +55,14 @@ def show(enrolment_id: int):
 def set_status(enrolment_id: int):
     enrolment = db.get_or_404(Enrolment, enrolment_id)
     form = StatusForm()
-    try:
-        if not form.validate_on_submit():
-            raise DomainError(_("Choose a status."))
-        promoted = enrolments.change_status(
-            enrolment, form.status.data, current_user.id, form.reason.data or ""
-        )
-    except (DomainError, ValueError) as error:
-        db.session.rollback()
-        flash(getattr(error, "message", _("Unknown status.")), "error")
-    else:
-        db.session.commit()
-        flash(_("The enrolment's status was changed."), "success")
-        flash_promoted(promoted)
+    status = chosen_status(form, EnrolmentStatus)
+    if status is not None:
+        with refusals():
+            promoted = enrolments.change_status(
+                enrolment, status, current_user.id, form.reason.data or ""
+            )
+            flash(_("The enrolment's status was changed."), "success")
+            flash_promoted(promoted)
     return redirect(url_for("enrolments.show", enrolment_id=enrolment.id))
 
 
@@ -78,13 +74,8 @@ def set_document(enrolment_id: int, kind: str):
     if kind not in {k.value for k in DocumentKind} or form.received.data not in ("1", "0"):
         flash(_("Unknown document."), "error")
         return redirect(url_for("enrolments.show", enrolment_id=enrolment.id))
-    try:
+    with refusals():
         documents.set_received(enrolment, kind, form.received.data == "1", current_user.id)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
     return redirect(url_for("enrolments.show", enrolment_id=enrolment.id, _anchor="documents"))
 
 
@@ -95,7 +86,7 @@ def record_consent(enrolment_id: int):
     form = _consent_form(enrolment)
     if form.validate_on_submit():
         guardian = next(g for g in enrolment.student.guardians if g.name == form.given_by.data)
-        try:
+        with refusals(form):
             documents.record_consent(
                 enrolment,
                 guardian.name,
@@ -104,11 +95,6 @@ def record_consent(enrolment_id: int):
                 current_user.id,
                 guardian_id=guardian.id,
             )
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
             flash(_("The guardian's consent was recorded."), "success")
             return redirect(url_for("enrolments.show", enrolment_id=enrolment.id))
     return _page(enrolment, form), 400
@@ -117,16 +103,9 @@ def record_consent(enrolment_id: int):
 @bp.route("/<int:enrolment_id>/consents/<int:consent_id>/withdraw", methods=["POST"])
 @requires(Permission.MANAGE_ENROLMENT)
 def withdraw_consent(enrolment_id: int, consent_id: int):
-    consent = db.get_or_404(GuardianConsent, consent_id)
-    if consent.enrolment_id != enrolment_id:
-        return redirect(url_for("enrolments.show", enrolment_id=enrolment_id))
+    consent = child_or_404(GuardianConsent, consent_id, enrolment_id=enrolment_id)
     form = WithdrawConsentForm()
-    try:
+    with refusals():
         documents.withdraw_consent(consent, current_user.id, form.note.data or "")
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
         flash(_("The consent was marked as withdrawn."), "info")
     return redirect(url_for("enrolments.show", enrolment_id=enrolment_id))

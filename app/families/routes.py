@@ -4,20 +4,20 @@ from flask_login import current_user
 
 from app.access import Permission, public, requires
 from app.auth.routes import home_for
-from app.extensions import db, limiter
+from app.extensions import limiter
 from app.families import bp, progress
 from app.families.forms import ApplicationForm, SignupForm, WithdrawForm
-from app.forms import ActionForm, apply_domain_error
+from app.forms import ActionForm
+from app.loading import found_or_404
 from app.models import Cohort
 from app.models.families import ApplicationStatus, HostApplication, HostFamily
-from app.pages import render_and_commit
 from app.services.enrolment.students import age_on
 from app.services.errors import DomainError
 from app.services.hosting import families
-from app.services.mail import notifications
 from app.services.placement import placements
 from app.services.privacy import audit
 from app.services.validation import ValidationFailed
+from app.unit_of_work import refusals, send_queued_mail
 
 # Each sign-up sends an email: the limit keeps the page from being used to flood an inbox.
 SIGNUP_LIMIT = "5 per minute; 20 per hour"
@@ -36,15 +36,10 @@ def signup():
         return redirect(home_for(current_user))
     form = SignupForm()
     if form.validate_on_submit():
-        try:
+        with refusals(form):
             families.sign_up(form.email.data, form.password.data)
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
+            send_queued_mail()
             # A taken email gets the same answer as a new one: nobody learns who has an account.
-            db.session.commit()
-            notifications.deliver_pending(new_only=True)
             flash(
                 _(
                     "Thank you. If this email address is new to us, your account is ready: log "
@@ -59,10 +54,7 @@ def signup():
 
 def _family() -> HostFamily:
     """The logged-in family; every family page shows only its own data."""
-    family = families.family_of(current_user)
-    if family is None:
-        abort(404)
-    return family
+    return found_or_404(families.family_of(current_user))
 
 
 @bp.route("/")
@@ -73,7 +65,7 @@ def portal():
     placed = placements.for_family(family.id)
     if placed:  # the family sees its students' care needs
         audit.medical_viewed((p.enrolment.student_id for p in placed), "family_portal")
-    return render_and_commit(
+    return render_template(
         "families/portal.html",
         application=application,
         steps=progress.steps(application) if application else [],
@@ -126,24 +118,23 @@ def _save(form: ApplicationForm, application: HostApplication):
     """Save the answers, and submit a draft when asked to; a redirect when all went well."""
     submitting = application.status == ApplicationStatus.DRAFT and form.submit_application.data
     values = form.values()
-    try:
+    with refusals(show=False) as refused:
         families.save_answers(application, values)
-    except ValidationFailed as error:
-        db.session.rollback()
+    if isinstance(refused.error, ValidationFailed):
         # When submitting, show at once what a complete application still needs too.
         problems = families.check_application(values, complete=True) if submitting else []
-        form.show_problems(ValidationFailed(problems) if problems else error)
+        form.show_problems(ValidationFailed(problems) if problems else refused.error)
         flash(_("Nothing was saved: some answers need correcting."), "error")
         return None
-    except DomainError as error:
-        db.session.rollback()
-        form.show_problems(error)
+    if refused:
+        form.show_problems(refused.error)
         return None
     if submitting:
         try:
             families.submit(application)
         except DomainError as error:
-            db.session.commit()  # the answers given so far are kept as a draft
+            # Not a refusal of the request: submit refuses before it changes anything, and the
+            # answers saved above are committed, kept as a draft.
             form.show_problems(error)
             flash(
                 _(
@@ -161,8 +152,7 @@ def _save(form: ApplicationForm, application: HostApplication):
         message = _("Your answers are saved. You can come back and continue at any time.")
     else:
         message = _("Your changes are saved.")
-    db.session.commit()
-    notifications.deliver_pending(new_only=True)
+    send_queued_mail()
     flash(message, "success")
     return redirect(url_for("families.portal"))
 
@@ -177,14 +167,9 @@ def withdraw():
         return redirect(url_for("families.portal"))
     if application is None:
         abort(404)
-    try:
+    with refusals():
         families.withdraw(application, current_user.id)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        notifications.deliver_pending(new_only=True)
+        send_queued_mail()
         flash(_("Your application is withdrawn. You are welcome to apply again."), "success")
     return redirect(url_for("families.portal"))
 
@@ -195,14 +180,9 @@ def apply_again():
     family = _family()
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
+    with refusals():
         families.apply_again(family)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        notifications.deliver_pending(new_only=True)
+        send_queued_mail()
         # The portal says when the answers were copied from the last application.
         flash(_("Your new application is ready."), "success")
     return redirect(url_for("families.portal"))

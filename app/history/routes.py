@@ -3,12 +3,12 @@ from flask_babel import gettext as _
 
 from app.access import Permission, requires
 from app.extensions import db
-from app.forms import ActionForm, apply_domain_error
+from app.forms import ActionForm
 from app.history import bp
 from app.history.forms import EventForm
 from app.models import HistoryEvent
 from app.services import history
-from app.services.errors import DomainError
+from app.unit_of_work import refusals
 
 
 @bp.route("/")
@@ -24,13 +24,8 @@ def index():
 def create():
     form = EventForm()
     if form.validate_on_submit():
-        try:
+        with refusals(form):
             history.create_event(form.values())
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
             flash(_("The event was added to the timeline."), "success")
             return redirect(url_for("history.index"))
     return render_template("history/edit.html", form=form, event=None)
@@ -42,13 +37,8 @@ def edit(event_id: int):
     event = db.get_or_404(HistoryEvent, event_id)
     form = EventForm(obj=event)
     if form.validate_on_submit():
-        try:
+        with refusals(form):
             history.update_event(event, form.values())
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
             flash(_("The event was saved."), "success")
             return redirect(url_for("history.index"))
     return render_template("history/edit.html", form=form, event=event)
@@ -59,6 +49,5 @@ def edit(event_id: int):
 def delete(event_id: int):
     event = db.get_or_404(HistoryEvent, event_id)
     history.delete_event(event)
-    db.session.commit()
     flash(_("The event was removed from the timeline."), "success")
     return redirect(url_for("history.index"))

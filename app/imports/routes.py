@@ -11,7 +11,7 @@ from app.imports.forms import ConfirmForm, UploadForm
 from app.models import ImportBatch, ImportStatus
 from app.services.enrolment import imports
 from app.services.enrolment.student_csv import COLUMNS, MAX_ROWS, ImportRefused
-from app.services.errors import DomainError
+from app.unit_of_work import refusals
 
 
 @bp.route("", methods=["GET", "POST"])
@@ -21,19 +21,15 @@ def upload():
     form.set_cohorts(imports.enrollable_cohorts())
     if form.validate_on_submit():
         upload = form.file.data
-        try:
+        with refusals(show=False) as refused:
             batch = imports.create_batch(
                 upload.read(), upload.filename, form.chosen_cohort_id, current_user.id
             )
-        except ImportRefused as error:
-            db.session.rollback()
-            form.file.errors = [*form.file.errors, *error.messages]
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
             return redirect(url_for("imports.preview", batch_id=batch.id))
+        if isinstance(refused.error, ImportRefused):  # one message per problem of the file
+            form.file.errors = [*form.file.errors, *refused.error.messages]
+        else:
+            apply_domain_error(form, refused.error)
     status = 400 if any(field.errors for field in form) else 200
     page = render_template("imports/upload.html", form=form, columns=COLUMNS, max_rows=MAX_ROWS)
     return page, status
@@ -78,13 +74,8 @@ def confirm(batch_id: int):
     if not form.validate_on_submit():
         flash(_("Choose whether to import all rows or only the valid ones."), "error")
         return redirect(url_for("imports.preview", batch_id=batch.id))
-    try:
+    with refusals():
         result = imports.import_batch(batch, form.mode.data, current_user.id)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
         flash(
             ngettext(
                 "%(num)d student was imported.",
@@ -100,12 +91,8 @@ def confirm(batch_id: int):
 @requires(Permission.MANAGE_ENROLMENT)
 def discard(batch_id: int):
     batch = db.get_or_404(ImportBatch, batch_id)
-    try:
+    with refusals():
         imports.discard(batch, current_user.id)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for("imports.preview", batch_id=batch.id))
-    db.session.commit()
-    flash(_("The upload was discarded; nothing was imported."), "success")
-    return redirect(url_for("imports.upload"))
+        flash(_("The upload was discarded; nothing was imported."), "success")
+        return redirect(url_for("imports.upload"))
+    return redirect(url_for("imports.preview", batch_id=batch_id))

@@ -62,7 +62,6 @@ def set_language():
     )
     if current_user.is_authenticated:
         current_user.locale = language
-        db.session.commit()
     return response
 
 
@@ -72,7 +71,6 @@ def healthz():
     try:
         db.session.execute(sa.text("SELECT 1"))
     except sa.exc.SQLAlchemyError:
-        db.session.rollback()
         return jsonify(status="error", database="unreachable"), 503
     return jsonify(status="ok", database="ok")
 

@@ -155,6 +155,11 @@ def choices_for(
     return Options(fitting, overridable, impossible, full)
 
 
+def family_name(application: HostApplication) -> str:
+    """How the board names a family: its name, or its account's email when it gave none."""
+    return application.family.family_name or application.family.user.email
+
+
 def rule_messages(rules: str | Iterable[Rule]) -> list[str]:
     """The messages of rules given as Rule values or as the stored comma-separated text."""
     if isinstance(rules, str):

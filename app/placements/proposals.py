@@ -12,12 +12,13 @@ from flask_login import current_user
 
 from app.access import Permission, requires
 from app.extensions import db
-from app.models import Cohort
+from app.loading import child_or_404
+from app.models import Cohort, Enrolment, HostApplication
 from app.placements import bp
+from app.placements.board import family_name
 from app.placements.forms import ProposalForm
-from app.placements.routes import application_of, enrolment_of, family_name
-from app.services.errors import DomainError
 from app.services.placement import facts, matching, placements
+from app.unit_of_work import refusals
 
 
 @dataclass(frozen=True)
@@ -61,13 +62,21 @@ def accept(cohort_id: int):
     if not chosen:
         flash(_("Tick the pairs to accept, or accept all."), "error")
         return redirect(url_for("placements.proposal", cohort_id=cohort.id))
-    pairs = [(enrolment_of(cohort, e), application_of(cohort, a)) for e, a in chosen]
+    offered = HostApplication.cohorts.any(id=cohort.id)
+    pairs = [
+        (
+            child_or_404(Enrolment, enrolment_id, cohort_id=cohort.id),
+            child_or_404(HostApplication, application_id, offered),
+        )
+        for enrolment_id, application_id in chosen
+    ]
     for enrolment, application in pairs:
-        try:
+        with refusals(show=False) as refused:
             placements.place(enrolment, application, current_user.id)
-        except DomainError as error:
-            failed = Failed(enrolment.student.full_name, family_name(application), error.message)
-            db.session.rollback()
+        if refused:  # the proposal is accepted whole or not at all
+            failed = Failed(
+                enrolment.student.full_name, family_name(application), refused.error.message
+            )
             return render_template(
                 "placements/proposal.html",
                 cohort=cohort,
@@ -75,7 +84,6 @@ def accept(cohort_id: int):
                 failed=failed,
                 form=form,
             ), 409
-    db.session.commit()
     flash(
         ngettext(
             "%(num)d student was placed. Change any placement here, with a reason.",

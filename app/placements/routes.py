@@ -5,18 +5,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.access import Permission, requires
 from app.extensions import db
+from app.loading import child_or_404
 from app.models import Cohort, Enrolment, HostApplication, Placement, PlacementStatus
 from app.placements import board, bp
+from app.placements.board import family_name
 from app.placements.forms import EndForm, MoveForm, PlaceForm
 from app.services.errors import DomainError
 from app.services.placement import placements
 from app.services.placement.placements import PlacementRefused
+from app.unit_of_work import refusals
 
 
 @dataclass(frozen=True)
@@ -31,26 +34,6 @@ class Refusal:
     action: str
     values: dict[str, str] = field(default_factory=dict)
     error: str = ""
-
-
-def enrolment_of(cohort: Cohort, enrolment_id: int | None) -> Enrolment:
-    """An enrolment of this cohort, or 404."""
-    enrolment = db.get_or_404(Enrolment, enrolment_id or 0)
-    if enrolment.cohort_id != cohort.id:
-        abort(404)
-    return enrolment
-
-
-def application_of(cohort: Cohort, application_id: int | None) -> HostApplication:
-    """A family's application that offered to host this cohort, or 404."""
-    application = db.get_or_404(HostApplication, application_id or 0)
-    if cohort not in application.cohorts:
-        abort(404)
-    return application
-
-
-def family_name(application: HostApplication) -> str:
-    return application.family.family_name or application.family.user.email
 
 
 def refusal(
@@ -86,6 +69,23 @@ def to_board(cohort: Cohort, anchor: str | None = None):
     return redirect(url_for("placements.board", cohort_id=cohort.id, _anchor=anchor))
 
 
+def refused_answer(
+    cohort: Cohort,
+    error: DomainError,
+    enrolment: Enrolment,
+    application: HostApplication,
+    action: str,
+    values: dict[str, str],
+    anchor: str | None = None,
+):
+    """A refusal of the placement rules is shown on the board (409), with an override when
+    soft rules alone refused; any other refusal is flashed above it."""
+    if isinstance(error, PlacementRefused):
+        return show_board(cohort, refusal(error, enrolment, application, action, values)), 409
+    flash(error.message, "error")
+    return to_board(cohort, anchor)
+
+
 def form_problem(form) -> str:
     """The first validation message of a form (its fields are not rendered by WTForms)."""
     for errors in form.errors.values():
@@ -107,37 +107,24 @@ def place(cohort_id: int):
     if not form.validate_on_submit():
         flash(form_problem(form), "error")
         return to_board(cohort, "unplaced")
-    enrolment = enrolment_of(cohort, form.enrolment_id.data)
-    application = application_of(cohort, form.application_id.data)
-    try:
-        placements.place(enrolment, application, current_user.id, form.override_reason.data or "")
-    except PlacementRefused as refused:
-        db.session.rollback()
-        values = {"enrolment_id": str(enrolment.id), "application_id": str(application.id)}
-        action = url_for("placements.place", cohort_id=cohort.id)
-        return show_board(cohort, refusal(refused, enrolment, application, action, values)), 409
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return to_board(cohort)
-    db.session.commit()
-    flash(
-        _(
-            "%(student)s is placed with %(family)s.",
-            student=enrolment.student.full_name,
-            family=family_name(application),
-        ),
-        "success",
+    enrolment = child_or_404(Enrolment, form.enrolment_id.data, cohort_id=cohort.id)
+    application = child_or_404(
+        HostApplication, form.application_id.data, HostApplication.cohorts.any(id=cohort.id)
     )
-    return to_board(cohort, "unplaced")
-
-
-def placement_of(cohort: Cohort, placement_id: int) -> Placement:
-    """A placement of this cohort, or 404."""
-    placement = db.get_or_404(Placement, placement_id)
-    if placement.cohort_id != cohort.id:
-        abort(404)
-    return placement
+    with refusals(show=False) as refused:
+        placements.place(enrolment, application, current_user.id, form.override_reason.data or "")
+        flash(
+            _(
+                "%(student)s is placed with %(family)s.",
+                student=enrolment.student.full_name,
+                family=family_name(application),
+            ),
+            "success",
+        )
+        return to_board(cohort, "unplaced")
+    values = {"enrolment_id": str(enrolment.id), "application_id": str(application.id)}
+    action = url_for("placements.place", cohort_id=cohort.id)
+    return refused_answer(cohort, refused.error, enrolment, application, action, values)
 
 
 @bp.route("/cohorts/<int:cohort_id>/placements/<int:placement_id>/move")
@@ -145,7 +132,7 @@ def placement_of(cohort: Cohort, placement_id: int) -> Placement:
 def move_page(cohort_id: int, placement_id: int):
     """Where a placed student can move: the other families, with what a move would break."""
     cohort = db.get_or_404(Cohort, cohort_id)
-    placement = placement_of(cohort, placement_id)
+    placement = child_or_404(Placement, placement_id, cohort_id=cohort.id)
     if placement.status != PlacementStatus.ACTIVE:
         flash(_("This placement has ended; place the student again from the board."), "error")
         return to_board(cohort, "unplaced")
@@ -162,14 +149,16 @@ def move_page(cohort_id: int, placement_id: int):
 @requires(Permission.PLACE_STUDENTS)
 def move(cohort_id: int, placement_id: int):
     cohort = db.get_or_404(Cohort, cohort_id)
-    placement = placement_of(cohort, placement_id)
+    placement = child_or_404(Placement, placement_id, cohort_id=cohort.id)
     form = MoveForm()
     if not form.validate_on_submit():
         flash(form_problem(form), "error")
         return to_board(cohort, f"placement-{placement.id}")
-    application = application_of(cohort, form.application_id.data)
+    application = child_or_404(
+        HostApplication, form.application_id.data, HostApplication.cohorts.any(id=cohort.id)
+    )
     enrolment = placement.enrolment
-    try:
+    with refusals(show=False) as refused:
         placements.move(
             placement,
             application,
@@ -177,48 +166,39 @@ def move(cohort_id: int, placement_id: int):
             form.reason.data,
             form.override_reason.data or "",
         )
-    except PlacementRefused as refused:
-        db.session.rollback()
-        values = {"application_id": str(application.id), "reason": form.reason.data}
-        action = url_for("placements.move", cohort_id=cohort.id, placement_id=placement.id)
-        return show_board(cohort, refusal(refused, enrolment, application, action, values)), 409
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return to_board(cohort, f"placement-{placement.id}")
-    db.session.commit()
-    flash(
-        _(
-            "%(student)s moved to %(family)s.",
-            student=enrolment.student.full_name,
-            family=family_name(application),
-        ),
-        "success",
+        flash(
+            _(
+                "%(student)s moved to %(family)s.",
+                student=enrolment.student.full_name,
+                family=family_name(application),
+            ),
+            "success",
+        )
+        return to_board(cohort, "placed")
+    values = {"application_id": str(application.id), "reason": form.reason.data}
+    action = url_for("placements.move", cohort_id=cohort.id, placement_id=placement_id)
+    return refused_answer(
+        cohort, refused.error, enrolment, application, action, values, f"placement-{placement_id}"
     )
-    return to_board(cohort, "placed")
 
 
 @bp.route("/cohorts/<int:cohort_id>/placements/<int:placement_id>/end", methods=["POST"])
 @requires(Permission.PLACE_STUDENTS)
 def end(cohort_id: int, placement_id: int):
     cohort = db.get_or_404(Cohort, cohort_id)
-    placement = placement_of(cohort, placement_id)
+    placement = child_or_404(Placement, placement_id, cohort_id=cohort.id)
     form = EndForm()
     if not form.validate_on_submit():
         flash(form_problem(form), "error")
         return to_board(cohort, f"placement-{placement.id}")
-    try:
+    with refusals():
         placements.cancel(placement, current_user.id, form.reason.data)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return to_board(cohort)
-    db.session.commit()
-    flash(
-        _(
-            "The placement of %(student)s has ended; the bed is free again.",
-            student=placement.enrolment.student.full_name,
-        ),
-        "success",
-    )
-    return to_board(cohort, "unplaced")
+        flash(
+            _(
+                "The placement of %(student)s has ended; the bed is free again.",
+                student=placement.enrolment.student.full_name,
+            ),
+            "success",
+        )
+        return to_board(cohort, "unplaced")
+    return to_board(cohort)

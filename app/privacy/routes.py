@@ -3,8 +3,6 @@ requests of people: download a student's or a family's data, erase them."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import sqlalchemy as sa
 from flask import Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -12,13 +10,12 @@ from flask_login import current_user
 
 from app.access import Permission, requires
 from app.extensions import db
-from app.forms import apply_domain_error
 from app.models import Cohort, CohortStatistics, HostFamily, Student
 from app.models.base import utcnow
 from app.privacy import bp
 from app.privacy.forms import EraseForm, SettingsForm
-from app.services.errors import DomainError
 from app.services.privacy import privacy_purge, privacy_requests, settings
+from app.unit_of_work import refusals
 
 
 def _settings_page(form: SettingsForm, status: int = 200):
@@ -48,7 +45,7 @@ def index():
         form.family_inactive_months.data = settings.family_inactive_months()
         return _settings_page(form)
     if form.validate():
-        try:
+        with refusals(form):
             settings.save(
                 {
                     settings.RETENTION_MONTHS.key: form.retention_months.data,
@@ -56,11 +53,6 @@ def index():
                 },
                 current_user.id,
             )
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
             flash(_("The settings were saved."), "success")
             return redirect(url_for("privacy.index"))
     return _settings_page(form, 400)
@@ -78,18 +70,6 @@ def _confirmed(form: EraseForm, expected: str, wrong: str) -> bool:
     if not _same(form.confirm.data, expected):
         form.confirm.errors.append(f"{wrong} {_('Nothing was erased.')}")
         return False
-    return True
-
-
-def _erase(erase: Callable[[], None], form: EraseForm) -> bool:
-    """Erase and commit; on a refusal roll back and show why (False)."""
-    try:
-        erase()
-    except DomainError as error:
-        db.session.rollback()
-        apply_domain_error(form, error)
-        return False
-    db.session.commit()
     return True
 
 
@@ -121,7 +101,6 @@ def student(student_id: int):
 @requires(Permission.MANAGE_PRIVACY)
 def student_export(student_id: int):
     content = privacy_requests.export_student(db.get_or_404(Student, student_id))
-    db.session.commit()
     return _zip(content, f"student-{student_id}.zip")
 
 
@@ -132,10 +111,11 @@ def student_erase(student_id: int):
     form = EraseForm()
     if not _confirmed(form, person.full_name, _("This is not the student's name.")):
         return _student_page(person, form, 400)
-    if not _erase(lambda: privacy_requests.erase_student(person, current_user.id), form):
-        return _student_page(person, form, 400)
-    flash(_("The student's data was erased."), "success")
-    return redirect(url_for("students.index"))
+    with refusals(form):
+        privacy_requests.erase_student(person, current_user.id)
+        flash(_("The student's data was erased."), "success")
+        return redirect(url_for("students.index"))
+    return _student_page(person, form, 400)
 
 
 # --- host families ------------------------------------------------------------------------
@@ -168,7 +148,6 @@ def family(family_id: int):
 @requires(Permission.MANAGE_PRIVACY)
 def family_export(family_id: int):
     content = privacy_requests.export_family(db.get_or_404(HostFamily, family_id))
-    db.session.commit()
     return _zip(content, f"family-{family_id}.zip")
 
 
@@ -179,7 +158,8 @@ def family_erase(family_id: int):
     form = EraseForm()
     if not _confirmed(form, family_label(host), _("This is not the family's name.")):
         return _family_page(host, form, 400)
-    if not _erase(lambda: privacy_requests.erase_family(host, current_user.id), form):
-        return _family_page(host, form, 400)
-    flash(_("The host family's data was erased."), "success")
-    return redirect(url_for("vetting.index"))
+    with refusals(form):
+        privacy_requests.erase_family(host, current_user.id)
+        flash(_("The host family's data was erased."), "success")
+        return redirect(url_for("vetting.index"))
+    return _family_page(host, form, 400)

@@ -4,7 +4,7 @@ written to the audit trail with the cohort and the columns."""
 
 from __future__ import annotations
 
-from flask import Response, abort, render_template, request, url_for
+from flask import Response, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 from werkzeug.utils import secure_filename
@@ -13,9 +13,9 @@ from app.access import Permission, requires
 from app.errors import render_error
 from app.extensions import db
 from app.i18n import current_language
+from app.loading import found_or_404
 from app.models import Cohort
 from app.models.base import utcnow
-from app.pages import render_and_commit
 from app.printing import exports, pdf, pdf_chunks
 from app.rosters import bp
 from app.services.roster import lists, rosters
@@ -39,10 +39,7 @@ MIMETYPES = {
 
 
 def _cohort(cohort_id: int) -> Cohort:
-    cohort = rosters.cohort_for(current_user, cohort_id)
-    if cohort is None:
-        abort(404)  # unknown, or not this person's cohort: the same answer
-    return cohort
+    return found_or_404(rosters.cohort_for(current_user, cohort_id))
 
 
 def _default_paper() -> str:
@@ -50,7 +47,7 @@ def _default_paper() -> str:
 
 
 def _refused(error: ValidationFailed):
-    db.session.rollback()
+    """The refused options' messages, on an error page (nothing of the request is kept)."""
     return render_error(400, " ".join(message for _field, message in error.problems))
 
 
@@ -60,8 +57,8 @@ def _filename(cohort: Cohort, what: str, fmt: str) -> str:
 
 
 def _file(sheet: Sheet, fmt: str, what: str) -> Response:
-    """The sheet as a download. The audit entry is committed before the file goes out."""
-    db.session.commit()
+    """The sheet as a download. Callers record the use once the file is made: written before,
+    the audit entry would hold SQLite's write lock for as long as a PDF renders (seconds)."""
     name = _filename(sheet.cohort, what, fmt)
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
     if fmt == "csv":
@@ -82,7 +79,7 @@ def _print_page(
     sheet: Sheet, back: str, pdf_url: str, for_pdf: bool = False, fit: pdf.Fit | None = None
 ) -> str:
     """The sheet's printable page; fit: the columns of a whole sheet of which this is a part."""
-    return render_and_commit(
+    return render_template(
         "rosters/print.html",
         sheet=sheet,
         fit=fit or pdf.fit_sheet(sheet, current_language(), for_pdf),
@@ -108,7 +105,6 @@ def show(cohort_id: int):
     try:
         options, sheet = _roster(cohort)
     except ValidationFailed as error:
-        db.session.rollback()
         options = rosters.parse_options(MultiDict(), _default_paper())
         problems = [message for _field, message in error.problems]
         return render_template(
@@ -116,7 +112,7 @@ def show(cohort_id: int):
             **_choices(cohort),
         ), 400  # fmt: skip
     rosters.record_use(cohort, "roster.view", options.audit_details("html"))
-    return render_and_commit(
+    return render_template(
         "rosters/show.html", cohort=cohort, options=options, sheet=sheet, problems=[],
         **_choices(cohort),
     )  # fmt: skip
@@ -162,8 +158,9 @@ def download(cohort_id: int, fmt: str):
             rosters.check_printable(sheet.count, sheet.counts)
     except ValidationFailed as error:
         return _refused(error)
+    response = _file(sheet, fmt, "roster")
     rosters.record_use(cohort, f"roster.{fmt}", options.audit_details(fmt))
-    return _file(sheet, fmt, "roster")
+    return response
 
 
 # Emergency cards -------------------------------------------------------------------------
@@ -180,7 +177,7 @@ def _cards_page(cohort: Cohort, options: Options, cards, for_pdf: bool) -> str:
     query = {"paper": options.paper}
     if options.teacher_id is not None:
         query["teacher"] = options.teacher_id
-    return render_and_commit(
+    return render_template(
         "rosters/cards.html",
         cohort=cohort,
         cards=cards,
@@ -213,9 +210,8 @@ def cards_pdf(cohort_id: int):
         options, cards = _cards(cohort)
     except ValidationFailed as error:
         return _refused(error)
-    rosters.record_use(cohort, "cards.pdf", _card_details("pdf", options))
-    db.session.commit()
     data = pdf.render(_cards_page(cohort, options, cards, for_pdf=True))
+    rosters.record_use(cohort, "cards.pdf", _card_details("pdf", options))
     name = _filename(cohort, "emergency-cards", "pdf")
     return Response(
         data,
@@ -240,7 +236,7 @@ SHEETS = {"families": lists.family_sheet, "documents": lists.documents_sheet}
 
 
 def _list(cohort_id: int, what: str, fmt: str):
-    cohort = db.session.get(Cohort, cohort_id) or abort(404)
+    cohort = db.get_or_404(Cohort, cohort_id)
     make = SHEETS[what]
     try:
         paper = rosters.parse_options(request.args, _default_paper()).paper
@@ -252,16 +248,17 @@ def _list(cohort_id: int, what: str, fmt: str):
             rosters.check_printable(sheet.count, sheet.counts)
         except ValidationFailed as error:
             return _refused(error)
-    rosters.record_use(
-        cohort, f"{what}.{fmt}", {"format": fmt, "columns": [key for key, _l in sheet.columns]}
-    )
+    details = {"format": fmt, "columns": [key for key, _l in sheet.columns]}
     if fmt == "print":
+        rosters.record_use(cohort, f"{what}.print", details)
         return _print_page(
             sheet,
             url_for("cohorts.show", cohort_id=cohort.id),
             url_for(f".{what}_file", cohort_id=cohort.id, fmt="pdf", paper=paper),
         )
-    return _file(sheet, fmt, what.replace("families", "host-families"))
+    response = _file(sheet, fmt, what.replace("families", "host-families"))
+    rosters.record_use(cohort, f"{what}.{fmt}", details)
+    return response
 
 
 @bp.route("/cohorts/<int:cohort_id>/families")

@@ -5,15 +5,14 @@ from flask_login import current_user
 from app.access import Permission, can, requires
 from app.enrolments.feedback import flash_enrolled
 from app.extensions import db
-from app.forms import apply_domain_error, search_words
+from app.forms import search_words
 from app.labels import choices
 from app.models import Cohort, EnrolmentStatus, Student
-from app.pages import render_and_commit
 from app.services.enrolment import cohorts, documents, enrolments, students
-from app.services.errors import DomainError
 from app.services.privacy import audit
 from app.students import bp
 from app.students.forms import FilterForm, StudentForm
+from app.unit_of_work import refusals
 
 PER_PAGE = 25
 
@@ -50,19 +49,14 @@ def create():
     cohort = _cohort_from_args()
     form = StudentForm()
     if form.validate_on_submit():
-        try:
+        with refusals(form):
             student = students.create_student(form.values())
             enrolment = enrolments.enrol(student, cohort, current_user.id) if cohort else None
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
             flash(_("%(name)s was added.", name=student.full_name), "success")
-            if enrolment is not None:
-                flash_enrolled(enrolment)
-                return redirect(url_for("cohorts.show", cohort_id=cohort.id))
-            return redirect(url_for("students.show", student_id=student.id))
+            if enrolment is None:
+                return redirect(url_for("students.show", student_id=student.id))
+            flash_enrolled(enrolment)
+            return redirect(url_for("cohorts.show", cohort_id=cohort.id))
     return render_template("students/edit.html", form=form, student=None, cohort=cohort)
 
 
@@ -82,7 +76,7 @@ def show(student_id: int):
     show_medical = can(current_user, Permission.VIEW_MEDICAL)
     if show_medical:
         audit.medical_viewed([student.id], "students.show")
-    return render_and_commit(
+    return render_template(
         "students/show.html", student=student, rows=rows, show_medical=show_medical
     )
 
@@ -95,15 +89,9 @@ def edit(student_id: int):
     if request.method == "GET":
         form.fill(students.as_values(student))
         audit.medical_viewed([student.id], "students.edit")
-        db.session.commit()
     if form.validate_on_submit():
-        try:
+        with refusals(form):
             students.update_student(student, form.values())
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
             flash(_("The changes were saved."), "success")
             return redirect(url_for("students.show", student_id=student.id))
     return render_template("students/edit.html", form=form, student=student, cohort=None)

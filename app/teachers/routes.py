@@ -1,20 +1,21 @@
 """Teacher pages: staff register teachers, assign them to cohorts and split the students;
 a teacher sees the roster and emergency data of their own cohorts."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
 from app.access import Permission, requires
 from app.extensions import db
-from app.forms import ActionForm, apply_domain_error
+from app.forms import ActionForm
+from app.loading import child_or_404, found_or_404
 from app.models import Cohort, Teacher, TeacherRole
-from app.pages import render_and_commit
 from app.services.errors import DomainError
 from app.services.supervision import teacher_roster, teachers
 from app.teachers import bp
 from app.teachers.forms import AssignForm, NewTeacherForm, TeacherForm
+from app.unit_of_work import refusals
 
 PER_PAGE = 50  # teachers on a page of the list
 
@@ -31,13 +32,8 @@ def index():
 def create():
     form = NewTeacherForm()
     if form.validate_on_submit():
-        try:
+        with refusals(form):
             teacher = teachers.create_teacher(form.email.data, form.password.data, **form.details())
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
             flash(_("%(name)s can now log in as a teacher.", name=teacher.name), "success")
             return redirect(url_for("teachers.index"))
     return render_template("teachers/edit.html", form=form, teacher=None)
@@ -49,13 +45,8 @@ def edit(teacher_id: int):
     teacher = db.get_or_404(Teacher, teacher_id)
     form = TeacherForm(obj=teacher)
     if form.validate_on_submit():
-        try:
+        with refusals(form):
             teachers.update_teacher(teacher, **form.details())
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
             flash(_("The teacher's details were saved."), "success")
             return redirect(url_for("teachers.index"))
     return render_template("teachers/edit.html", form=form, teacher=teacher)
@@ -101,13 +92,8 @@ def assign(cohort_id: int):
         flash(_("Choose a teacher and a role."), "error")
         return _back(cohort)
     teacher = db.session.get(Teacher, form.teacher_id.data)
-    try:
+    with refusals():
         teachers.assign(cohort, teacher, form.role.data)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
         flash(_("%(name)s is now a teacher of this cohort.", name=teacher.name), "success")
     return _back(cohort)
 
@@ -116,17 +102,9 @@ def assign(cohort_id: int):
 @requires(Permission.MANAGE_TEACHERS)
 def unassign(cohort_id: int, teacher_id: int):
     cohort = db.get_or_404(Cohort, cohort_id)
-    teacher = db.get_or_404(Teacher, teacher_id)
-    form = ActionForm()
-    try:
-        if not form.validate_on_submit():
-            raise DomainError(_("The form expired; please try again."))
+    teacher = child_or_404(Teacher, teacher_id, Teacher.assignments.any(cohort_id=cohort.id))
+    with refusals():
         freed = teachers.unassign(cohort, teacher)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
         flash(_("%(name)s is no longer a teacher of this cohort.", name=teacher.name), "success")
         if freed:
             message = ngettext(
@@ -155,16 +133,8 @@ def _split_choices() -> dict[int, int | None]:
 @requires(Permission.MANAGE_TEACHERS)
 def split(cohort_id: int):
     cohort = db.get_or_404(Cohort, cohort_id)
-    form = ActionForm()
-    try:
-        if not form.validate_on_submit():
-            raise DomainError(_("The form expired; please try again."))
+    with refusals():
         changed = teachers.split(cohort, _split_choices())
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
         flash(
             ngettext(
                 "%(num)d student has a new supervising teacher.",
@@ -180,16 +150,8 @@ def split(cohort_id: int):
 @requires(Permission.MANAGE_TEACHERS)
 def balance(cohort_id: int):
     cohort = db.get_or_404(Cohort, cohort_id)
-    form = ActionForm()
-    try:
-        if not form.validate_on_submit():
-            raise DomainError(_("The form expired; please try again."))
+    with refusals():
         result = teachers.balance(cohort)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
         flash(
             ngettext(
                 "%(num)d student was given a supervising teacher by area.",
@@ -221,16 +183,15 @@ def portal():
     rosters = []
     if teacher is not None:
         rosters = teacher_roster.rosters(teacher, teacher_roster.cohorts_of(teacher))
-    return render_and_commit("teachers/portal.html", teacher=teacher, rosters=rosters)
+    return render_template("teachers/portal.html", teacher=teacher, rosters=rosters)
 
 
 @bp.route("/me/cohorts/<int:cohort_id>")
 @requires(Permission.TEACHER_PORTAL)
 def my_cohort(cohort_id: int):
     teacher = _own_teacher()
+    # Not their cohort: as if it did not exist.
     found = teacher_roster.assigned_cohort(teacher, cohort_id) if teacher else None
-    if found is None:  # not their cohort: as if it did not exist
-        abort(404)
-    cohort, role = found
+    cohort, role = found_or_404(found)
     roster = teacher_roster.roster(teacher, cohort, role)
-    return render_and_commit("teachers/my_cohort.html", teacher=teacher, roster=roster)
+    return render_template("teachers/my_cohort.html", teacher=teacher, roster=roster)

@@ -9,13 +9,14 @@ from flask_wtf import FlaskForm
 
 from app.access import Permission, requires
 from app.extensions import db
-from app.forms import ActionForm, apply_domain_error, search_words
+from app.forms import ActionForm, search_words
 from app.labels import choices
+from app.loading import child_or_404
 from app.models import ApplicationStatus, HostApplication
 from app.services.enrolment import cohorts
-from app.services.errors import DomainError
 from app.services.hosting import families, vetting
 from app.services.mail import notifications
+from app.unit_of_work import after_commit, refusals
 from app.vetting import bp, details
 from app.vetting.forms import (
     BackgroundForm,
@@ -102,7 +103,12 @@ def index():
 @requires(Permission.VET_FAMILIES)
 def retry_emails():
     notifications.reset_attempts()
-    db.session.commit()
+    after_commit(_send_waiting_emails)
+    return redirect(url_for("vetting.index"))
+
+
+def _send_waiting_emails() -> None:
+    """Send every email waiting in the outbox (the reset committed) and say how it went."""
     sent, failed = notifications.deliver_pending()
     if sent:
         flash(ngettext("%(num)d email was sent.", "%(num)d emails were sent.", sent), "success")
@@ -117,15 +123,11 @@ def retry_emails():
         )
     if not sent and not failed:
         flash(_("No email was waiting to be sent."), "info")
-    return redirect(url_for("vetting.index"))
 
 
 def _application(application_id: int) -> HostApplication:
     """The application, or 404; drafts are the family's own until submitted."""
-    application = db.get_or_404(HostApplication, application_id)
-    if application.status == A.DRAFT:
-        abort(404)
-    return application
+    return child_or_404(HostApplication, application_id, HostApplication.status != A.DRAFT)
 
 
 def _page(application: HostApplication, sent: FlaskForm | None = None):
@@ -163,19 +165,14 @@ def _do_step(
     done: str,
     emails_family: bool = False,
 ):
-    """Run a vetting step with the form's values: commit (and send the email a decision
-    queued) and go back to the page, or show the refusal next to the field, values kept."""
+    """Run a vetting step with the form's values and go back to the page (the email a decision
+    queued is sent after the commit), or show the refusal next to the field, values kept."""
     if form.validate_on_submit():
-        try:
+        with refusals(form):
             step()
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
             flash(done, "success")
             if emails_family:
-                _deliver_emails()
+                after_commit(_deliver_emails)
             return redirect(url_for("vetting.show", application_id=application.id))
     return _page(application, form), 400
 

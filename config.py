@@ -48,6 +48,10 @@ class Config:
     REMEMBER_COOKIE_SECURE = False
     REMEMBER_COOKIE_DURATION = timedelta(days=14)
     PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
+    # Enforced on the server, whatever the cookies say: a login session ends after this long
+    # without a request, and this long after the login at the latest.
+    SESSION_IDLE_LIMIT = timedelta(minutes=int(os.environ.get("SESSION_IDLE_MINUTES", "720")))
+    SESSION_MAX_AGE = timedelta(days=int(os.environ.get("SESSION_MAX_DAYS", "14")))
 
     WTF_CSRF_TIME_LIMIT = 8 * 3600
 

@@ -61,12 +61,16 @@ class User(UserMixin, db.Model):
 
 
 class LoginSession(db.Model):
-    """One login on one device. Logging out deletes it; a replayed cookie then finds nothing."""
+    """One login on one device. Logging out deletes it; a replayed cookie then finds nothing.
+    The server also ends it after a time without use and after a longest lifetime."""
 
     __tablename__ = "login_sessions"
 
     token: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When the session was last used (to the SEEN_EVERY of app.services.identity.accounts):
+    # a session idle longer than SESSION_IDLE_LIMIT, or older than SESSION_MAX_AGE, has ended.
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     user: Mapped[User] = relationship(back_populates="sessions")

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
@@ -23,6 +25,9 @@ from app.services.identity.passwords import (
     verify_password,
 )
 from app.services.privacy import audit
+
+# How stale a session's last_seen_at may be before a request writes it again.
+SEEN_EVERY = timedelta(minutes=5)
 
 
 def normalise_email(email: str) -> str:
@@ -155,15 +160,45 @@ def end_all_sessions(user: User) -> None:
 
 
 def user_for_session(token: str) -> User | None:
-    """The active user of a login session, or None when it was ended."""
+    """The active user of a login session, or None when it was ended, has been idle too long
+    or is older than the longest lifetime (an ended session's row is deleted)."""
     row = db.session.execute(
-        sa.select(User)
+        sa.select(User, LoginSession.created_at, LoginSession.last_seen_at)
         .join(LoginSession, LoginSession.user_id == User.id)
         .where(LoginSession.token == token, User.active.is_(True))
-    ).scalar_one_or_none()
-    if row is not None:
-        row.session_token = token
-    return row
+    ).one_or_none()
+    if row is None:
+        return None
+    user, created_at, last_seen_at = row
+    now = utcnow()
+    if _expired(created_at, last_seen_at, now):
+        end_session(token)
+        return None
+    if now - last_seen_at > SEEN_EVERY:  # a write every few minutes, not on every request
+        db.session.execute(
+            sa.update(LoginSession).where(LoginSession.token == token).values(last_seen_at=now)
+        )
+    user.session_token = token
+    return user
+
+
+def _limits() -> tuple[timedelta, timedelta]:
+    return current_app.config["SESSION_IDLE_LIMIT"], current_app.config["SESSION_MAX_AGE"]
+
+
+def _expired(created_at: datetime, last_seen_at: datetime, now: datetime) -> bool:
+    idle, longest = _limits()
+    return now - last_seen_at > idle or now - created_at > longest
+
+
+def end_expired_sessions(now: datetime) -> int:
+    """Delete the login sessions that have ended by time (the purge runs this)."""
+    idle, longest = _limits()
+    return db.session.execute(
+        sa.delete(LoginSession).where(
+            sa.or_(LoginSession.last_seen_at < now - idle, LoginSession.created_at < now - longest)
+        )
+    ).rowcount
 
 
 def users_query(role: Role | None = None, words: str = "") -> sa.Select:

@@ -175,7 +175,8 @@ changes.
 - **Uploaded student lists** (CSV) are emptied as soon as they are imported or discarded; a list
   still pending is deleted after 30 days.
 - **Emails** in the outbox are deleted after 90 days.
-- **Login sessions** end at logout, and with the account.
+- **Login sessions** end at logout, after `SESSION_IDLE_MINUTES` (default 720) without use and
+  `SESSION_MAX_DAYS` (default 14) after the login at the latest, and with the account.
 - **The audit trail** keeps ids, actions and field names, never values. When a person is
   deleted, the trail's links to them (user, IP address, record id) are cut.
 - **Staff and teacher accounts** are kept while the person is active and deleted by an admin.

@@ -33,6 +33,7 @@ from app.models import (
     User,
 )
 from app.models.families import application_cohorts
+from app.services.identity import accounts
 from app.services.privacy import audit, privacy, settings
 
 FINISHED = (CohortStatus.COMPLETED, CohortStatus.ARCHIVED)
@@ -297,6 +298,8 @@ def purge(now: datetime, dry_run: bool = False) -> PurgeReport:
     cohort_ids = _plan_cohorts(report)
     _plan_families(report, cohort_ids)
     _plan_leftovers(report, cohort_ids)
+    if not dry_run:
+        accounts.end_expired_sessions(now)  # ended by time already; nothing to report
     if dry_run or report.empty:
         return report
     with audit.quiet():

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
+from app import database
 from app.cli import backups
 from app.extensions import db
 from app.models import HostFamily, Role, Student, User
@@ -21,7 +22,7 @@ from app.services.enrolment import cohorts
 from app.services.identity import accounts
 from app.services.mail import notifications
 from app.services.privacy import privacy_purge, privacy_requests
-from app.unit_of_work import committed
+from app.unit_of_work import after_commit, committed
 
 
 class Commands(AppGroup):
@@ -154,6 +155,8 @@ def send_mail() -> None:
 def purge_personal_data(dry_run: bool) -> None:
     """Delete personal data past its retention (safe to run daily, e.g. from cron)."""
     report = privacy_purge.purge(utcnow(), dry_run=dry_run)
+    if not dry_run:
+        after_commit(database.checkpoint_and_truncate)  # no deleted row left in the WAL
     for line in report.lines():
         click.echo(line)
 
@@ -198,24 +201,40 @@ def privacy_export_family(family_id: int, outfile: str) -> None:
 @privacy_cli.command("erase-student")
 @click.argument("student_id", type=int)
 @click.option("--yes", is_flag=True, help="Confirm the erasure; nothing happens without it.")
-def privacy_erase_student(student_id: int, yes: bool) -> None:
+@click.option(
+    "--clear-mentions",
+    is_flag=True,
+    help="Also replace the student's names in other people's free text with [erased].",
+)
+def privacy_erase_student(student_id: int, yes: bool, clear_mentions: bool) -> None:
     """Erase a student with guardians and emergency contacts, on their request."""
     student = _get_or_fail(Student, student_id)
     if not yes:
         raise click.ClickException("Nothing was erased: add --yes to confirm.")
-    privacy_requests.erase_student(student, None)
+    for mention in privacy_requests.student_mentions(student):
+        click.echo(f"Named in {mention.table} {mention.record_id} ({mention.column})")
+    privacy_requests.erase_student(student, None, clear_mentions=clear_mentions)
+    after_commit(database.checkpoint_and_truncate)
     click.echo(f"Student {student_id} was erased.")
 
 
 @privacy_cli.command("erase-family")
 @click.argument("family_id", type=int)
 @click.option("--yes", is_flag=True, help="Confirm the erasure; nothing happens without it.")
-def privacy_erase_family(family_id: int, yes: bool) -> None:
+@click.option(
+    "--clear-mentions",
+    is_flag=True,
+    help="Also replace the family's names in other people's free text with [erased].",
+)
+def privacy_erase_family(family_id: int, yes: bool, clear_mentions: bool) -> None:
     """Erase a host family with its applications and account, on its request."""
     family = _get_or_fail(HostFamily, family_id)
     if not yes:
         raise click.ClickException("Nothing was erased: add --yes to confirm.")
-    privacy_requests.erase_family(family, None)
+    for mention in privacy_requests.family_mentions(family):
+        click.echo(f"Named in {mention.table} {mention.record_id} ({mention.column})")
+    privacy_requests.erase_family(family, None, clear_mentions=clear_mentions)
+    after_commit(database.checkpoint_and_truncate)
     click.echo(f"Host family {family_id} was erased.")
 
 

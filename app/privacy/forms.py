@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, StringField, SubmitField
+from wtforms import BooleanField, IntegerField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length
 
 from app.services.privacy import settings
@@ -34,4 +34,5 @@ class EraseForm(FlaskForm):
         validators=[InputRequired(), Length(max=300)],
         render_kw={"autocomplete": "off"},
     )
+    clear_mentions = BooleanField(_l("Also replace these mentions with “[erased]”"))
     submit = SubmitField(_l("Erase for good"))

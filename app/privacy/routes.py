@@ -8,6 +8,7 @@ from flask import Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app import database
 from app.access import Permission, requires
 from app.extensions import db
 from app.models import Cohort, CohortStatistics, HostFamily, Student
@@ -15,7 +16,7 @@ from app.models.base import utcnow
 from app.privacy import bp
 from app.privacy.forms import EraseForm, SettingsForm
 from app.services.privacy import privacy_purge, privacy_requests, settings
-from app.unit_of_work import refusals
+from app.unit_of_work import after_commit, refusals
 
 
 def _settings_page(form: SettingsForm, status: int = 200):
@@ -86,6 +87,7 @@ def _student_page(student: Student, form: EraseForm, status: int = 200):
         "privacy/student.html",
         student=student,
         enrolments=privacy_requests.enrolments_of(student),
+        mentions=privacy_requests.student_mentions(student),
         form=form,
     )
     return page, status
@@ -112,7 +114,8 @@ def student_erase(student_id: int):
     if not _confirmed(form, person.full_name, _("This is not the student's name.")):
         return _student_page(person, form, 400)
     with refusals(form):
-        privacy_requests.erase_student(person, current_user.id)
+        privacy_requests.erase_student(person, current_user.id, form.clear_mentions.data)
+        after_commit(database.checkpoint_and_truncate)  # no erased row left in the WAL
         flash(_("The student's data was erased."), "success")
         return redirect(url_for("students.index"))
     return _student_page(person, form, 400)
@@ -133,6 +136,7 @@ def _family_page(family: HostFamily, form: EraseForm, status: int = 200):
         label=family_label(family),
         applications=sorted(family.applications, key=lambda a: a.id),
         placed=privacy_requests.active_placements_with(family),
+        mentions=privacy_requests.family_mentions(family),
         form=form,
     )
     return page, status
@@ -159,7 +163,8 @@ def family_erase(family_id: int):
     if not _confirmed(form, family_label(host), _("This is not the family's name.")):
         return _family_page(host, form, 400)
     with refusals(form):
-        privacy_requests.erase_family(host, current_user.id)
+        privacy_requests.erase_family(host, current_user.id, form.clear_mentions.data)
+        after_commit(database.checkpoint_and_truncate)
         flash(_("The host family's data was erased."), "success")
         return redirect(url_for("vetting.index"))
     return _family_page(host, form, 400)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -52,6 +53,28 @@ FREE_TEXT = (
     HostApplication.decision_note,
     ImportBatch.content,
 )
+
+# Free text people write about themselves or their home, where somebody else may be named (a
+# friend in the same cohort, a former guest): listed when that somebody is erased, and cleared
+# only when the admin asks for it, since the text is another person's (care notes included).
+OTHERS_FREE_TEXT = (
+    Student.medical_notes,
+    Student.allergies,
+    Student.interests,
+    HostApplication.motivation,
+    HostApplication.pets,
+    HostApplication.interests,
+    HostApplication.languages,
+)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A record outside the erased person's own whose free text names them."""
+
+    table: str  # "students" or "host_applications"
+    record_id: int
+    column: str
 
 
 def chunks(ids: Iterable[int]) -> Iterator[list[int]]:
@@ -237,3 +260,39 @@ def delete_emails_about(addresses: Iterable[str | None], terms: Iterable[str | N
         if recipient.lower() in addresses or found.search(f"{subject}\n{body}")
     ]
     return delete_rows(OutboxEmail, OutboxEmail.id, doomed)
+
+
+def _mentioned(
+    terms: list[str], skip: dict[str, Iterable[int]]
+) -> Iterator[tuple[Mention, str, re.Pattern[str]]]:
+    found = pattern(terms)
+    for column in OTHERS_FREE_TEXT:
+        model = column.class_
+        own = set(skip.get(model.__tablename__, ()))
+        query = sa.select(model.id, column).where(_mentions(column, terms)).order_by(model.id)
+        for row_id, text in db.session.execute(query):
+            if row_id not in own and text and found.search(text):
+                yield Mention(model.__tablename__, row_id, column.key), text, found
+
+
+def mentions(terms: Iterable[str | None], skip: dict[str, Iterable[int]]) -> list[Mention]:
+    """Where other people's free text names these terms (skip: table → the person's own ids)."""
+    terms = clean_terms(terms)
+    return [mention for mention, _text, _found in _mentioned(terms, skip)] if terms else []
+
+
+def clear_mentions(terms: Iterable[str | None], skip: dict[str, Iterable[int]]) -> int:
+    """Replace the mentions with "[erased]"; how many fields changed."""
+    terms = clean_terms(terms)
+    if not terms:
+        return 0
+    found = list(_mentioned(terms, skip))
+    tables = {column.class_.__tablename__: column.class_ for column in OTHERS_FREE_TEXT}
+    for mention, text, words in found:
+        model = tables[mention.table]
+        db.session.execute(
+            sa.update(model)
+            .where(model.id == mention.record_id)
+            .values({mention.column: words.sub(ERASED, text)})
+        )
+    return len(found)

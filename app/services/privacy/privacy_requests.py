@@ -235,10 +235,22 @@ def student_terms(student: Student) -> tuple[list[str | None], list[str | None]]
     return names, [student.email, *(p.email for p in people)]
 
 
-def erase_student(student: Student, by_id: int | None) -> None:
-    """Erase the student with guardians and contacts, leaving no trace of them."""
+def student_mentions(student: Student) -> list[privacy.Mention]:
+    """Other students' and families' free text that names the student or their people."""
+    names, addresses = student_terms(student)
+    return privacy.mentions([*names, *addresses], {"students": [student.id]})
+
+
+def erase_student(student: Student, by_id: int | None, clear_mentions: bool = False) -> None:
+    """Erase the student with guardians and contacts, leaving no trace of them; with
+    clear_mentions, their names in other people's free text (student_mentions) too."""
     held = enrolments_of(student)
     names, addresses = student_terms(student)
+    cleared = (
+        privacy.clear_mentions([*names, *addresses], {"students": [student.id]})
+        if clear_mentions
+        else 0
+    )
     records = {"student": [student.id], "enrolment": [e.id for e in held]}
     with audit.quiet():
         _end_enrolments(held, by_id)
@@ -247,7 +259,8 @@ def erase_student(student: Student, by_id: int | None) -> None:
         privacy.delete_emails_about(addresses, names)
         privacy.replace_in_notes([*names, *addresses])
         audit.scrub(records)
-    audit.record("privacy.erased", "", None, {"kind": "student"}, user_id=by_id)
+    details = {"kind": "student", "mentions_cleared": cleared}
+    audit.record("privacy.erased", "", None, details, user_id=by_id)
 
 
 def active_placements_with(family: HostFamily) -> list[Placement]:
@@ -274,10 +287,20 @@ def family_terms(family: HostFamily) -> tuple[list[str | None], list[str | None]
     return names, [family.user.email, *(r.email for r in references)]
 
 
-def erase_family(family: HostFamily, by_id: int | None) -> None:
-    """Erase the family and its account; its placements end first, then go with it."""
+def family_mentions(family: HostFamily) -> list[privacy.Mention]:
+    """Other families' and students' free text that names the family or its people."""
+    names, addresses = family_terms(family)
+    own = {"host_applications": [a.id for a in family.applications]}
+    return privacy.mentions([*names, *addresses], own)
+
+
+def erase_family(family: HostFamily, by_id: int | None, clear_mentions: bool = False) -> None:
+    """Erase the family and its account; its placements end first, then go with it. With
+    clear_mentions, its names in other people's free text (family_mentions) too."""
     names, addresses = family_terms(family)
     application_ids, user_ids = privacy.family_parts([family.id])
+    own = {"host_applications": application_ids}
+    cleared = privacy.clear_mentions([*names, *addresses], own) if clear_mentions else 0
     records = {"family": [family.id], "application": application_ids, "user": user_ids}
     with audit.quiet():
         for placement in active_placements_with(family):
@@ -287,4 +310,5 @@ def erase_family(family: HostFamily, by_id: int | None) -> None:
         privacy.delete_emails_about(addresses, names)
         privacy.replace_in_notes([*names, *addresses])
         audit.scrub(records, user_ids)
-    audit.record("privacy.erased", "", None, {"kind": "family"}, user_id=by_id)
+    details = {"kind": "family", "mentions_cleared": cleared}
+    audit.record("privacy.erased", "", None, details, user_id=by_id)

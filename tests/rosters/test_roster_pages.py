@@ -67,7 +67,10 @@ def goes_to_login(response) -> bool:
 def audit_trail(app) -> list[AuditEntry]:
     """The trail's entries about lists of a cohort (not the changes that built the data)."""
     with app.app_context():
-        query = sa.select(AuditEntry).where(AuditEntry.record_type == "cohort")
+        query = sa.select(AuditEntry).where(
+            AuditEntry.record_type == "cohort",
+            AuditEntry.action.not_in(["cohort.created", "cohort.changed", "cohort.deleted"]),
+        )
         entries = db.session.scalars(query.order_by(AuditEntry.id)).all()
         db.session.expunge_all()
         return list(entries)

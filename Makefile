@@ -7,7 +7,7 @@ export FLASK_APP := app:create_app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test load bench lint format translations extract-messages serve clean
+.PHONY: run test test-fast load bench lint format translations extract-messages serve clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -33,11 +33,21 @@ run: $(VENV)/.installed translations
 	@echo "Austausch runs on http://$(HOST):$(PORT)  (Ctrl+C stops it)"
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
+# pytest-xdist: a process per core (none on a single core), each on its own database;
+# the tests marked xdist_group run in one process.
+PYTEST_PARALLEL = -n auto --dist loadgroup
+
 ## ruff, then the whole test suite (TEST_DATABASE_URL selects PostgreSQL).
 test: $(VENV)/.dev-installed translations
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_PARALLEL)
+
+## ruff, then the tests not marked slow: no browser, load, PDF or fuzz tests.
+test-fast: $(VENV)/.dev-installed translations
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest $(PYTEST_PARALLEL) -m "not slow"
 
 ## The long load test, results in bench/LOAD.md: gunicorn with 4 workers, 50 users for 120 s,
 ## on SQLite and, when LOAD_DATABASE_URL is set, on that PostgreSQL database (dropped and

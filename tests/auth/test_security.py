@@ -17,7 +17,16 @@ from app.extensions import db
 from app.models import Role, User
 from app.services.identity import accounts
 from config import ProductionConfig
-from tests.conftest import PASSWORD, Auth, count, csrf_token, make_config, make_user, post
+from tests.conftest import (
+    PASSWORD,
+    Auth,
+    count,
+    csrf_token,
+    csrf_token_of_page,
+    make_config,
+    make_user,
+    post,
+)
 
 NEW_PASSWORD = "purple-elephant-umbrella"
 
@@ -60,6 +69,18 @@ def session_alive(client) -> bool:
 
 
 # --- (a) CSRF -------------------------------------------------------------------------
+
+
+def test_the_token_a_page_carries_is_accepted(app, client):
+    """Like a browser: the token is read from the login page's form (the other tests make the
+    session's token without loading a page)."""
+    make_user(app, "staff@example.org")
+    token = csrf_token_of_page(client, "/login")
+    response = client.post(
+        "/login", data={"csrf_token": token, "email": "staff@example.org", "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert session_alive(client)
 
 
 def test_login_without_csrf_token_is_refused(app, client):

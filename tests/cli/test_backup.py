@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Iterator
 
 import psycopg
+import pytest
 import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 from flask_migrate import upgrade
@@ -98,6 +99,7 @@ def test_a_backup_never_overwrites_a_file(app, tmp_path, runner):
     assert target.read_text() == "keep me"
 
 
+@pytest.mark.real_commits  # restore works on the database from other connections
 def test_restoring_something_that_is_not_a_backup_changes_nothing(app, tmp_path, runner):
     build(app)
     before = snapshot(app)

@@ -34,6 +34,7 @@ SLOW = ("pdf", "<any(")
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "8"))
 SLOW_EXAMPLES = max(1, EXAMPLES // 2)
 MAX_INT_ID = 2**31 - 1
+pytestmark = pytest.mark.slow
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,13 @@ import sys
 import uuid
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
 from bench.load import recreate_postgres
 
 ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.slow
 
 
 def load_database() -> tuple[str, str | None]:

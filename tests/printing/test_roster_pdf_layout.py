@@ -33,6 +33,7 @@ def text_starts(data: bytes) -> list[tuple[float, float, str]]:
     return found
 
 
+@pytest.mark.slow  # PDF rendering
 @pytest.mark.parametrize("paper", ["a4", "letter"])
 @pytest.mark.parametrize("language", ["en", "de-DE"])
 def test_every_column_of_the_widest_roster_is_on_the_page(
@@ -54,6 +55,7 @@ def test_every_column_of_the_widest_roster_is_on_the_page(
     assert "Type 1 diabetes: insulin pen, check at meals." in text  # the last column
 
 
+@pytest.mark.slow  # PDF rendering
 def test_the_full_roster_keeps_its_font_and_breaks_no_word(app, roster, coordinator, client):
     data = download(client, roster.cohort_id, "roster.pdf", "preset=full")
 

@@ -15,6 +15,7 @@ from tests.factories import enrol, make_cohort, make_student
 STUDENTS = 40
 NOTE = "Asthma; inhaler in the front pocket of the bag, spare one with the host family. " * 3
 PAGE_NUMBER = re.compile(r"(\d+) / (\d+)")
+pytestmark = pytest.mark.slow  # rosters of several PDF parts rendered
 
 
 @pytest.fixture

@@ -22,6 +22,8 @@ from tests.conftest import csrf_token, make_user
 from tests.factories import cohort_values
 
 ROOT = Path(__file__).resolve().parents[2]
+# Other connections and processes: the database cut off, a writer killed.
+pytestmark = pytest.mark.real_commits
 
 
 def new_cohort_form(app, client, name: str) -> dict:
@@ -87,6 +89,7 @@ def outage(app_factory, database_url, tmp_path):
     holder.close()
 
 
+@pytest.mark.slow
 def test_a_database_outage_gives_a_clear_503_and_recovery_needs_nobody(outage, auth, client):
     app, cut, restore, kind = outage
     make_user(app, "coordinator@example.org", Role.COORDINATOR)

@@ -102,6 +102,7 @@ def test_the_spreadsheet_has_only_the_columns_chosen(roster, coordinator, client
     assert rows[-1] == ["Linh Nguyen", "not placed yet", "", ""]
 
 
+@pytest.mark.slow  # PDF rendering
 def test_the_pdf_lists_every_current_student_with_their_family(app, roster, coordinator, client):
     text = pdf_text(download(client, roster.cohort_id, "roster.pdf", "preset=full"))
 
@@ -115,6 +116,7 @@ def test_the_pdf_lists_every_current_student_with_their_family(app, roster, coor
     assert "Confidential" in text
 
 
+@pytest.mark.slow  # PDF rendering
 @pytest.mark.parametrize(
     ("query", "size"),
     [
@@ -131,6 +133,7 @@ def test_the_pdf_is_on_the_paper_chosen(roster, coordinator, client, query, size
 # Emergency cards ---------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # PDF rendering
 def test_the_emergency_cards_carry_each_student_and_the_numbers_to_call(
     app, roster, coordinator, client
 ):

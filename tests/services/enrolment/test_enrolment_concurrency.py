@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Callable
 
+import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError, OperationalError
 
@@ -19,6 +20,9 @@ from app.extensions import db
 from app.models import Cohort, Enrolment, EnrolmentEvent, EnrolmentStatus, Student
 from app.services.enrolment import enrolments
 from tests.factories import enrol, make_cohort, make_student
+
+# Each thread has its own connection: the data must be committed for all of them to see it.
+pytestmark = pytest.mark.real_commits
 
 S = EnrolmentStatus
 THREADS = 12

@@ -269,6 +269,7 @@ def test_the_console_backend_prints_instead_of_sending(app, mail_server, capsys)
     assert row.sent_at is not None
 
 
+@pytest.mark.real_commits  # two threads with their own connections
 def test_two_workers_delivering_at_once_send_an_email_only_once(smtp_app, mail_server, monkeypatch):
     with smtp_app.app_context():
         notifications.queue("family@example.org", "Your application", "Approved.")

@@ -872,6 +872,7 @@ def place_job(enrolment_id: int, application_id: int, **kwargs) -> Callable[[], 
     return job
 
 
+@pytest.mark.real_commits  # threads with their own connections
 def test_simultaneous_placements_never_overbook_a_family(app):
     for round_number in range(ROUNDS):
         cohort_id = make_cohort(app, places=THREADS)
@@ -897,6 +898,7 @@ def test_simultaneous_placements_never_overbook_a_family(app):
         assert stored == BEDS  # refused attempts left no row behind
 
 
+@pytest.mark.real_commits  # threads with their own connections
 def test_one_student_placed_twice_at_once_lives_with_one_family(app):
     cohort_id = make_cohort(app)
     families = [make_approved_family(app, [cohort_id], beds_offered=2) for _ in range(4)]
@@ -911,6 +913,7 @@ def test_one_student_placed_twice_at_once_lives_with_one_family(app):
     assert_beds_add_up(app, cohort_id)
 
 
+@pytest.mark.real_commits  # threads with their own connections
 def test_simultaneous_placements_never_mix_genders_in_a_shared_room(app):
     """Two girls and two boys (the family's preference for girls overridden) placed at the
     same moment with a family whose students share a room: whoever comes first, the room

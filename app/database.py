@@ -27,13 +27,18 @@ def _sqlite_pragmas(busy_timeout_ms: int):
     return set_pragmas
 
 
-def _owner_only(database: str | None) -> None:
-    """The database holds minors' personal data: its folder and file are the owner's alone
-    (SQLite gives its -wal and -shm files the permissions of the database file)."""
+def _owner_only(database: str | None, instance: Path) -> None:
+    """The database holds minors' personal data: its file is the owner's alone (SQLite gives
+    its -wal and -shm files the permissions of the database file), and so is the folder when
+    it is the application's own instance folder. A folder elsewhere (/tmp, a shared volume)
+    is the operator's and is left as it is."""
     if not database or database == ":memory:" or database.startswith("file:"):
         return
-    path = Path(database)
-    for target, mode in ((path.parent, 0o700), (path, 0o600)):
+    path = Path(database).resolve()
+    targets = [(path, 0o600)]
+    if path.parent == instance.resolve():
+        targets.append((path.parent, 0o700))
+    for target, mode in targets:
         try:
             if target.exists() and target.stat().st_uid == os.getuid():
                 target.chmod(mode)
@@ -64,8 +69,8 @@ def init_app(app: Flask) -> None:
             timeout = app.config.get("SQLITE_BUSY_TIMEOUT_MS", 10000)
             event.listen(engine, "connect", _sqlite_pragmas(timeout))
             # On every connect: the first one creates the file, with the umask's permissions.
-            database = engine.url.database
-            event.listen(engine, "connect", lambda *_: _owner_only(database))
+            database, instance = engine.url.database, Path(app.instance_path)
+            event.listen(engine, "connect", lambda *_: _owner_only(database, instance))
 
 
 class rare(ColumnElement[bool]):

@@ -11,6 +11,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from app import create_app
+from app.database import _owner_only
 from app.extensions import db
 from app.models import Role, Student
 from tests.conftest import make_config, make_user, post
@@ -94,10 +95,22 @@ def test_after_an_erasure_the_wal_and_the_free_pages_hold_nothing_of_the_student
         db.engine.dispose()
 
 
-def test_the_database_and_its_folder_are_the_owners_alone(tmp_path):
+def test_the_database_file_is_the_owners_alone_and_a_shared_folder_stays_as_it_is(tmp_path):
     application, database = file_app(tmp_path)
     make_student(application)
     with application.app_context():
         db.engine.dispose()
     assert stat.S_IMODE(database.stat().st_mode) == 0o600
-    assert stat.S_IMODE(database.parent.stat().st_mode) == 0o700
+    # Not the application's instance folder (think of /tmp): its permissions are not ours.
+    assert stat.S_IMODE(database.parent.stat().st_mode) == 0o755
+
+
+def test_the_instance_folder_is_the_owners_alone(tmp_path):
+    instance = tmp_path / "instance"
+    instance.mkdir(mode=0o755)
+    database = instance / "austausch.db"
+    database.write_bytes(b"")
+    database.chmod(0o644)
+    _owner_only(str(database), instance)
+    assert stat.S_IMODE(database.stat().st_mode) == 0o600
+    assert stat.S_IMODE(instance.stat().st_mode) == 0o700

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from app import create_app
 from app.database import _owner_only
 from app.extensions import db
-from app.models import Role, Student
+from app.models import AuditEntry, Role, Student
 from tests.conftest import make_config, make_user, post
 from tests.factories import make_student
 
@@ -58,6 +58,10 @@ def test_ticking_the_box_clears_the_mentions(app, auth, client):
         assert db.session.get(Student, friend).medical_notes == (
             "Shares an inhaler with [erased] at school."
         )
+        entry = db.session.scalars(
+            sa.select(AuditEntry).where(AuditEntry.action == "privacy.erased")
+        ).one()
+        assert entry.details == {"kind": "student", "mentions_cleared": 1}
 
 
 def test_a_page_without_mentions_says_so_in_german(app, auth, client):

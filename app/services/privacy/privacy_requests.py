@@ -259,7 +259,7 @@ def erase_student(student: Student, by_id: int | None, clear_mentions: bool = Fa
         privacy.delete_emails_about(addresses, names)
         privacy.replace_in_notes([*names, *addresses])
         audit.scrub(records)
-    details = {"kind": "student", "mentions_cleared": cleared}
+    details = {"kind": "student", **({"mentions_cleared": cleared} if cleared else {})}
     audit.record("privacy.erased", "", None, details, user_id=by_id)
 
 
@@ -310,5 +310,5 @@ def erase_family(family: HostFamily, by_id: int | None, clear_mentions: bool = F
         privacy.delete_emails_about(addresses, names)
         privacy.replace_in_notes([*names, *addresses])
         audit.scrub(records, user_ids)
-    details = {"kind": "family", "mentions_cleared": cleared}
+    details = {"kind": "family", **({"mentions_cleared": cleared} if cleared else {})}
     audit.record("privacy.erased", "", None, details, user_id=by_id)

@@ -45,11 +45,12 @@ PAGES = {
     ),
     "vetting queue": Page("staff", lambda w: "/vetting/", budget=9),
     "placement board": Page("staff", lambda w: f"/placements/cohorts/{w.cohort_id}", budget=13),
-    "roster": Page("staff", lambda w: f"/rosters/cohorts/{w.cohort_id}", budget=9),
+    "roster": Page("staff", lambda w: f"/rosters/cohorts/{w.cohort_id}", budget=8),
     "teacher portal": Page("teacher", lambda w: "/teachers/me", budget=8),
     "teacher's cohort": Page("teacher", lambda w: f"/teachers/me/cohorts/{w.cohort_id}", budget=8),
     "cohort's teachers": Page("staff", lambda w: f"/teachers/cohorts/{w.cohort_id}", budget=7),
-    "family portal": Page("family", lambda w: "/family/", budget=9),
+    # + the consents of the students placed there (what the consent rule shows of them)
+    "family portal": Page("family", lambda w: "/family/", budget=10),
 }
 
 

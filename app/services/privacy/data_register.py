@@ -149,6 +149,12 @@ Who may see what, by role (see `app/services/identity/permissions.py`):
 - **host families**: their own application, and the student placed with them: name, age,
   gender, interests, languages and what care needs (diet, allergies, medical notes).
 
+When a student's guardians withdraw their consent, the student stays where their safety needs
+them, but every page, printout, card and email shows only their safety data: name, host family
+with its address and phones, supervising teacher, emergency contacts, allergies, pet allergy,
+diet and medical notes (one rule for all of them: `app/services/enrolment/disclosure.py`).
+Staff still see the whole record, to erase it or record a new consent.
+
 ## Where the data lives
 
 Everything is stored in the application's database (a SQLite file, or a PostgreSQL database, on

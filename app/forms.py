@@ -11,7 +11,7 @@ from flask_wtf import FlaskForm
 from wtforms import Field, FieldList, FormField
 
 from app.services.errors import DomainError
-from app.services.validation import ValidationFailed
+from app.services.validation import ValidationFailed, whole_number
 
 E = TypeVar("E", bound=Enum)
 
@@ -28,7 +28,10 @@ def _field(form: FlaskForm, path: str | None):
         if isinstance(target, FormField):
             target = target.form
         try:
-            target = target.entries[int(part)] if isinstance(target, FieldList) else target[part]
+            if isinstance(target, FieldList):
+                target = target.entries[whole_number(part, 0, len(target.entries) - 1)]
+            else:
+                target = target[part]
         except (KeyError, TypeError, ValueError, IndexError):
             return None
     return target if isinstance(target, Field) else None

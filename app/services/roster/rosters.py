@@ -34,7 +34,7 @@ from app.services.roster.roster_columns import (  # noqa: F401 (re-exported: the
 )
 from app.services.supervision import teacher_roster, teachers
 from app.services.supervision.teacher_roster import Colleague
-from app.services.validation import ValidationFailed
+from app.services.validation import ValidationFailed, record_id
 
 PAPERS = ("a4", "letter")
 GROUPS = ("none", "family", "teacher")
@@ -98,10 +98,9 @@ def parse_options(args: MultiDict, default_paper: str = "a4") -> Options:
     paper = _choice(args, "paper", PAPERS, default_paper, problems)
     teacher_id = None
     if args.get("teacher"):
-        raw = args.get("teacher", "")
-        if raw.isascii() and raw.isdigit() and len(raw) < 10:
-            teacher_id = int(raw)
-        else:
+        try:
+            teacher_id = record_id(args.get("teacher", ""))
+        except ValueError:
             problems.append(("teacher", _("Unknown teacher.")))
     if problems:
         raise ValidationFailed(problems)

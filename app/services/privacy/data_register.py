@@ -181,7 +181,8 @@ changes.
 - **Uploaded student lists** (CSV) are emptied as soon as they are imported or discarded; a list
   still pending is deleted after 30 days.
 - **Emails** in the outbox are deleted after 90 days.
-- **Login sessions** end at logout, and with the account.
+- **Login sessions** end at logout, and with the account; the search words kept with a session
+  (the last search of each list) go with it.
 - **The audit trail** keeps ids, actions and field names, never values. When a person is
   deleted, the trail's links to them (user, IP address, record id) are cut.
 - **Staff and teacher accounts** are kept while the person is active and deleted by an admin.

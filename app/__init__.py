@@ -5,18 +5,10 @@ from __future__ import annotations
 import os
 
 from flask import Flask
-from werkzeug.routing import IntegerConverter
 
+from app.numbers import DatabaseId
 from app.request import Request
 from config import CONFIGS, Config, ProductionConfig
-
-
-class DatabaseId(IntegerConverter):
-    """<int:...> in URLs: ids the database can hold, so a huge number is a 404, not a 500."""
-
-    def __init__(self, url_map, *args, **kwargs) -> None:
-        kwargs.setdefault("max", 2**31 - 1)
-        super().__init__(url_map, *args, **kwargs)
 
 
 def create_app(config_class: type[Config] | None = None) -> Flask:

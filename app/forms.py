@@ -7,11 +7,13 @@ from typing import TypeVar
 
 from flask import abort, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import Field, FieldList, FormField
 
 from app.services.errors import DomainError
-from app.services.validation import ValidationFailed
+from app.services.identity import searches
+from app.services.validation import ValidationFailed, whole_number
 
 E = TypeVar("E", bound=Enum)
 
@@ -28,7 +30,10 @@ def _field(form: FlaskForm, path: str | None):
         if isinstance(target, FormField):
             target = target.form
         try:
-            target = target.entries[int(part)] if isinstance(target, FieldList) else target[part]
+            if isinstance(target, FieldList):
+                target = target.entries[whole_number(part, 0, len(target.entries) - 1)]
+            else:
+                target = target[part]
         except (KeyError, TypeError, ValueError, IndexError):
             return None
     return target if isinstance(target, Field) else None
@@ -64,21 +69,26 @@ SEARCH_MAX = 100
 
 
 def search_words(list_name: str, endpoint: str, kept: tuple[str, ...], **values):
-    """Search words of a list (often a person's name) live in the session, never in the URL,
-    where they would end up in logs and browser history. A POSTed search or an old link with
-    ?q= stores them and redirects to the list without them; ?clear=1 forgets them. Returns
-    (words, None) or (None, the redirect or refusal to send). `values` go into the URL the
-    redirect goes to (a path's arguments, an `_anchor`)."""
-    key = f"search:{list_name}"
+    """Search words of a list (often a person's name) are kept on the server with the login
+    session (app/services/identity/searches.py), never in the URL, where they would end up in
+    logs and browser history, nor in Flask's session cookie, which is signed but not
+    encrypted. A POSTed search or an old link with ?q= stores them and redirects to the list
+    without them; ?clear=1 forgets them. Returns (words, None) or (None, the redirect or
+    refusal to send). `values` go into the URL the redirect goes to (a path's arguments, an
+    `_anchor`)."""
+    token = current_user.session_token
+    # Searches the cookie may still hold from before they moved to the server.
+    if f"search:{list_name}" in session:
+        session.pop(f"search:{list_name}")
     source = request.form if request.method == "POST" else request.args
     if request.args.get("clear"):
-        session.pop(key, None)
+        searches.forget(token, list_name)
         return None, redirect(url_for(endpoint, **values))
     if "q" in source:
         words = source.get("q", "").strip()
         if len(words) > SEARCH_MAX:
             abort(400)
-        session[key] = words
+        searches.remember(token, list_name, words)
         kept_args = {name: source.get(name) for name in kept if source.get(name)}
         return None, redirect(url_for(endpoint, **kept_args, **values))
-    return session.get(key, ""), None
+    return searches.remembered(token, list_name), None

@@ -22,6 +22,7 @@ from app.models import (
     VisaStatus,
 )
 from app.models.base import LabelledEnum
+from app.services.enrolment import disclosure
 from app.services.enrolment.documents import consent_withdrawn
 from app.services.placement.placement_rules import Rule
 
@@ -77,3 +78,6 @@ def init_app(app: Flask) -> None:
     # {% if enrolment is consent_withdrawn %}: consents recorded, none active (reads
     # enrolment.consents, which the pages that list many enrolments load with them).
     app.jinja_env.tests["consent_withdrawn"] = consent_withdrawn
+    # {% set student = enrolment|disclosed %}: the student as the consent rule lets a page
+    # show them (reads enrolment.consents too).
+    app.jinja_env.filters["disclosed"] = disclosure.of

@@ -23,6 +23,7 @@ WEB = {f"app.{name}" for name in BLUEPRINTS} | {
     "app.request",
     "app.unit_of_work",
     "app.loading",
+    "app.numbers",
     "app.cli",
 }
 LOWER_LAYERS = {

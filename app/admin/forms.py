@@ -1,10 +1,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, IntegerField, PasswordField, SelectField, SubmitField
+from wtforms import DateField, EmailField, PasswordField, SelectField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.models import Role
+from app.numbers import NumberField
 
 
 def role_choices() -> list[SelectChoice]:
@@ -39,7 +40,7 @@ class AuditFilterForm(FlaskForm):
     person = EmailField(_l("Person (email)"), validators=[Optional(), Length(max=254)])
     action = SelectField(_l("Action"), validators=[Optional()])
     record_type = SelectField(_l("Record"), validators=[Optional()])
-    record_id = IntegerField(
+    record_id = NumberField(
         _l("Record number"), validators=[Optional(), NumberRange(min=1, max=2**31 - 1)]
     )
     since = DateField(_l("From (UTC)"), validators=[Optional()])

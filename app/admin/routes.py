@@ -11,6 +11,7 @@ from flask import (
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
+from app import numbers
 from app.access import Permission, requires
 from app.admin import bp
 from app.admin.forms import AuditFilterForm, CreateUserForm, RoleForm, role_choices
@@ -45,6 +46,7 @@ def users():
             return redirect(url_for("admin.users"))
     page = db.paginate(
         accounts.users_query(Role(chosen) if chosen else None, words),
+        page=numbers.page(),
         per_page=USERS_PER_PAGE,
         max_per_page=USERS_PER_PAGE,
     )
@@ -128,7 +130,12 @@ def audit_trail():
     args = {k: v for k, v in request.args.items() if k != "page"}
     if filters is None:
         return render_template("admin/audit.html", form=form, page=None, args=args), 400
-    page = db.paginate(audit.search(filters), per_page=AUDIT_PER_PAGE, max_per_page=AUDIT_PER_PAGE)
+    page = db.paginate(
+        audit.search(filters),
+        page=numbers.page(),
+        per_page=AUDIT_PER_PAGE,
+        max_per_page=AUDIT_PER_PAGE,
+    )
     return render_template("admin/audit.html", form=form, page=page, args=args)
 
 

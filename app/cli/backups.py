@@ -13,6 +13,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import URL, make_url
 
+from app.services.validation import whole_number
+
 
 class BackupError(Exception):
     """The backup or restore could not be done; the message says why."""
@@ -37,7 +39,10 @@ def _pg_tool(name: str) -> str:
 
 def _version(path: str) -> int:
     part = Path(path).parent.parent.name
-    return int(part) if part.isdigit() else 0
+    try:
+        return whole_number(part, 0)
+    except ValueError:
+        return 0
 
 
 def _pg_args(url: URL) -> tuple[list[str], dict]:

@@ -1,16 +1,17 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, SubmitField
+from wtforms import DateField, HiddenField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
 from app.labels import choices
 from app.models import Direction
+from app.numbers import NumberField, choice_id, id_field
 from app.services.enrolment.cohorts import COHORT_FIELDS
 
 
 class CohortForm(FlaskForm):
-    programme_id = SelectField(_l("Programme"), coerce=int, validators=[InputRequired()])
+    programme_id = SelectField(_l("Programme"), coerce=choice_id, validators=[InputRequired()])
     name = StringField(
         _l("Name"),
         validators=[DataRequired(), Length(max=200)],
@@ -20,8 +21,8 @@ class CohortForm(FlaskForm):
     departure_date = DateField(_l("Departure"), validators=[InputRequired()])
     return_date = DateField(_l("Return"), validators=[InputRequired()])
     enrolment_deadline = DateField(_l("Enrolment deadline"), validators=[Optional()])
-    places = IntegerField(_l("Places"), validators=[InputRequired(), NumberRange(1, 10000)])
-    students_per_teacher = IntegerField(
+    places = NumberField(_l("Places"), validators=[InputRequired(), NumberRange(1, 10000)])
+    students_per_teacher = NumberField(
         _l("Students per supervising teacher (target)"),
         default=10,
         validators=[InputRequired(), NumberRange(1, 100)],
@@ -39,5 +40,5 @@ class StatusForm(FlaskForm):
 class EnrolExistingForm(FlaskForm):
     """One student found by the cohort page's search, enrolled with a button."""
 
-    student_id = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    student_id = id_field(widget=HiddenInput(), validators=[InputRequired()])
     submit = SubmitField(_l("Enrol"))

@@ -2,6 +2,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app import numbers
 from app.access import Permission, requires
 from app.cohorts import bp
 from app.cohorts.forms import CohortForm, EnrolExistingForm, StatusForm
@@ -28,7 +29,9 @@ PER_PAGE = 50  # cohorts on a page of the list: a national organisation has thou
 @bp.route("/")
 @requires(Permission.MANAGE_ENROLMENT)
 def index():
-    page = db.paginate(cohorts.cohorts_query(), per_page=PER_PAGE, max_per_page=PER_PAGE)
+    page = db.paginate(
+        cohorts.cohorts_query(), page=numbers.page(), per_page=PER_PAGE, max_per_page=PER_PAGE
+    )
     counts = cohorts.counts_of(page.items)
     rows = [(cohort, counts[cohort.id]) for cohort in page.items]
     return render_template("cohorts/index.html", rows=rows, page=page)

@@ -9,10 +9,8 @@ from wtforms import (
     BooleanField,
     EmailField,
     FieldList,
-    FloatField,
     Form,
     FormField,
-    IntegerField,
     PasswordField,
     SelectField,
     SelectMultipleField,
@@ -29,6 +27,7 @@ from app.forms import apply_domain_error
 from app.labels import choices
 from app.models import Cohort, Diet
 from app.models.families import GenderPreference
+from app.numbers import DecimalNumberField, NumberField, RowList, record_id, whole_number
 from app.services.errors import DomainError
 from app.services.hosting.families import (
     ANSWER_FIELDS,
@@ -86,7 +85,7 @@ class MultiCheckboxField(SelectMultipleField):
 
 class MemberForm(Form):
     name = StringField(_l("Name"), validators=[Length(max=200)])
-    age = IntegerField(
+    age = NumberField(
         _l("Age"), validators=[Optional()], render_kw={"min": 0, "max": 120, "inputmode": "numeric"}
     )
     relation = StringField(
@@ -140,7 +139,7 @@ class ApplicationForm(FlaskForm):
         validators=[Length(max=40)],
         render_kw={"autocomplete": "tel"},
     )
-    members = FieldList(
+    members = RowList(
         FormField(MemberForm), label=_l("Who lives in your home"), max_entries=MAX_MEMBERS
     )
     languages = StringField(
@@ -153,12 +152,12 @@ class ApplicationForm(FlaskForm):
         _l("Which pets?"), validators=[Length(max=200)], description=_l("e.g. two cats, a dog")
     )
     smoking_in_home = BooleanField(_l("Somebody smokes inside our home"))
-    bedrooms = IntegerField(
+    bedrooms = NumberField(
         _l("Bedrooms in your home"),
         validators=[Optional()],
         render_kw={"min": 1, "max": 20, "inputmode": "numeric"},
     )
-    beds_offered = IntegerField(
+    beds_offered = NumberField(
         _l("How many students you can host"),
         validators=[Optional()],
         render_kw={"min": 1, "max": 6, "inputmode": "numeric"},
@@ -175,12 +174,12 @@ class ApplicationForm(FlaskForm):
         description=_l("Tick every diet you could manage at home."),
     )
     high_school = StringField(_l("Nearest high school"), validators=[Length(max=200)])
-    school_distance_miles = FloatField(
+    school_distance_miles = DecimalNumberField(
         _l("Distance to that school (miles)"),
         validators=[Optional()],
         render_kw={"min": 0, "max": 100, "step": "0.1", "inputmode": "decimal"},
     )
-    cohort_ids = MultiCheckboxField(_l("Groups you could host"), coerce=int)
+    cohort_ids = MultiCheckboxField(_l("Groups you could host"), coerce=record_id)
     motivation = TextAreaField(
         _l("Why would you like to host a student?"),
         validators=[Length(max=5000)],
@@ -263,10 +262,12 @@ class ApplicationForm(FlaskForm):
     @staticmethod
     def _row_path(name: str, rows: list[int]) -> str:
         parts = (name or "").split(".")
-        if len(parts) == 3 and parts[0] == "members" and parts[1].isdigit():
-            index = int(parts[1])
-            if index < len(rows):
-                return f"members.{rows[index]}.{parts[2]}"
+        if len(parts) == 3 and parts[0] == "members":
+            try:
+                index = whole_number(parts[1], 0, len(rows) - 1)
+            except ValueError:
+                return name
+            return f"members.{rows[index]}.{parts[2]}"
         return name
 
     def summary(self) -> list[tuple[str, str, str]]:

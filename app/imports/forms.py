@@ -7,6 +7,7 @@ from wtforms.fields.choices import SelectChoice
 
 from app.labels import label
 from app.models import Cohort
+from app.numbers import record_id
 
 
 def cohort_choice(cohort: Cohort) -> str:
@@ -47,7 +48,7 @@ class UploadForm(FlaskForm):
 
     @property
     def chosen_cohort_id(self) -> int | None:
-        return int(self.cohort_id.data) if self.cohort_id.data else None
+        return record_id(self.cohort_id.data) if self.cohort_id.data else None
 
 
 class ConfirmForm(FlaskForm):

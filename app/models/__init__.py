@@ -25,6 +25,7 @@ from app.models.imports import ImportBatch, ImportStatus
 from app.models.notifications import OutboxEmail
 from app.models.placements import Placement, PlacementStatus
 from app.models.privacy import CohortStatistics
+from app.models.searches import SavedSearch
 from app.models.settings import Setting
 from app.models.students import (
     Diet,
@@ -71,6 +72,7 @@ __all__ = [
     "PlacementStatus",
     "Programme",
     "Role",
+    "SavedSearch",
     "Setting",
     "Student",
     "StudentWord",

@@ -5,20 +5,22 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectMultipleField, StringField, SubmitField
+from wtforms import SelectMultipleField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from app.numbers import id_field, record_id
 
 CHOOSE_FAMILY = _l("Choose a family.")
 
 
 class PlaceForm(FlaskForm):
-    enrolment_id = IntegerField(validators=[InputRequired()])
-    application_id = IntegerField(validators=[InputRequired(message=CHOOSE_FAMILY)])
+    enrolment_id = id_field(validators=[InputRequired()])
+    application_id = id_field(validators=[InputRequired(message=CHOOSE_FAMILY)])
     override_reason = StringField(validators=[Optional(), Length(max=500)])
 
 
 class MoveForm(FlaskForm):
-    application_id = IntegerField(validators=[InputRequired(message=CHOOSE_FAMILY)])
+    application_id = id_field(validators=[InputRequired(message=CHOOSE_FAMILY)])
     reason = StringField(
         validators=[DataRequired(message=_l("Give a reason for the move.")), Length(max=500)]
     )
@@ -49,7 +51,8 @@ class ProposalForm(FlaskForm):
         pairs = []
         for value in values or []:
             enrolment_id, _sep, application_id = value.partition(":")
-            if not (enrolment_id.isdigit() and application_id.isdigit()):
+            try:
+                pairs.append((record_id(enrolment_id), record_id(application_id)))
+            except ValueError:
                 return None
-            pairs.append((int(enrolment_id), int(application_id)))
         return pairs

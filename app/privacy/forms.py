@@ -1,19 +1,20 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, StringField, SubmitField
+from wtforms import BooleanField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length
 
+from app.numbers import NumberField
 from app.services.privacy import settings
 
 
 class SettingsForm(FlaskForm):
-    retention_months = IntegerField(
+    retention_months = NumberField(
         _l("Keep a cohort's personal data after its completion for (months)"),
         validators=[InputRequired()],
         description=_l("From 1 to 120 months; 12 unless changed."),
         render_kw={"min": settings.RETENTION_MONTHS.low, "max": settings.RETENTION_MONTHS.high},
     )
-    family_inactive_months = IntegerField(
+    family_inactive_months = NumberField(
         _l("Delete a host family's data after no activity for (months)"),
         validators=[InputRequired()],
         description=_l(

@@ -79,3 +79,67 @@ class Checker:
     def raise_if_any(self) -> None:
         if self.problems:
             raise ValidationFailed(self.problems)
+
+
+# --- numbers ---------------------------------------------------------------------------------
+# Every number read from a request, a stored setting or a file goes through whole_number.
+# int() alone takes "١٢" (Arabic-Indic), "１２" (full-width), " 12 " and "1_000", and
+# str.isdigit() also says yes to "²", which int() then refuses with a crash.
+
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1  # what an INTEGER column holds (PostgreSQL, SQLite)
+ID_MAX = INT_MAX
+_WHOLE = re.compile(r"-?[0-9]+")  # ASCII digits only: [0-9] is not \d
+_LONGEST = 20  # digits; more cannot be in any range here, and int() is not asked
+
+
+class NotANumber(ValueError):
+    """Not a whole number written in ASCII digits."""
+
+
+class OutOfRange(ValueError):
+    """A whole number, but outside the range asked for."""
+
+    def __init__(self, low: int, high: int) -> None:
+        super().__init__(f"not from {low} to {high}")
+        self.low, self.high = low, high
+
+
+def whole_number(value: object, low: int = INT_MIN, high: int = INT_MAX) -> int:
+    """The value as a whole number from low to high: an int, or text of ASCII digits with a
+    leading minus (a minus only gets through where low allows negative numbers) and nothing
+    else but spaces around them. Raises NotANumber or OutOfRange (both ValueError)."""
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise NotANumber(repr(value)[:40])
+    if isinstance(value, str):
+        text = value.strip(" ")
+        if not _WHOLE.fullmatch(text):
+            raise NotANumber(text[:40])
+        if len(text.lstrip("-")) > _LONGEST:
+            raise OutOfRange(low, high)
+        value = int(text)
+    if not low <= value <= high:
+        raise OutOfRange(low, high)
+    return value
+
+
+def record_id(value: object) -> int:
+    """An id of a row (1 to what the column holds), or ValueError."""
+    return whole_number(value, 1, ID_MAX)
+
+
+_DECIMAL = re.compile(r"-?[0-9]{1,9}(\.[0-9]{1,6})?")  # no "nan", "inf", "1e309", "١٢"
+
+
+def decimal_number(value: object) -> float:
+    """A number with an optional fraction (12, 2.5), in ASCII digits, or NotANumber; the
+    caller checks its range."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise NotANumber(repr(value)[:40])
+    if isinstance(value, str):
+        text = value.strip(" ")
+        if not _DECIMAL.fullmatch(text):
+            raise NotANumber(text[:40])
+        return float(text)
+    if value != value or value in (float("inf"), float("-inf")):
+        raise NotANumber(repr(value))
+    return float(value)

@@ -17,6 +17,7 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from app.labels import choices
 from app.models import Diet, Gender, VisaStatus
+from app.numbers import choice_id
 from app.services.enrolment.students import PERSON_FIELDS, SCALAR_FIELDS
 
 
@@ -105,7 +106,7 @@ class FilterForm(FlaskForm):
         validators=[Optional(), Length(max=100)],
         description=_l("Beginnings of the names or the email; Müller also finds Mueller."),
     )
-    cohort = SelectField(_l("Cohort"), coerce=int, validators=[Optional()])
+    cohort = SelectField(_l("Cohort"), coerce=choice_id, validators=[Optional()])
     status = SelectField(_l("Enrolment status"), validators=[Optional()])
     # Free text (part of the name, any case): a national organisation has hundreds of schools.
     school = StringField(_l("School"), validators=[Optional(), Length(max=200)])

@@ -2,6 +2,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app import numbers
 from app.access import Permission, can, requires
 from app.enrolments.feedback import flash_enrolled
 from app.extensions import db
@@ -26,7 +27,7 @@ def index():
     form = FilterForm(request.args)
     form.q.data = words
     form.cohort.choices = [(0, _("All cohorts"))] + [
-        (c.id, c.name) for c in cohorts.filter_choices(request.args.get("cohort", type=int))
+        (c.id, c.name) for c in cohorts.filter_choices(numbers.query_id("cohort", low=0))
     ]
     form.status.choices = [("", _("Any status")), *choices(EnrolmentStatus)]
     if not form.validate():
@@ -38,7 +39,9 @@ def index():
         school=(form.school.data or "").strip(),
         missing_documents=bool(form.missing.data),
     )
-    page = db.paginate(students.search(filters), per_page=PER_PAGE, max_per_page=PER_PAGE)
+    page = db.paginate(
+        students.search(filters), page=numbers.page(), per_page=PER_PAGE, max_per_page=PER_PAGE
+    )
     args = {k: v for k, v in request.args.items() if k != "page"}
     return render_template("students/index.html", form=form, page=page, args=args)
 
@@ -61,7 +64,7 @@ def create():
 
 
 def _cohort_from_args() -> Cohort | None:
-    cohort_id = request.args.get("cohort", type=int)
+    cohort_id = numbers.query_id("cohort")
     return db.get_or_404(Cohort, cohort_id) if cohort_id else None
 
 

@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from app.labels import choices
 from app.models import TeacherRole
+from app.numbers import record_id
 
 
 class TeacherForm(FlaskForm):
@@ -58,6 +59,6 @@ class NewTeacherForm(TeacherForm):
 class AssignForm(FlaskForm):
     """Assign a teacher to a cohort, or change their role there."""
 
-    teacher_id = SelectField(_l("Teacher"), coerce=int, validators=[DataRequired()])
+    teacher_id = SelectField(_l("Teacher"), coerce=record_id, validators=[DataRequired()])
     role = SelectField(_l("Role"), choices=lambda: choices(TeacherRole))
     submit = SubmitField(_l("Assign"))

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from app import numbers
 from app.access import Permission, requires
 from app.extensions import db
 from app.forms import ActionForm
@@ -23,7 +24,9 @@ PER_PAGE = 50  # teachers on a page of the list
 @bp.route("/")
 @requires(Permission.MANAGE_TEACHERS)
 def index():
-    page = db.paginate(teachers.teachers_query(), per_page=PER_PAGE, max_per_page=PER_PAGE)
+    page = db.paginate(
+        teachers.teachers_query(), page=numbers.page(), per_page=PER_PAGE, max_per_page=PER_PAGE
+    )
     return render_template("teachers/index.html", teachers=page.items, page=page)
 
 
@@ -123,7 +126,8 @@ def _split_choices() -> dict[int, int | None]:
         if not name.startswith("supervisor-"):
             continue
         try:
-            wanted[int(name.removeprefix("supervisor-"))] = int(value) if value else None
+            enrolment_id = numbers.record_id(name.removeprefix("supervisor-"))
+            wanted[enrolment_id] = numbers.record_id(value) if value else None
         except ValueError as exc:
             raise DomainError(_("Choose a teacher for each student.")) from exc
     return wanted

@@ -7,6 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from app.models import ApplicationStatus
+from app.numbers import choice_id
 
 A = ApplicationStatus
 
@@ -19,7 +20,7 @@ class FilterForm(FlaskForm):
 
     q = StringField(_l("Search"), validators=[Optional(), Length(max=100)])
     status = SelectField(_l("Status"), validators=[Optional()])
-    cohort = SelectField(_l("Group"), coerce=int, validators=[Optional()])
+    cohort = SelectField(_l("Group"), coerce=choice_id, validators=[Optional()])
     city = SelectField(_l("City"), validators=[Optional()])
 
 

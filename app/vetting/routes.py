@@ -7,6 +7,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from app import numbers
 from app.access import Permission, requires
 from app.extensions import db
 from app.forms import ActionForm, search_words
@@ -70,7 +71,7 @@ def index():
         *(choice for choice in choices(ApplicationStatus) if choice.value != A.DRAFT),
     ]
     form.cohort.choices = [(0, _("All groups"))] + [
-        (c.id, c.name) for c in cohorts.filter_choices(request.args.get("cohort", type=int))
+        (c.id, c.name) for c in cohorts.filter_choices(numbers.query_id("cohort", low=0))
     ]
     statuses = _statuses(request.args.get("status", ""))
     form.city.choices = [("", _("All cities"))] + [
@@ -84,7 +85,9 @@ def index():
         city=form.city.data or "",
         query=words,
     )
-    page = db.paginate(vetting.queue(filters), per_page=PER_PAGE, max_per_page=PER_PAGE)
+    page = db.paginate(
+        vetting.queue(filters), page=numbers.page(), per_page=PER_PAGE, max_per_page=PER_PAGE
+    )
     alerts = vetting.expiry_alerts()
     return render_template(
         "vetting/index.html",

@@ -1,10 +1,12 @@
 """Hypothesis strategies for bad input: wrong types, huge strings, unicode, control
-characters, negative and enormous numbers, impossible dates, broken query strings and files."""
+characters, negative and enormous numbers, numbers in other scripts' digits, with signs and
+spaces, impossible dates, broken query strings and files."""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date
 from urllib.parse import urlencode
 
@@ -36,6 +38,22 @@ SPECIAL = [
     "０",  # fullwidth zero
     "٣",  # Arabic-Indic three
     "²",
+    "١٢",  # Arabic-Indic twelve: int() reads it as 12
+    "１２",  # full-width twelve
+    "۱۲",  # Persian twelve
+    "१२",  # Devanagari twelve
+    "𝟏𝟐",  # mathematical bold twelve
+    "1²",  # isdigit() says yes, int() refuses
+    "①",
+    "+12",
+    "-12",
+    "--1",
+    "+-1",
+    " 12",
+    "12 ",
+    "\u00a012",  # no-break space: int() strips it
+    "12\n",
+    "1 2",
     "2026-02-30",
     "0000-00-00",
     "9999-12-31",
@@ -83,9 +101,42 @@ HUGE = st.builds(
     st.sampled_from([101, 201, 256, 301, 501, 2001, 5001, 10_000, 100_000]),
 )
 
+# Ten digits of other scripts: str.isdigit() says yes to all, int() reads the decimal ones
+# ("١٢" is 12) and refuses the others ("²"); the application takes ASCII digits only.
+SCRIPTS = [
+    "٠١٢٣٤٥٦٧٨٩",  # Arabic-Indic
+    "۰۱۲۳۴۵۶۷۸۹",  # Persian
+    "०१२३४५६७८९",  # Devanagari
+    "০১২৩৪৫৬৭৮৯",  # Bengali
+    "０１２３４５６７８９",  # full-width
+    "𝟎𝟏𝟐𝟑𝟒𝟓𝟔𝟕𝟖𝟗",  # mathematical bold
+    "⁰¹²³⁴⁵⁶⁷⁸⁹",  # superscript: isdigit() but not a decimal
+    "₀₁₂₃₄₅₆₇₈₉",  # subscript
+]
+
+
+def _written_in(number: int, digits: str, mixed: bool) -> str:
+    """The number in another script's digits (mixed: only its first digit)."""
+    text = str(number)
+    if mixed:
+        return digits[int(text[0])] + text[1:]
+    return text.translate(str.maketrans("0123456789", digits))
+
+
+SIGNS = ["", "", "+", "-", "--", "+-", "−"]  # the last: a minus sign, not a hyphen
+SPACES = ["", "", " ", "  ", "\t", "\n", "\u00a0", "\u2003", "\u3000"]
+
 NUMBERS = st.one_of(
     st.integers(min_value=-(2**80), max_value=2**80).map(str),
     st.floats(allow_nan=True, allow_infinity=True).map(str),
+    st.builds(_written_in, st.integers(0, 2**40), st.sampled_from(SCRIPTS), st.booleans()),
+    st.builds(
+        lambda before, sign, number, after: f"{before}{sign}{number}{after}",
+        st.sampled_from(SPACES),
+        st.sampled_from(SIGNS),
+        st.one_of(st.integers(0, 2**31 + 1), st.integers(2**31, 2**200)),
+        st.sampled_from(SPACES),
+    ),
 )
 
 DATES = st.dates(min_value=date(1, 1, 1), max_value=date(9999, 12, 31)).flatmap(
@@ -149,6 +200,16 @@ RAW_QUERIES = [
     "next=javascript:alert(1)",
     "cohort=-1",
     "cohort=" + "9" * 30,
+    "cohort=١٢",
+    "cohort=%C2%B2",  # ²
+    "cohort=+1",
+    "cohort=%201",
+    "page=١٢",
+    "page=２",
+    "page=+2",
+    "teacher=١٢",
+    "record_id=%C2%B2",
+    "record_id=%EF%BC%91",  # full-width one
 ]
 
 
@@ -170,6 +231,22 @@ def field_values(seen: list[str]) -> st.SearchStrategy[list[str]]:
 
 
 EXTRA_FIELDS = st.lists(st.tuples(TEXT.filter(bool), GARBAGE), max_size=3)
+
+_NUMBER_IN_NAME = re.compile(r"[0-9]+")
+
+
+def renumbered(names: list[str]) -> st.SearchStrategy[list[tuple[str, str]]]:
+    """Fields whose names carry a number (members-0-age, supervisor-12) with that number
+    written as garbage: another script's digits, a sign, spaces, a huge one."""
+    numbered = sorted(name for name in names if _NUMBER_IN_NAME.search(name))
+    if not numbered:
+        return st.just([])
+    name = st.builds(
+        lambda found, number: _NUMBER_IN_NAME.sub(lambda _digits: number, found, count=1),
+        st.sampled_from(numbered),
+        NUMBERS,
+    )
+    return st.lists(st.tuples(name, GARBAGE), max_size=2)
 
 
 # --- files --------------------------------------------------------------------------------

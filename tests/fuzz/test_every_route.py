@@ -103,7 +103,8 @@ def id_values(world: World, name: str) -> st.SearchStrategy[object]:
     return st.one_of(
         real,
         real,  # twice: half of the ids are real, so that most requests reach the view
-        st.sampled_from([0, MAX_INT_ID, MAX_INT_ID + 1, 2**63, 10**30, "-1", "1.0", "٣", "x"]),
+        st.sampled_from([0, MAX_INT_ID, MAX_INT_ID + 1, 2**63, 10**30, "-1", "+1", " 1"]),
+        st.sampled_from(["1.0", "x", "٣", "١٢", "１２", "²", "𝟏"]),  # other scripts' digits too
         st.integers(min_value=1, max_value=MAX_INT_ID),
     )
 
@@ -134,6 +135,7 @@ def form_body(world: World, case: Case, token: str, data) -> list[tuple[str, obj
     for name, seen in fields.items():
         body += [(name, value) for value in data.draw(garbage.field_values(seen), label=name)]
     body += data.draw(garbage.EXTRA_FIELDS, label="extra fields")
+    body += data.draw(garbage.renumbered(list(fields)), label="renumbered fields")
     # Mostly valid, so that most forms reach the view.
     tokens = ["valid"] * 5 + ["missing", "garbage", "twice"]
     csrf = data.draw(st.sampled_from(tokens), label="csrf")

@@ -39,19 +39,21 @@ PAGES = {
     "dashboard": Page("staff", lambda w: "/dashboard", budget=8),
     "cohort list": Page("staff", lambda w: "/cohorts/", budget=4),  # + the count of pages
     "cohort": Page("staff", lambda w: f"/cohorts/{w.cohort_id}", budget=15),
+    # + the search words kept with the login session (not in the cookie)
     "student list": Page(
         "staff",
         lambda w: f"/students/?cohort={w.cohort_id}&status=applied&school={SCHOOL}&missing=y",
-        budget=4,
+        budget=5,
         search=("/students/", "perf"),
     ),
-    "vetting queue": Page("staff", lambda w: "/vetting/", budget=9),
+    "vetting queue": Page("staff", lambda w: "/vetting/", budget=10),  # + the search words
     "placement board": Page("staff", lambda w: f"/placements/cohorts/{w.cohort_id}", budget=13),
-    "roster": Page("staff", lambda w: f"/rosters/cohorts/{w.cohort_id}", budget=9),
+    "roster": Page("staff", lambda w: f"/rosters/cohorts/{w.cohort_id}", budget=8),
     "teacher portal": Page("teacher", lambda w: "/teachers/me", budget=8),
     "teacher's cohort": Page("teacher", lambda w: f"/teachers/me/cohorts/{w.cohort_id}", budget=8),
     "cohort's teachers": Page("staff", lambda w: f"/teachers/cohorts/{w.cohort_id}", budget=7),
-    "family portal": Page("family", lambda w: "/family/", budget=9),
+    # + the consents of the students placed there (what the consent rule shows of them)
+    "family portal": Page("family", lambda w: "/family/", budget=10),
 }
 
 

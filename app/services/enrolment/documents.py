@@ -57,6 +57,14 @@ def consent_withdrawn(enrolment: Enrolment) -> bool:
     return bool(consents) and not any(consent.active for consent in consents)
 
 
+def withdrawn_condition() -> sa.ColumnElement[bool]:
+    """consent_withdrawn as a condition on Enrolment, to read with the enrolments themselves
+    (a column of their query) rather than in a query of its own."""
+    consents = sa.select(GuardianConsent.id).where(GuardianConsent.enrolment_id == Enrolment.id)
+    active = consents.where(GuardianConsent.withdrawn_at.is_(None))
+    return sa.and_(sa.exists(consents), ~sa.exists(active))
+
+
 def withdrawn_consent_ids(enrolment_ids: Iterable[int] | sa.Select) -> set[int]:
     """The enrolments among those given whose consent is withdrawn (as consent_withdrawn),
     in one query. The ids may also be a SELECT of enrolment ids, e.g. a cohort's."""

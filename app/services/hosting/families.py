@@ -3,6 +3,7 @@ applying again with last year's answers. The family's own side of the journey.""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import sqlalchemy as sa
@@ -54,6 +55,7 @@ ANSWER_FIELDS = (
 MEMBER_FIELDS = ("name", "age", "relation")
 REFERENCE_FIELDS = ("name", "relation", "phone", "email")
 MAX_MEMBERS = 12
+ZIP_CODE = re.compile(r"[0-9]{5}(-[0-9]{4})?")  # ASCII digits: isdigit() also took "١٤٢٠١"
 
 
 def sign_up(email: str, password: str) -> HostFamily | None:
@@ -155,7 +157,7 @@ def _check_shape(values: dict, check: Checker) -> None:
     if unknown:
         check.add("diets", _l("Unknown diet."))
     postal = (values.get("postal_code") or "").strip()
-    if postal and not (postal[:5].isdigit() and len(postal) in (5, 10)):
+    if postal and not ZIP_CODE.fullmatch(postal):
         check.add("postal_code", _l("Enter a ZIP code such as 14201."))
     members = values.get("members") or []
     if len(members) > MAX_MEMBERS:

@@ -228,7 +228,8 @@ def active_placements(cohort: Cohort) -> list[Placement]:
 
 
 def for_family(family_id: int) -> list[Placement]:
-    """The students currently placed with a family, for its portal: cohorts not yet over."""
+    """The students currently placed with a family, for its portal: cohorts not yet over;
+    with their consents, for the consent rule."""
     from app.models import CohortStatus
 
     return list(
@@ -244,6 +245,7 @@ def for_family(family_id: int) -> list[Placement]:
             .options(
                 contains_eager(Placement.cohort),
                 selectinload(Placement.enrolment).selectinload(Enrolment.student),
+                selectinload(Placement.enrolment).selectinload(Enrolment.consents),
                 selectinload(Placement.enrolment).selectinload(Enrolment.supervising_teacher),
             )
             .order_by(Cohort.departure_date)

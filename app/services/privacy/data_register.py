@@ -149,6 +149,12 @@ Who may see what, by role (see `app/services/identity/permissions.py`):
 - **host families**: their own application, and the student placed with them: name, age,
   gender, interests, languages and what care needs (diet, allergies, medical notes).
 
+When a student's guardians withdraw their consent, the student stays where their safety needs
+them, but every page, printout, card and email shows only their safety data: name, host family
+with its address and phones, supervising teacher, emergency contacts, allergies, pet allergy,
+diet and medical notes (one rule for all of them: `app/services/enrolment/disclosure.py`).
+Staff still see the whole record, to erase it or record a new consent.
+
 ## Where the data lives
 
 Everything is stored in the application's database (a SQLite file, or a PostgreSQL database, on
@@ -176,7 +182,8 @@ changes.
   still pending is deleted after 30 days.
 - **Emails** in the outbox are deleted after 90 days.
 - **Login sessions** end at logout, after `SESSION_IDLE_MINUTES` (default 720) without use and
-  `SESSION_MAX_DAYS` (default 14) after the login at the latest, and with the account.
+  `SESSION_MAX_DAYS` (default 14) after the login at the latest, and with the account; the
+  search words kept with a session (the last search of each list) go with it.
 - **The audit trail** keeps ids, actions and field names, never values. When a person is
   deleted, the trail's links to them (user, IP address, record id) are cut.
 - **Staff and teacher accounts** are kept while the person is active and deleted by an admin.

@@ -35,6 +35,7 @@ from app.models import (
     VettingEvent,
 )
 from app.models.families import application_cohorts
+from app.services.identity import searches
 
 ERASED = "[erased]"
 CHUNK = 500
@@ -163,8 +164,11 @@ def delete_families(family_ids: Iterable[int]) -> int:
 
 
 def delete_users(user_ids: Iterable[int]) -> int:
-    """Delete accounts and their login sessions (other rows only point to them, SET NULL)."""
+    """Delete accounts with their login sessions and the searches kept with those (other rows
+    only point to them, SET NULL)."""
     user_ids = list(user_ids)
+    for chunk in chunks(user_ids):
+        searches.forget_sessions_of(chunk)
     delete_rows(LoginSession, LoginSession.user_id, user_ids)
     return delete_rows(User, User.id, user_ids)
 

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
 from app.models import Setting
-from app.services.validation import Checker
+from app.services.validation import Checker, whole_number
 
 
 @dataclass(frozen=True)
@@ -28,14 +28,12 @@ SETTINGS = {s.key: s for s in (RETENTION_MONTHS, FAMILY_INACTIVE_MONTHS)}
 
 
 def _parse(value: object) -> int | None:
-    """The value as a whole number, or None when it is none."""
-    if isinstance(value, bool):
+    """The value as a whole number (the one parser: ASCII digits, what the column holds), or
+    None when it is none."""
+    try:
+        return whole_number(value)
+    except ValueError:
         return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value.strip())
-    return None
 
 
 def get_int(setting: IntSetting) -> int:

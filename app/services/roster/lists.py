@@ -1,5 +1,7 @@
 """The other printable lists of a cohort: the host family list for the Buffalo committee, the
-missing-documents list, and the wallet-size emergency cards."""
+missing-documents list, and the wallet-size emergency cards. What they show of a student
+whose guardians withdrew their consent is what the consent rule shows
+(app/services/enrolment/disclosure.py)."""
 
 from __future__ import annotations
 
@@ -16,7 +18,8 @@ from app.models import Cohort
 from app.models.base import utcnow
 from app.models.families import application_cohorts
 from app.printing.sheet import Group, Sheet
-from app.services.enrolment import documents
+from app.services.enrolment import disclosure, documents
+from app.services.enrolment.disclosure import CONSENT_NOTE, WITHHELD, Fact
 from app.services.placement import facts, placements
 from app.services.roster.rosters import cohort_teachers
 from app.services.supervision import teacher_roster
@@ -49,8 +52,8 @@ def family_sheet(cohort: Cohort, paper: str = "a4") -> Sheet:
         ).all()
     )
     placed: dict[int, list[str]] = defaultdict(list)
-    for placement in placements.active_placements(cohort):
-        placed[placement.application_id].append(placement.enrolment.student.full_name)
+    for placement in placements.active_placements(cohort):  # with their consents
+        placed[placement.application_id].append(disclosure.of(placement.enrolment).full_name)
     emails = _family_emails([a.family.user_id for a in families])
     rows = []
     by_town = sorted(families, key=lambda a: (a.city.casefold(), a.family.family_name.casefold()))
@@ -100,19 +103,20 @@ def _family_emails(user_ids: list[int]) -> dict[int, str]:
 
 def documents_sheet(cohort: Cohort, paper: str = "a4") -> Sheet:
     """Students of the cohort who still lack a document, and which."""
-    rows = [
-        [
-            [row.enrolment.student.full_name],
-            [row.enrolment.student.school],
-            [str(kind.label) for kind in row.missing],
-        ]
-        for row in documents.missing_report(cohort, only_missing=True)
-    ]
+    group = Group("", [])
+    for row in documents.missing_report(cohort, only_missing=True):  # with their consents
+        shown = disclosure.of(row.enrolment)
+        name = [shown.full_name]
+        if shown.consent_withdrawn:
+            group.marked.add(len(group.rows))
+            name.append(str(CONSENT_NOTE))
+        school = [shown.school] if shown.shows(Fact.SCHOOL) else [WITHHELD]
+        group.rows.append([name, school, [str(kind.label) for kind in row.missing]])
     return Sheet(
         title=_("Missing documents"),
         cohort=cohort,
         columns=DOCUMENT_COLUMNS,
-        groups=[Group("", [], rows)],
+        groups=[group],
         produced_at=utcnow(),
         paper=paper,
     )
@@ -156,22 +160,27 @@ def card_contacts() -> Contacts:
 
 def cards(cohort: Cohort, teacher_id: int | None = None) -> list[Card]:
     """One card per student holding a place, by name (only one teacher's students if given).
-    A student whose guardians withdrew their consent still gets one: a card is safety data."""
+    A student whose guardians withdrew their consent still gets one: what a card carries is
+    safety data, each part as the consent rule shows it."""
     teachers = cohort_teachers(cohort, teacher_id)
     result = []
     for entry in teacher_roster.cohort_students(cohort):
         supervisor = teachers.get(entry.enrolment.supervising_teacher_id)
         if teacher_id is not None and (supervisor is None or supervisor.id != teacher_id):
             continue
-        home = entry.home
+        shown = entry.shown
+        home = entry.home if shown.shows(Fact.HOME) else None
+        phones = home is not None and shown.shows(Fact.FAMILY_PHONES)
+        if not shown.shows(Fact.TEACHER):
+            supervisor = None
         result.append(
             Card(
-                student=entry.student.full_name,
+                student=shown.full_name,
                 family=entry.family_name if home else "",
                 address=[home.address_line, f"{home.city}, {home.state} {home.postal_code}"]
                 if home
                 else [],
-                family_phone=(home.phone or home.mobile_phone) if home else "",
+                family_phone=(home.phone or home.mobile_phone) if phones else "",
                 teacher=supervisor.name if supervisor else "",
                 teacher_phone=supervisor.phone if supervisor else "",
             )

@@ -2,10 +2,11 @@
 keep a printout to what its purpose needs. Health columns are special-category data.
 
 A student whose guardians withdrew their consent stays on the roster for their safety, but
-only the safety columns carry data (who they are, where they live, whom to call, what keeps
-them well); every other column reads "—". The row's first cell ends with the line
-CONSENT_NOTE, so that the print view, the PDF, CSV and XLSX all say so (in CSV and XLSX it
-is joined to the name, e.g. "Jonas Becker; consent withdrawn — safety data only")."""
+only the columns whose facts the consent rule (app/services/enrolment/disclosure.py) shows
+carry data (who they are, where they live, whom to call, what keeps them well); every other
+column reads "—". The row's first cell ends with the line CONSENT_NOTE, so that the print
+view, the PDF, CSV and XLSX all say so (in CSV and XLSX it is joined to the name, e.g.
+"Jonas Becker; consent withdrawn — safety data only")."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from datetime import date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from app.services.enrolment import disclosure
+from app.services.enrolment.disclosure import CONSENT_NOTE, WITHHELD, Fact
 from app.services.supervision.teacher_roster import CohortStudent, Colleague
 
 
@@ -98,48 +101,62 @@ class Column:
     key: str
     label: object  # a lazy string
     lines: Callable[[Row], list[str]]
+    facts: tuple[Fact, ...]  # what the column shows of the student, for the consent rule
     health: bool = False  # special-category data (GDPR art. 9)
-    safety: bool = False  # printed even when the guardians withdrew their consent
+
+    @property
+    def safety(self) -> bool:
+        """Printed even when the guardians withdrew their consent (the consent rule's)."""
+        return disclosure.shows(self.facts, withdrawn=True)
 
 
+F = Fact
 COLUMNS: dict[str, Column] = {
     c.key: c
     for c in (
-        Column("name", _l("Name"), lambda r: [r.student.full_name], safety=True),
-        Column("age", _l("Age"), _age),
-        Column("date_of_birth", _l("Date of birth"), _born),
-        Column("gender", _l("Gender"), lambda r: [str(r.student.gender.label)]),
-        Column("school", _l("School"), _school),
-        Column("student_phone", _l("Student's phone"), lambda r: [r.student.phone or ""]),
-        Column("family", _l("Host family"), family_label, safety=True),
-        Column("address", _l("Address"), address_lines, safety=True),
-        Column("town", _l("Town"), lambda r: [r.home.city] if r.home else [], safety=True),
-        Column("family_phone", _l("Family phones"), family_phones, safety=True),
-        Column("teacher", _l("Supervising teacher"), _teacher, safety=True),
-        Column("guardians", _l("Guardians"), lambda r: _contacts(r.student.guardians)),
-        Column("emergency", _l("Emergency contacts"), _emergency, safety=True),
-        Column("allergies", _l("Allergies"), _allergies, health=True, safety=True),
-        Column("diet", _l("Diet"), lambda r: [str(r.student.diet.label)], health=True, safety=True),
+        Column("name", _l("Name"), lambda r: [r.student.full_name], (F.NAME,)),
+        Column("age", _l("Age"), _age, (F.AGE,)),
+        Column("date_of_birth", _l("Date of birth"), _born, (F.AGE,)),
+        Column("gender", _l("Gender"), lambda r: [str(r.student.gender.label)], (F.GENDER,)),
+        Column("school", _l("School"), _school, (F.SCHOOL,)),
+        Column(
+            "student_phone",
+            _l("Student's phone"),
+            lambda r: [r.student.phone or ""],
+            (F.STUDENT_CONTACT,),
+        ),
+        Column("family", _l("Host family"), family_label, (F.HOME,)),
+        Column("address", _l("Address"), address_lines, (F.HOME,)),
+        Column("town", _l("Town"), lambda r: [r.home.city] if r.home else [], (F.HOME,)),
+        Column("family_phone", _l("Family phones"), family_phones, (F.FAMILY_PHONES,)),
+        Column("teacher", _l("Supervising teacher"), _teacher, (F.TEACHER,)),
+        Column(
+            "guardians", _l("Guardians"), lambda r: _contacts(r.student.guardians), (F.GUARDIANS,)
+        ),
+        Column("emergency", _l("Emergency contacts"), _emergency, (F.EMERGENCY_CONTACTS,)),
+        Column("allergies", _l("Allergies"), _allergies, (F.ALLERGIES, F.PET_ALLERGY), True),
+        Column("diet", _l("Diet"), lambda r: [str(r.student.diet.label)], (F.DIET,), True),
         Column(
             "medical",
             _l("Medical notes"),
             lambda r: [r.student.medical_notes],
+            (F.MEDICAL_NOTES,),
             health=True,
-            safety=True,
         ),
     )
 }
 
-CONSENT_NOTE = _l("consent withdrawn — safety data only")
-WITHHELD = "—"  # a column that is not for safety, of a student whose consent is withdrawn
-
 
 def cells(columns: list[Column], row: Row) -> list[list[str]]:
     """The row's cells for the columns chosen: all of them, or when the guardians withdrew
-    their consent the safety columns only, with CONSENT_NOTE as the first cell's last line."""
+    their consent the columns the consent rule shows, with CONSENT_NOTE as the first cell's
+    last line."""
     if not row.consent_withdrawn:
         return [column.lines(row) for column in columns]
-    found = [column.lines(row) if column.safety else [WITHHELD] for column in columns]
+    found = [
+        column.lines(row) if disclosure.shows(column.facts, withdrawn=True) else [WITHHELD]
+        for column in columns
+    ]
     if found:
         found[0] = [*found[0], str(CONSENT_NOTE)]
     return found

@@ -7,17 +7,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
 from app.extensions import db
-from app.models import Cohort, Enrolment, Role, User
+from app.models import Cohort, Role, User
 from app.models.base import utcnow
 from app.printing.sheet import Group, Sheet
-from app.services.enrolment import documents
 from app.services.identity.permissions import Permission, can
 from app.services.privacy import audit
 from app.services.roster.roster_columns import (  # noqa: F401 (re-exported: the roster API)
@@ -36,7 +34,7 @@ from app.services.roster.roster_columns import (  # noqa: F401 (re-exported: the
 )
 from app.services.supervision import teacher_roster, teachers
 from app.services.supervision.teacher_roster import Colleague
-from app.services.validation import ValidationFailed
+from app.services.validation import ValidationFailed, record_id
 
 PAPERS = ("a4", "letter")
 GROUPS = ("none", "family", "teacher")
@@ -100,10 +98,9 @@ def parse_options(args: MultiDict, default_paper: str = "a4") -> Options:
     paper = _choice(args, "paper", PAPERS, default_paper, problems)
     teacher_id = None
     if args.get("teacher"):
-        raw = args.get("teacher", "")
-        if raw.isascii() and raw.isdigit() and len(raw) < 10:
-            teacher_id = int(raw)
-        else:
+        try:
+            teacher_id = record_id(args.get("teacher", ""))
+        except ValueError:
             problems.append(("teacher", _("Unknown teacher.")))
     if problems:
         raise ValidationFailed(problems)
@@ -192,18 +189,15 @@ def cohort_teachers(cohort: Cohort, wanted: int | None = None) -> dict[int, Coll
 def build(cohort: Cohort, options: Options, today: date | None = None) -> Sheet:
     """The cohort's current roster: students holding a place (withdrawn ones are out) with
     their active placement (cancelled ones are out). A student whose guardians withdrew their
-    consent stays on it for their safety, with safety data only (see roster_columns)."""
+    consent stays on it for their safety, with what the consent rule shows (roster_columns)."""
     teachers = cohort_teachers(cohort, options.teacher_id)
     today = today or utcnow().date()
-    withdrawn = documents.withdrawn_consent_ids(
-        sa.select(Enrolment.id).where(Enrolment.cohort_id == cohort.id)
-    )
     rows = [
         Row(
             entry,
             teachers.get(entry.enrolment.supervising_teacher_id),
             today,
-            entry.enrolment.id in withdrawn,
+            entry.consent_withdrawn,
         )
         for entry in teacher_roster.cohort_students(cohort, with_contacts=True)
     ]

@@ -1,5 +1,6 @@
 """A cohort's students as their teachers see them: host family, address and phones from the
-active placement, the student's care flags, guardians and emergency contacts."""
+active placement, the student's care flags, guardians and emergency contacts; of a student
+whose guardians withdrew their consent, what the consent rule shows (enrolment.disclosure)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from app.models import (
     Teacher,
     TeacherRole,
 )
+from app.services.enrolment import disclosure, documents
 from app.services.privacy import audit
 
 
@@ -33,10 +35,16 @@ class CohortStudent:
     enrolment: Enrolment
     home: HostApplication | None  # the active placement's application
     family_name: str
+    consent_withdrawn: bool = False  # the guardians' consent: recorded, none active
 
     @property
     def student(self) -> Student:
         return self.enrolment.student
+
+    @property
+    def shown(self) -> disclosure.Disclosed:
+        """The student as a page may show them (the consent rule)."""
+        return disclosure.Disclosed(self.student, self.consent_withdrawn)
 
     @property
     def placed(self) -> bool:
@@ -52,6 +60,14 @@ class CohortStudent:
     @property
     def area_key(self) -> tuple[bool, str]:
         return (self.placed, self.area.casefold())
+
+    @property
+    def area_shown(self) -> str:
+        """The area as a page may show it: not the school of a student whose guardians
+        withdrew their consent."""
+        if self.home is not None and self.home.city.strip():
+            return self.area
+        return self.area if self.shown.shows(disclosure.Fact.SCHOOL) else ""
 
 
 def cohort_students(cohort: Cohort, with_contacts: bool = False) -> list[CohortStudent]:
@@ -73,7 +89,9 @@ def students_of(
     if not cohort_ids:
         return found
     rows = db.session.execute(
-        sa.select(Enrolment, HostApplication, HostFamily.family_name)
+        sa.select(
+            Enrolment, HostApplication, HostFamily.family_name, documents.withdrawn_condition()
+        )
         .join(Enrolment.student)
         .outerjoin(
             Placement,
@@ -85,8 +103,8 @@ def students_of(
         .options(*options)
         .order_by(Student.last_name, Student.first_name, Enrolment.id)
     ).all()
-    for enrolment, home, name in rows:
-        found[enrolment.cohort_id].append(CohortStudent(enrolment, home, name or ""))
+    for enrolment, home, name, withdrawn in rows:
+        found[enrolment.cohort_id].append(CohortStudent(enrolment, home, name or "", withdrawn))
     return found
 
 

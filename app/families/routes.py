@@ -8,12 +8,13 @@ from app.extensions import limiter
 from app.families import bp, progress
 from app.families.forms import ApplicationForm, SignupForm, WithdrawForm
 from app.forms import ActionForm
+from app.labels import label
 from app.loading import found_or_404
 from app.models import Cohort
 from app.models.families import ApplicationStatus, HostApplication, HostFamily
 from app.services.enrolment.students import age_on
 from app.services.errors import DomainError
-from app.services.hosting import families
+from app.services.hosting import families, rechecks
 from app.services.placement import placements
 from app.services.privacy import audit
 from app.services.validation import ValidationFailed
@@ -71,6 +72,9 @@ def portal():
         steps=progress.steps(application) if application else [],
         groups=list(application.cohorts) if application else [],
         can_edit=application is not None and application.status in families.OPEN_FOR_EDITS,
+        can_withdraw=application is not None
+        and application.status not in families.FINISHED
+        and not placed,
         can_apply_again=application is None or application.status in families.FINISHED,
         action_form=ActionForm(),
         withdraw_form=WithdrawForm(),
@@ -111,6 +115,8 @@ def edit():
         form=form,
         application=application,
         draft=application.status == ApplicationStatus.DRAFT,
+        decided=application.status in rechecks.DECIDED,
+        covered=rechecks.covered(application),
     )
 
 
@@ -118,8 +124,9 @@ def _save(form: ApplicationForm, application: HostApplication):
     """Save the answers, and submit a draft when asked to; a redirect when all went well."""
     submitting = application.status == ApplicationStatus.DRAFT and form.submit_application.data
     values = form.values()
+    reopened: rechecks.Changes = {}
     with refusals(show=False) as refused:
-        families.save_answers(application, values)
+        reopened = families.save_answers(application, values, current_user.id)
     if isinstance(refused.error, ValidationFailed):
         # When submitting, show at once what a complete application still needs too.
         problems = families.check_application(values, complete=True) if submitting else []
@@ -150,6 +157,12 @@ def _save(form: ApplicationForm, application: HostApplication):
         )
     elif application.status == ApplicationStatus.DRAFT:
         message = _("Your answers are saved. You can come back and continue at any time.")
+    elif reopened:
+        message = _(
+            "Your changes are saved. Because of them we do these checks again: %(checks)s. "
+            "The local coordinator will contact you.",
+            checks=", ".join(label(check) for check in reopened),
+        )
     else:
         message = _("Your changes are saved.")
     send_queued_mail()

@@ -117,6 +117,9 @@ class HostApplication(db.Model):
         sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
     decision_note: Mapped[str] = mapped_column(sa.String(500), default="")
+    # Recorded checks whose topics the family changed since, as "check:topic" pairs
+    # (app/services/hosting/rechecks.py); empty when every recorded check still stands.
+    to_check_again: Mapped[str] = mapped_column(sa.String(300), default="", server_default="")
 
     family: Mapped[HostFamily] = relationship(back_populates="applications")
     members: Mapped[list[HouseholdMember]] = relationship(
@@ -205,7 +208,8 @@ class FamilyReference(db.Model):
 
 
 class VettingEvent(db.Model):
-    """A step of an application's life: submitted, checked, visited, decided."""
+    """A step of an application's life: submitted, checked, visited, decided, or reopened by
+    a change of the family's answers after a check."""
 
     __tablename__ = "vetting_events"
 
@@ -221,5 +225,8 @@ class VettingEvent(db.Model):
     )
     at: Mapped[datetime] = mapped_column(default=utcnow)
     note: Mapped[str] = mapped_column(sa.String(500), default="")
+    # The checks this event reopened, as "check:topic" pairs: the family changed what they
+    # covered. Empty for every other event.
+    reopened: Mapped[str] = mapped_column(sa.String(300), default="", server_default="")
 
     application: Mapped[HostApplication] = relationship(back_populates="events")

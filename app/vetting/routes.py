@@ -97,6 +97,7 @@ def index():
         in_vetting_only=not form.status.data,
         alerts=alerts,
         names=vetting.family_names([*page.items, *(alert.application for alert in alerts)]),
+        changed={a.id: details.changed_topics(a) for a in page.items},
         failed_emails=notifications.failed_emails(),
         retry_form=ActionForm(),
     )
@@ -147,12 +148,14 @@ def _page(application: HostApplication, sent: FlaskForm | None = None):
         flash(_("That step is not open now; the page shows the application as it stands."), "error")
     family = vetting.family_names([application])[application.id]
     emails = details.step_emails(application)
+    answers = families.as_values(application)
     return render_template(
         "vetting/show.html",
         application=application,
         family=family,
         family_email=application.family.user.email,
-        answers=families.as_values(application),
+        answers=answers,
+        changed=details.changed_after_check(application, answers),
         steps=details.steps(application, emails, family),
         history=details.history(application, emails, family),
         alerts=[a for a in vetting.expiry_alerts() if a.application.id == application.id],

@@ -22,13 +22,15 @@ from app.models.families import (
     VettingEvent,
 )
 from app.services.errors import DomainError
+from app.services.hosting import rechecks
 from app.services.identity import accounts
 from app.services.identity.passwords import hash_password, password_problem
 from app.services.mail import notifications
 from app.services.validation import Checker, ValidationFailed
 
 A = ApplicationStatus
-OPEN_FOR_EDITS = (A.DRAFT, A.SUBMITTED, A.REFERENCES_CHECKED, A.BACKGROUND_CLEARED, A.HOME_VISITED)
+# A decided family keeps its details up to date too; what the checks covered reopens them.
+OPEN_FOR_EDITS = tuple(status for status in A if status not in (A.DECLINED, A.WITHDRAWN))
 FINISHED = (A.APPROVED, A.DECLINED, A.BACKUP, A.WITHDRAWN)
 ANSWER_FIELDS = (
     "address_line",
@@ -276,17 +278,24 @@ def _apply(application: HostApplication, values: dict) -> None:
         ]
 
 
-def save_answers(application: HostApplication, values: dict) -> None:
+def save_answers(
+    application: HostApplication, values: dict, by_id: int | None = None
+) -> rechecks.Changes:
     """Save the answers as they are (a draft may be unfinished); refuses malformed ones.
-    A submitted application must stay complete."""
+    A submitted application must stay complete. A change to what a recorded check covered
+    reopens the check (by_id: who changed it); returns the checks reopened."""
+    rechecks.lock(application)
     if application.status not in OPEN_FOR_EDITS:
         raise DomainError(str(_l("This application is closed; apply again to change answers.")))
     problems = check_application(values, complete=application.status != A.DRAFT)
     if problems:
         raise ValidationFailed(problems)
+    rechecks.keep_placed(application, values)
+    before = as_values(application)
     _apply(application, values)
     application.family.last_active_at = utcnow()
     db.session.flush()
+    return rechecks.reopen(application, before, as_values(application), by_id)
 
 
 def submit(application: HostApplication) -> None:
@@ -316,6 +325,8 @@ def withdraw(application: HostApplication, by_id: int | None) -> None:
     """The family withdraws its application; it stays on record."""
     if application.status in FINISHED:
         raise DomainError(str(_l("This application is already closed.")))
+    if rechecks.students_placed(application):  # a family vetted again after a change
+        raise DomainError(str(_l("A student lives with you: please talk to the coordinator.")))
     application.status = A.WITHDRAWN
     db.session.add(VettingEvent(application=application, to_status=A.WITHDRAWN, by_user_id=by_id))
     db.session.flush()

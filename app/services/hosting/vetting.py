@@ -24,6 +24,8 @@ from app.models.families import (
     application_cohorts,
 )
 from app.services.errors import DomainError
+from app.services.hosting import rechecks
+from app.services.hosting.rechecks import Check
 from app.services.mail import notifications
 
 A = ApplicationStatus
@@ -45,7 +47,18 @@ def _record(application: HostApplication, status: ApplicationStatus, by_id: int,
     db.session.flush()
 
 
+def _record_check(application: HostApplication, check: Check, by_id: int, note: str = ""):
+    """The check is recorded (again): the application goes on to the furthest step still
+    standing (a check done again after a change may find the later ones standing)."""
+    rechecks.recorded_again(application, check)
+    _record(application, rechecks.REACHES[check][0], by_id, note)
+    application.status = rechecks.standing(application)
+    db.session.flush()
+
+
 def _expect(application: HostApplication, status: ApplicationStatus) -> None:
+    """Refuse unless the application (read afresh under its row lock) is in this status."""
+    rechecks.lock(application)
     if application.status != status:
         raise DomainError(
             str(
@@ -63,7 +76,7 @@ def check_references(application: HostApplication, by_id: int, note: str = "") -
     _expect(application, A.SUBMITTED)
     application.references_checked_at = utcnow()
     application.references_checked_by_id = by_id
-    _record(application, A.REFERENCES_CHECKED, by_id, note)
+    _record_check(application, Check.REFERENCES, by_id, note)
 
 
 def clear_background(
@@ -79,7 +92,7 @@ def clear_background(
     application.background_cleared_at = utcnow()
     application.background_cleared_by_id = by_id
     application.background_check_expires_on = expires_on
-    _record(application, A.BACKGROUND_CLEARED, by_id)
+    _record_check(application, Check.BACKGROUND, by_id)
 
 
 def record_home_visit(
@@ -108,7 +121,7 @@ def record_home_visit(
     application.home_visit_notes = (notes or "").strip()[:5000]
     application.home_visit_recorded_at = utcnow()
     application.home_visit_recorded_by_id = by_id
-    _record(application, A.HOME_VISITED, by_id)
+    _record_check(application, Check.HOME_VISIT, by_id)
 
 
 DECISION_EMAILS = {
@@ -148,10 +161,15 @@ def decide(
     if decision not in DECISIONS:
         raise DomainError(str(_l("Choose approve, decline or backup list.")), "decision")
     if decision == A.DECLINED:
+        rechecks.lock(application)
         if application.status not in IN_VETTING:
             raise DomainError(str(_l("Only an application in vetting can be declined.")))
     else:
-        _expect(application, A.HOME_VISITED)
+        try:
+            _expect(application, A.HOME_VISITED)
+        except DomainError:
+            rechecks.refuse_decision(application)  # a reopened check is named, not the status
+            raise
     application.decided_at = utcnow()
     application.decided_by_id = by_id
     application.decision_note = (note or "").strip()[:500]

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import (
+    AccountLink,
     EmergencyContact,
     Enrolment,
     EnrolmentDocument,
@@ -34,6 +35,7 @@ from app.models import (
     VettingEvent,
 )
 from app.models.families import application_cohorts
+from app.services.identity import limits
 
 ERASED = "[erased]"
 CHUNK = 500
@@ -140,9 +142,14 @@ def delete_families(family_ids: Iterable[int]) -> int:
 
 
 def delete_users(user_ids: Iterable[int]) -> int:
-    """Delete accounts and their login sessions (other rows only point to them, SET NULL)."""
+    """Delete accounts with their login sessions, emailed links and counted wrong passwords
+    (other rows only point to them, SET NULL)."""
     user_ids = list(user_ids)
+    for chunk in chunks(user_ids):
+        for email in db.session.scalars(sa.select(User.email).where(User.id.in_(chunk))):
+            limits.forget_account(email)
     delete_rows(LoginSession, LoginSession.user_id, user_ids)
+    delete_rows(AccountLink, AccountLink.user_id, user_ids)
     return delete_rows(User, User.id, user_ids)
 
 

@@ -153,7 +153,9 @@ def link_request(email: str, address: str = "") -> bool:
         allowed = not _wait(
             AttemptKind.LINK_REQUESTED, Attempt.account_key, key, _limit("LINK_EMAIL_LIMIT")
         )
-    db.session.add(Attempt(kind=AttemptKind.LINK_REQUESTED, account_key=key, ip_address=address))
+    db.session.add(
+        Attempt(kind=AttemptKind.LINK_REQUESTED, account_key=key, ip_address=address[:45])
+    )
     db.session.flush()
     return allowed
 

@@ -30,6 +30,12 @@ def _database_url(default: str) -> str:
     return url
 
 
+def _names(variable: str) -> list[str] | None:
+    """A comma-separated list from the environment; None when it is not set."""
+    names = [name.strip() for name in os.environ.get(variable, "").split(",") if name.strip()]
+    return names or None
+
+
 class Config:
     """Settings shared by every environment."""
 
@@ -60,10 +66,33 @@ class Config:
     # Stored in UTC, shown in the organisation's time zone.
     BABEL_DEFAULT_TIMEZONE = os.environ.get("DISPLAY_TIMEZONE", "Europe/Berlin")
 
+    # How many proxies in front of the application set X-Forwarded-For and -Proto (a TLS proxy:
+    # 1). With 0 the address a request came from is the connection's: behind a proxy that is
+    # the proxy's, shared by everybody.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+    # The host names this site answers to (Flask refuses others): links in emails are built
+    # from the request's host, so a forged Host header must not reach them.
+    TRUSTED_HOSTS = _names("TRUSTED_HOSTS")
+
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_FAILURE_LIMIT = "5 per minute; 20 per hour"
+    # Wrong passwords (at login and when changing the password) per account, whether or not
+    # the account exists: the wait grows with the failures. Kept in the database.
+    LOGIN_FAILURE_LIMIT = os.environ.get(
+        "LOGIN_FAILURE_LIMIT", "5 per minute; 10 per 10 minutes; 20 per hour; 50 per day"
+    )
+    # Failed logins per client address, over all accounts: far above what one person's typos
+    # reach (their account stops them first), so a school behind one address is not stopped.
+    LOGIN_ADDRESS_LIMIT = os.environ.get("LOGIN_ADDRESS_LIMIT", "30 per minute; 200 per hour")
+    # The account holder is told by email at this many wrong passwords within a day.
+    LOGIN_FAILURE_WARNING = int(os.environ.get("LOGIN_FAILURE_WARNING", "10"))
+    # Emails with a link (a new password, confirming the address) per address asked for, and
+    # requests for them per client address.
+    LINK_EMAIL_LIMIT = os.environ.get("LINK_EMAIL_LIMIT", "3 per hour; 10 per day")
+    LINK_ADDRESS_LIMIT = os.environ.get("LINK_ADDRESS_LIMIT", "10 per minute; 50 per hour")
+    PASSWORD_RESET_MINUTES = int(os.environ.get("PASSWORD_RESET_MINUTES", "30"))
+    CONFIRMATION_LINK_HOURS = int(os.environ.get("CONFIRMATION_LINK_HOURS", "72"))
 
     HSTS = False
 

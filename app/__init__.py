@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.numbers import DatabaseId
 from app.request import Request
@@ -20,11 +21,23 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     app.request_class = Request
     app.config.from_object(config_class)
     app.url_map.converters["int"] = DatabaseId
+    trust_proxies(app)
     register_extensions(app)
     register_blueprints(app)
     register_hooks(app)
     register_cli(app)
     return app
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES proxies, the client's address and scheme are those the nearest
+    proxy saw (X-Forwarded-For, X-Forwarded-Proto): the limits on logins count per visitor,
+    not per proxy. Without, these headers are ignored: anybody could write them."""
+    count = app.config["TRUSTED_PROXIES"]
+    if count < 0:
+        raise RuntimeError("TRUSTED_PROXIES is the number of proxies: 0 or more")
+    if count:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
 
 
 def register_extensions(app: Flask) -> None:

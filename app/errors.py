@@ -5,10 +5,14 @@ from __future__ import annotations
 import traceback
 
 from flask import Flask, current_app, g, render_template, request
+from flask.globals import request_ctx
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from app.services.identity.limits import TooManyAttempts
 
 MESSAGES = {
     400: (
@@ -43,7 +47,31 @@ def render_error(code: int, detail: str | None = None):
 
 def handle_http(error: HTTPException):
     code = error.code or 500
+    if request_ctx.url_adapter is None:
+        # A host name this site does not answer to (TRUSTED_HOSTS): a page could not link
+        # anywhere, and nothing must build links from that name.
+        return str(MESSAGES[400][0]), 400, {"Content-Type": "text/plain; charset=utf-8"}
     return render_error(code if code in MESSAGES else 500)
+
+
+def handle_too_many(error: TooManyAttempts):
+    """A limit on guessing passwords or asking for links: how long to wait, and at the login
+    the way in that needs no password."""
+    minutes = max(1, -(-error.retry_after // 60))
+    text = ngettext(
+        "Please wait %(num)d minute before you try again.",
+        "Please wait %(num)d minutes before you try again.",
+        minutes,
+    )
+    title = MESSAGES[429][0]
+    page = render_template(
+        "errors/error.html",
+        code=429,
+        title=title,
+        text=text,
+        forgot_password=request.endpoint == "auth.login",
+    )
+    return page, 429, {"Retry-After": str(error.retry_after)}
 
 
 def handle_csrf(error: CSRFError):
@@ -90,6 +118,7 @@ def handle_unexpected(error: Exception):
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, handle_csrf)
+    app.register_error_handler(TooManyAttempts, handle_too_many)
     app.register_error_handler(HTTPException, handle_http)
     app.register_error_handler(InternalServerError, handle_unexpected)
     app.register_error_handler(Exception, handle_unexpected)

@@ -72,10 +72,30 @@ def after_commit(action: Callable[[], object]) -> None:
     g.setdefault("after_commit", []).append(action)
 
 
-def send_queued_mail() -> None:
+def send_queued_mail(*, after_response: bool = False) -> None:
     """Send the emails this request queued, right after its commit (an email that cannot be
-    sent waits in the outbox for `flask mail send`)."""
-    after_commit(lambda: notifications.deliver_pending(new_only=True))
+    sent waits in the outbox for `flask mail send`). With after_response they go once the
+    answer has been sent (when this request queued any), so that how long it took tells nobody
+    whether an email was sent (that is, whether an address has an account)."""
+    if after_response:
+        g.mail_after_response = True
+    else:
+        after_commit(lambda: notifications.deliver_pending(new_only=True))
+
+
+def _deliver_after(app: Flask) -> Callable[[], None]:
+    """Sending, for when the response is closed: the request's context is gone by then."""
+
+    def deliver() -> None:
+        with app.app_context():
+            try:
+                notifications.deliver_pending(new_only=True)
+            except Exception as error:  # the answer has gone: the emails wait in the outbox
+                app.logger.error(
+                    "Queued emails not sent after the answer: %s", type(error).__name__
+                )
+
+    return deliver
 
 
 def _run_after_commit() -> None:
@@ -89,6 +109,7 @@ def _run_after_commit() -> None:
 
 def finish_request(response: Response) -> Response:
     """after_request: commit the request's work when it ended well, else roll it back."""
+    queued = db.session.info.pop(notifications.QUEUED, False)
     if g.get("refused") or response.status_code >= 400 or request.method == "HEAD":
         g.pop("after_commit", None)
         db.session.rollback()
@@ -100,6 +121,8 @@ def finish_request(response: Response) -> Response:
         session.pop("_flashes", None)
         return current_app.make_response(errors.handle_unexpected(error))
     _run_after_commit()
+    if g.pop("mail_after_response", False) and queued:
+        response.call_on_close(_deliver_after(current_app._get_current_object()))
     return response
 
 

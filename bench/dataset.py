@@ -332,6 +332,7 @@ class Builder:
             role=role,
             active=True,
             created_at=datetime(2020, 1, 1),
+            email_confirmed_at=datetime(2020, 1, 1),
         )
 
     def accounts(self) -> None:

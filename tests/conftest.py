@@ -36,6 +36,7 @@ PASSWORD = "correct-horse-battery"
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 # app.extensions key: the connection (in the test's transaction) that the app's sessions use.
 TEST_CONNECTION = "tests.connection"
+LINK_RE = re.compile(r"https?://[^/\s]+(/(?:email/confirm|password/reset)/\S+)")
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -432,6 +433,28 @@ class Auth:
 
     def logout(self):
         return post(self.client, "/logout")
+
+
+def emailed_links(app, recipient: str, kind: str = "/email/confirm/") -> list[str]:
+    """The paths of the links of this kind (confirming the address, or "/password/reset/")
+    in the emails queued for the recipient, oldest first."""
+    from app.models import OutboxEmail
+
+    with app.app_context():
+        bodies = db.session.scalars(
+            sa.select(OutboxEmail.body)
+            .where(OutboxEmail.recipient == recipient)
+            .order_by(OutboxEmail.id)
+        ).all()
+    return [path for body in bodies for path in LINK_RE.findall(body) if path.startswith(kind)]
+
+
+def confirm_address(app, client, recipient: str):
+    """Follow the newest confirmation link emailed to the recipient, as a browser would:
+    open it, press the button."""
+    path = emailed_links(app, recipient)[-1]
+    assert client.get(path).status_code == 200
+    return post(client, path)
 
 
 @pytest.fixture

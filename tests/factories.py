@@ -135,6 +135,23 @@ def family_values(cohort_ids=(), **overrides) -> dict:
     return values
 
 
+def confirm_link(token: str) -> str:
+    """Where a confirmation link points (tests that follow it use the page's own link)."""
+    return f"http://localhost/email/confirm/{token}"
+
+
+def sign_up_confirmed(email: str, password: str = FAMILY_PASSWORD):
+    """A family signed up (inside an application context) that has followed the link of its
+    welcome email, so that it can log in; the HostFamily."""
+    from app.models.base import utcnow
+    from app.services.hosting.signup import sign_up
+
+    family = sign_up(email, password, confirm_link)
+    family.user.email_confirmed_at = utcnow()
+    db.session.flush()
+    return family
+
+
 def make_application(
     app, email: str | None = None, *, submitted: bool = True, cohort_ids=None, **overrides
 ) -> int:
@@ -146,7 +163,7 @@ def make_application(
         cohort_ids = [make_cohort(app)]
     email = email or f"family{next(_numbers)}@example.org"
     with app.app_context():
-        family = families.sign_up(email, FAMILY_PASSWORD)
+        family = sign_up_confirmed(email)
         application = families.current_application(family)
         families.save_answers(application, family_values(cohort_ids, **overrides))
         if submitted:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from contextlib import contextmanager
+from datetime import datetime
 
 import pytest
 import sqlalchemy as sa
@@ -13,6 +14,8 @@ from flask_migrate import downgrade, upgrade
 
 from app import create_app
 from app.extensions import db
+from app.services.identity import accounts
+from app.services.identity.passwords import hash_password
 from tests.conftest import make_config
 
 
@@ -65,3 +68,34 @@ def test_downgrade_to_base_and_up_again(migrated_app):
         assert user_tables(db.engine) == set()
         upgrade()
         assert user_tables(db.engine) == set(db.metadata.tables)
+
+
+def test_accounts_that_exist_before_0011_keep_logging_in(migrated_app):
+    """Families confirm their address since 0011; every account made before counts as
+    confirmed from its creation."""
+    created = datetime(2026, 3, 1, 9, 30)
+    with migrated_app.app_context():
+        upgrade(revision="0009")
+        users = sa.table(
+            "users",
+            sa.column("email"),
+            sa.column("password_hash"),
+            sa.column("role"),
+            sa.column("active"),
+            sa.column("created_at"),
+        )
+        with db.engine.begin() as conn:
+            conn.execute(
+                users.insert().values(
+                    email="family@example.org",
+                    password_hash=hash_password("maple-syrup-waffles"),
+                    role="host_family",
+                    active=True,
+                    created_at=created,
+                )
+            )
+        upgrade()
+        user = accounts.find_user("family@example.org")
+        assert user.email_confirmed_at == created
+        assert accounts.authenticate("family@example.org", "maple-syrup-waffles") == user
+        db.session.rollback()

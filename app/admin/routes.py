@@ -15,15 +15,16 @@ from app import numbers
 from app.access import Permission, requires
 from app.admin import bp
 from app.admin.forms import AuditFilterForm, CreateUserForm, RoleForm, role_choices
+from app.auth import links
 from app.errors import render_error
 from app.extensions import db
 from app.forms import ActionForm, search_words
 from app.models import Role, User
 from app.models.base import utcnow
 from app.printing import exports
-from app.services.identity import accounts
+from app.services.identity import accounts, recovery
 from app.services.privacy import audit
-from app.unit_of_work import refusals
+from app.unit_of_work import refusals, send_queued_mail
 
 AUDIT_PER_PAGE = 50
 USERS_PER_PAGE = 50  # a national organisation has tens of thousands of family accounts
@@ -85,6 +86,21 @@ def toggle_active(user_id: int):
         else:
             accounts.activate(account)
             flash(_("The account was activated."), "success")
+    return redirect(url_for("admin.user", user_id=user_id))
+
+
+@bp.route("/users/<int:user_id>/password-link", methods=["POST"])
+@requires(Permission.MANAGE_USERS)
+def send_password_link(user_id: int):
+    """Email the person a link to choose a new password: nobody else ever sees a password."""
+    account = db.get_or_404(User, user_id)
+    with refusals():
+        recovery.send_reset(account, links.reset_password)
+        send_queued_mail()
+        flash(
+            _("A link to choose a new password was sent to the account's email address."),
+            "success",
+        )
     return redirect(url_for("admin.user", user_id=user_id))
 
 

@@ -3,20 +3,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from app.access import Permission, public, requires
-from app.auth import bp
-from app.auth.forms import LoginForm, LogoutForm
+from app.auth import bp, links
+from app.auth.forms import EmailLinkForm, LoginForm, LogoutForm, NewPasswordForm
 from app.auth.safety import safe_next
-from app.extensions import limiter
-from app.services.identity import accounts
-
-
-def _login_failed(response) -> bool:
-    """Only failed attempts count towards the login limit."""
-    return response.status_code != 302
-
-
-def _login_limit() -> str:
-    return current_app.config["LOGIN_FAILURE_LIMIT"]
+from app.forms import ActionForm
+from app.models import LinkPurpose
+from app.services.identity import accounts, recovery
+from app.unit_of_work import refusals, send_queued_mail
 
 
 def home_for(user) -> str:
@@ -30,8 +23,12 @@ def home_for(user) -> str:
     return url_for("account.index")
 
 
+def client_address() -> str:
+    """The visitor's address (behind TRUSTED_PROXIES proxies, the one they saw)."""
+    return (request.remote_addr or "")[:45]
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"], deduct_when=_login_failed)
 @public
 def login():
     if current_user.is_authenticated:
@@ -40,9 +37,16 @@ def login():
     if request.method == "GET":
         form.next.data = safe_next(request.args.get("next")) or ""
     if form.validate_on_submit():
-        user = accounts.authenticate(form.email.data, form.password.data)
-        if user is None:  # answered with 200, so the failed attempt's audit entry is kept
-            form.password.errors.append(_("Email or password is not correct."))
+        # Over a limit this is a 429 (app/errors.py) before the password is checked.
+        user = accounts.authenticate(form.email.data, form.password.data, client_address())
+        send_queued_mail(after_response=True)  # a warning about wrong passwords, if any
+        if user is None:  # answered with 200, so the failed attempt is kept and counted
+            form.password.errors.append(
+                _(
+                    "Email or password is not correct. If you have just signed up, confirm "
+                    "your email address first with the link we sent you."
+                )
+            )
         else:
             session.clear()
             accounts.start_session(user)
@@ -62,3 +66,78 @@ def logout():
         session.clear()
         flash(_("You are logged out."), "info")
     return redirect(url_for("main.index"))
+
+
+# --- a new password by email -------------------------------------------------------------
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@public
+def forgot_password():
+    form = EmailLinkForm()
+    if form.validate_on_submit():
+        recovery.request_reset(form.email.data, client_address(), links.reset_password)
+        send_queued_mail(after_response=True)
+        # The same words whether or not the address has an account.
+        flash(
+            _(
+                "If an account uses this email address, we have sent it a link to choose a new "
+                "password. The link works once, for %(minutes)d minutes.",
+                minutes=current_app.config["PASSWORD_RESET_MINUTES"],
+            ),
+            "success",
+        )
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot_password.html", form=form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@public
+def reset_password(token: str):
+    if recovery.find(token, LinkPurpose.RESET_PASSWORD) is None:
+        return render_template("auth/link_expired.html", purpose="reset"), 404
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        with refusals(form):
+            recovery.reset_password(token, form.new_password.data)
+            session.clear()  # whoever was logged in on this browser
+            flash(_("Your new password is saved. Log in with it."), "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset_password.html", form=form)
+
+
+# --- confirming a family's address -------------------------------------------------------
+
+
+@bp.route("/email/confirm/<token>", methods=["GET", "POST"])
+@public
+def confirm_email(token: str):
+    """The link of the welcome email. Opening it only shows a button: mail scanners that open
+    links must not confirm anything."""
+    if recovery.find(token, LinkPurpose.CONFIRM_EMAIL) is None:
+        return render_template("auth/link_expired.html", purpose="confirm"), 404
+    form = ActionForm()
+    if form.validate_on_submit():
+        with refusals(form):
+            recovery.confirm_email(token)
+            flash(_("Thank you: your email address is confirmed. You can log in now."), "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/confirm_email.html", form=form)
+
+
+@bp.route("/email/confirm", methods=["GET", "POST"])
+@public
+def resend_confirmation():
+    form = EmailLinkForm()
+    if form.validate_on_submit():
+        recovery.request_confirmation(form.email.data, client_address(), links.confirm_email)
+        send_queued_mail(after_response=True)
+        flash(
+            _(
+                "If an account with this email address is waiting for confirmation, we have "
+                "sent it a new link."
+            ),
+            "success",
+        )
+        return redirect(url_for("auth.login"))
+    return render_template("auth/resend_confirmation.html", form=form)

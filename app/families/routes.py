@@ -3,6 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.access import Permission, public, requires
+from app.auth import links
 from app.auth.routes import home_for
 from app.extensions import limiter
 from app.families import bp, progress
@@ -15,6 +16,7 @@ from app.models.families import ApplicationStatus, HostApplication, HostFamily
 from app.services.enrolment.students import age_on
 from app.services.errors import DomainError
 from app.services.hosting import families, rechecks
+from app.services.hosting.signup import sign_up
 from app.services.placement import placements
 from app.services.privacy import audit
 from app.services.validation import ValidationFailed
@@ -38,14 +40,14 @@ def signup():
     form = SignupForm()
     if form.validate_on_submit():
         with refusals(form):
-            families.sign_up(form.email.data, form.password.data)
+            sign_up(form.email.data, form.password.data, links.confirm_email)
             send_queued_mail()
             # A taken email gets the same answer as a new one: nobody learns who has an account.
             flash(
                 _(
-                    "Thank you. If this email address is new to us, your account is ready: log "
-                    "in to start your application. If you already have an account, we have "
-                    "sent you an email."
+                    "Thank you. We have sent you an email: confirm your email address with its "
+                    "link, then log in to start your application. If you already have an "
+                    "account, the email says so."
                 ),
                 "success",
             )

@@ -25,6 +25,7 @@ from app.models.imports import ImportBatch, ImportStatus
 from app.models.notifications import OutboxEmail
 from app.models.placements import Placement, PlacementStatus
 from app.models.privacy import CohortStatistics
+from app.models.recovery import AccountLink, Attempt, AttemptKind, LinkPurpose
 from app.models.searches import SavedSearch
 from app.models.settings import Setting
 from app.models.students import (
@@ -41,7 +42,10 @@ from app.models.users import LoginSession, Role, User
 
 __all__ = [
     "HOLDS_PLACE",
+    "AccountLink",
     "ApplicationStatus",
+    "Attempt",
+    "AttemptKind",
     "AuditEntry",
     "Cohort",
     "CohortStatistics",
@@ -66,6 +70,7 @@ __all__ = [
     "HouseholdMember",
     "ImportBatch",
     "ImportStatus",
+    "LinkPurpose",
     "LoginSession",
     "OutboxEmail",
     "Placement",

@@ -33,6 +33,9 @@ class User(UserMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(sa.String(5))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # When the person followed a link sent to the address. Families who sign up cannot log in
+    # before; accounts that staff or commands create count as confirmed when created.
+    email_confirmed_at: Mapped[datetime | None]
 
     sessions: Mapped[list[LoginSession]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True

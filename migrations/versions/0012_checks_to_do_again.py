@@ -1,7 +1,7 @@
 """checks to do again after a family's change
 
 Revision ID: 0012
-Revises: 0009
+Revises: 0011
 Create Date: 2026-12-05 10:00:00
 
 Once a vetting check is recorded, a family's change to what it covered (address, household,
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0012"
-down_revision = "0009"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """saved searches: the last search of each list, per login session
 
 Revision ID: 0013
-Revises: 0010
+Revises: 0012
 Create Date: 2026-12-02 11:20:00
 
 The list pages remembered their last search (often a student's name) in Flask's session
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0013"
-down_revision = "0010"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 

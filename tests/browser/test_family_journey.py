@@ -4,7 +4,7 @@ and approves; the family sees the decision and, next year, applies again from it
 from datetime import date, timedelta
 
 from app.models import Role
-from tests.conftest import PASSWORD, make_user
+from tests.conftest import PASSWORD, emailed_links, make_user
 from tests.factories import make_cohort
 
 FAMILY_EMAIL = "millers@example.org"
@@ -31,6 +31,11 @@ def test_family_applies_is_vetted_and_applies_again(app, phone_page, page):
     family.get_by_label("Repeat password").fill(FAMILY_PASSWORD)
     family.get_by_role("button", name="Create account").click()
     assert "log in to start your application" in family.locator(".flashes").inner_text()
+
+    # Confirm the address with the link of the welcome email.
+    family.goto(emailed_links(app, FAMILY_EMAIL)[-1])
+    family.get_by_role("button", name="Confirm my email address").click()
+    assert "your email address is confirmed" in family.locator(".flashes").inner_text()
 
     # Save halfway and leave.
     log_in(family, FAMILY_EMAIL, FAMILY_PASSWORD)

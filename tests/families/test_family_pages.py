@@ -13,11 +13,11 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import ApplicationStatus, HostApplication, HostFamily, OutboxEmail, Role, User
 from app.services.identity import accounts
-from tests.conftest import PASSWORD, Auth, count, make_user, post
+from tests.conftest import PASSWORD, Auth, confirm_address, count, make_user, post
 from tests.factories import make_cohort
 
 FAMILY = "miller@example.org"
-NEUTRAL = "If this email address is new to us, your account is ready"
+NEUTRAL = "We have sent you an email: confirm your email address with its link"
 
 
 def field_error(page: str, field: str) -> str:
@@ -57,8 +57,10 @@ def sign_up(client, email: str = FAMILY, password: str = PASSWORD, **extra):
 
 @pytest.fixture
 def family(app, client):
-    """A client logged in as a family that signed up through the page."""
+    """A client logged in as a family that signed up through the page (and confirmed its
+    address with the link of the welcome email)."""
     assert sign_up(client).status_code == 302
+    assert confirm_address(app, client, FAMILY).status_code == 302
     response = Auth(app, client).login(FAMILY)
     assert path_of(response) == "/family/"
     return client
@@ -146,6 +148,9 @@ def test_sign_up_creates_a_family_with_a_draft_and_lands_in_login(app, client):
         assert [a.status for a in family.applications] == [ApplicationStatus.DRAFT]
         welcome = db.session.scalar(sa.select(OutboxEmail).where(OutboxEmail.recipient == FAMILY))
         assert welcome.sent_at is not None  # delivered after the commit
+    # The account works once the address is confirmed (finding 4).
+    assert Auth(app, client).login(FAMILY).status_code == 200
+    assert confirm_address(app, client, FAMILY).status_code == 302
     response = Auth(app, client).login(FAMILY)
     assert path_of(response) == "/family/"
 
@@ -207,6 +212,7 @@ def test_extra_fields_posted_at_sign_up_change_nothing(app, client):
 def test_logged_in_people_visiting_sign_up_go_home(app, client, auth, role, home):
     if role == Role.HOST_FAMILY:
         sign_up(client)
+        confirm_address(app, client, FAMILY)
         auth.login(FAMILY)
     else:
         auth.login_as(role)

@@ -29,6 +29,7 @@ from app.models import (
     HostApplication,
     HostFamily,
     ImportBatch,
+    LinkPurpose,
     OutboxEmail,
     Placement,
     Role,
@@ -37,6 +38,8 @@ from app.models import (
     User,
 )
 from app.services.enrolment import documents, imports
+from app.services.hosting.signup import sign_up
+from app.services.identity import recovery
 from tests.conftest import CSRF_RE, PASSWORD, make_user
 from tests.factories import (
     FAMILY_PASSWORD,
@@ -47,9 +50,10 @@ from tests.factories import (
 )
 from tests.rosters.data import build
 
-# Logging and login sessions change on every request, refused or not; a list's search is
-# kept with the login session when a list page is opened with ?q= (an old link) or ?clear=1.
-UNWATCHED_TABLES = frozenset({"audit_entries", "login_sessions", "saved_searches"})
+# Logging, login sessions and the attempts the limits on passwords count change on every
+# request, refused or not (a wrong password is answered with the form again, and counted); a
+# list's search is kept with the login session when a list page is opened with ?q= or ?clear=1.
+UNWATCHED_TABLES = frozenset({"audit_entries", "login_sessions", "attempts", "saved_searches"})
 
 # The model behind each id in a URL: the fuzzer picks real ids from these tables.
 ID_MODELS = {
@@ -202,6 +206,7 @@ class World:
     pairs: dict[tuple[str, str], list[tuple[int, int]]]
     fields: Fields
     errors: ErrorLog
+    tokens: list[str] = field(default_factory=list)  # of emailed links: <token> in URLs
     clients: dict[Role | None, object] = field(default_factory=dict)
 
     def __repr__(self) -> str:
@@ -213,6 +218,7 @@ class World:
     def refresh_ids(self) -> None:
         """The ids that exist now: accepted requests add rows (an uploaded file) and erase some."""
         self.ids, self.pairs = _rows(self.app)
+        self.ids["token"] = self.tokens
 
     def snapshot(self) -> dict[str, list[str]]:
         """Every row of every watched table, as text (plain SQL: this runs twice a request)."""
@@ -318,12 +324,26 @@ def build_world(app: Flask) -> World:
             OutboxEmail(recipient="x@example.org", subject="-", body="-", attempts=3)
         )
         db.session.commit()
+    tokens = _link_tokens(app)
     ids, pairs = _rows(app)
+    ids["token"] = tokens
     errors = ErrorLog()
     app.logger.addHandler(errors)
-    world = World(app, actors, ids, pairs, Fields(), errors)
+    world = World(app, actors, ids, pairs, Fields(), errors, tokens)
     harvest(world, withdrawn)
     return world
+
+
+def _link_tokens(app: Flask) -> list[str]:
+    """Tokens of links that work: a new password for an account nobody fuzzes with, and the
+    confirmation of a family that signed up (a fuzzed request may spend them)."""
+    with app.app_context():
+        user_id = make_user(app, "fuzz-forgetful@example.org", Role.TEACHER)
+        reset = recovery.issue(db.session.get(User, user_id), LinkPurpose.RESET_PASSWORD)
+        confirm = []
+        sign_up("fuzz-unconfirmed@example.org", FAMILY_PASSWORD, lambda t: confirm.append(t) or t)
+        db.session.commit()
+    return [reset, *confirm]
 
 
 ARGUMENT = re.compile(r"<(?:[^:<>]+:)?(\w+)>")

@@ -1,5 +1,6 @@
-"""Host families: sign-up, the application (saved unfinished, submitted, withdrawn), and
-applying again with last year's answers. The family's own side of the journey."""
+"""Host families: the application (saved unfinished, submitted, withdrawn), and applying
+again with last year's answers. The family's own side of the journey (signing up:
+`signup.py`)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
-from app.models import Cohort, CohortStatus, Diet, Direction, Role, User
+from app.models import Cohort, CohortStatus, Diet, Direction, User
 from app.models.base import utcnow
 from app.models.families import (
     ApplicationStatus,
@@ -23,8 +24,6 @@ from app.models.families import (
 )
 from app.services.errors import DomainError
 from app.services.hosting import rechecks
-from app.services.identity import accounts
-from app.services.identity.passwords import hash_password, password_problem
 from app.services.mail import notifications
 from app.services.validation import Checker, ValidationFailed
 
@@ -58,44 +57,6 @@ MEMBER_FIELDS = ("name", "age", "relation")
 REFERENCE_FIELDS = ("name", "relation", "phone", "email")
 MAX_MEMBERS = 12
 ZIP_CODE = re.compile(r"[0-9]{5}(-[0-9]{4})?")  # ASCII digits: isdigit() also took "١٤٢٠١"
-
-
-def sign_up(email: str, password: str) -> HostFamily | None:
-    """Create a family account with a draft application. When the email already has an
-    account nothing is created (None) and its owner is told by email; the caller answers
-    both cases alike so that nobody learns who has an account."""
-    address = accounts.normalise_email(email)
-    problem = password_problem(password, address)
-    if problem:  # checked first, so that a taken email gets the same answer
-        raise DomainError(problem, "password")
-    existing = accounts.find_user(address)
-    if existing is not None:
-        hash_password(password)  # the same work as a new account, so timing tells nothing
-        notifications.queue(
-            existing.email,
-            _l("Someone tried to sign up with your email"),
-            _l(
-                "Somebody (perhaps you) tried to create a host-family account with this email "
-                "address. You already have an account: log in with your email and password. "
-                "If this was not you, you can ignore this email."
-            ),
-        )
-        return None
-    user = accounts.create_user(address, password, Role.HOST_FAMILY)
-    family = HostFamily(user=user)
-    db.session.add(family)
-    application = HostApplication(family=family)
-    db.session.add(application)
-    db.session.flush()
-    notifications.queue(
-        address,
-        _l("Welcome to the Dortmund–Buffalo exchange"),
-        _l(
-            "Thank you for your interest in hosting a student from Dortmund. Log in at any time "
-            "to continue your application; you can save it unfinished and come back later."
-        ),
-    )
-    return family
 
 
 def family_of(user: User) -> HostFamily | None:

@@ -12,18 +12,22 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from app.extensions import db
-from app.models import LoginSession, Role, User
+from app.models import AccountLink, LinkPurpose, LoginSession, Role, User
 from app.models.base import utcnow
 from app.services.errors import DomainError
+from app.services.identity import limits
 from app.services.identity.passwords import (
     DUMMY_HASH,
     hash_password,
     password_problem,
     verify_password,
 )
+from app.services.mail import notifications
 from app.services.privacy import audit
 
 # How stale a session's last_seen_at may be before a request writes it again.
@@ -43,8 +47,9 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
 
 
-def create_user(email: str, password: str, role: Role | str) -> User:
-    """Create an account; refuses a taken email, an unknown role or a weak password."""
+def create_user(email: str, password: str, role: Role | str, confirmed: bool = True) -> User:
+    """Create an account; refuses a taken email, an unknown role or a weak password. Accounts
+    made by staff and commands count as confirmed; a family's sign-up confirms by email."""
     address = normalise_email(email)
     role = parse_role(role)
     problem = password_problem(password, address)
@@ -52,7 +57,12 @@ def create_user(email: str, password: str, role: Role | str) -> User:
         raise DomainError(problem, "password")
     if find_user(address) is not None:
         raise DomainError(str(_l("An account with this email already exists.")), "email")
-    user = User(email=address, password_hash=hash_password(password), role=role)
+    user = User(
+        email=address,
+        password_hash=hash_password(password),
+        role=role,
+        email_confirmed_at=utcnow() if confirmed else None,
+    )
     db.session.add(user)
     db.session.flush()
     return user
@@ -109,31 +119,95 @@ def admin_exists() -> bool:
     )
 
 
-def authenticate(email: str, password: str) -> User | None:
-    """The active user with these credentials, or None. Same work for unknown emails."""
+def authenticate(email: str, password: str, address: str = "") -> User | None:
+    """The active, confirmed user with these credentials, or None: the same answer and the
+    same work for an unknown email, a wrong password, a deactivated account and an address not
+    confirmed yet. TooManyAttempts, before anything is checked, while the account or the
+    client address is over its limit; every failure counts towards both."""
+    limits.check_password_guess(email, address)
     user = find_user(email)
     if user is None:
         verify_password(DUMMY_HASH, password)
-        audit.record("login.failed", details={"reason": "unknown_email"})  # no address kept
-        return None
-    if not verify_password(user.password_hash, password) or not user.active:
-        reason = "inactive" if user.active is False else "password"
-        audit.record("login.failed", "user", user.id, {"reason": reason}, user_id=user.id)
-        return None
-    return user
+        reason = "unknown_email"
+    elif not verify_password(user.password_hash, password):
+        reason = "inactive" if not user.active else "password"
+    elif not user.active:
+        reason = "inactive"
+    elif user.email_confirmed_at is None:
+        reason = "unconfirmed"
+    else:
+        return user
+    _wrong_password(user, email, address, "login.failed", reason)
+    return None
 
 
-def change_password(user: User, current: str, new: str) -> None:
-    """Needs the current password; ends the account's other sessions."""
+def _wrong_password(user: User | None, email: str, address: str, action: str, reason: str) -> None:
+    """Count the failure against the account and note it in the audit trail (no address is
+    kept for an unknown email); the holder is told by email when failures pile up."""
+    failures = limits.record_wrong_password(email, address)
+    if user is None:
+        audit.record(action, details={"reason": reason})
+        return
+    audit.record(action, "user", user.id, {"reason": reason}, user_id=user.id)
+    if failures == current_app.config["LOGIN_FAILURE_WARNING"]:
+        _warn(user, failures)
+
+
+def _warn(user: User, failures: int) -> None:
+    with notifications.in_language(user):
+        subject = _("Wrong passwords for your account")
+        body = "\n\n".join(
+            (
+                ngettext(
+                    "Somebody tried %(num)d time within a day to log in to your Austausch "
+                    "account with a wrong password.",
+                    "Somebody tried %(num)d times within a day to log in to your Austausch "
+                    "account with a wrong password.",
+                    failures,
+                ),
+                _(
+                    "If it was you: a family that has just signed up confirms its email "
+                    "address first, with the link in our welcome email. If you forgot your "
+                    'password, choose a new one with "Forgot your password?" on the login page.'
+                ),
+                _(
+                    "If it was not you: nobody got in. After repeated wrong passwords every "
+                    "further attempt has to wait longer. To be safe, choose a new password."
+                ),
+            )
+        )
+    notifications.queue(user.email, subject, body)
+
+
+def change_password(user: User, current: str, new: str, address: str = "") -> bool:
+    """Set a new password when `current` is the account's password; False when it is not
+    (the failure is audited and counts towards the account's limit, like a failed login).
+    TooManyAttempts while the account is over its limit; refuses a weak new password. Ends
+    the account's other sessions."""
+    limits.check_password_guess(user.email)
     if not verify_password(user.password_hash, current):
-        raise DomainError(str(_l("The current password is not correct.")), "current_password")
+        _wrong_password(user, user.email, address, "password.change_failed", "password")
+        return False
     problem = password_problem(new, user.email)
     if problem:
         raise DomainError(problem, "new_password")
+    set_password(user, new, keep_session=user.session_token)
+    return True
+
+
+def set_password(user: User, new: str, keep_session: str | None = None) -> None:
+    """Store a new password: the account's links to choose one die, and its login sessions
+    end (but the one kept)."""
     user.password_hash = hash_password(new)
-    keep = user.session_token
     db.session.execute(
-        sa.delete(LoginSession).where(LoginSession.user_id == user.id, LoginSession.token != keep)
+        sa.delete(AccountLink).where(
+            AccountLink.user_id == user.id, AccountLink.purpose == LinkPurpose.RESET_PASSWORD
+        )
+    )
+    db.session.execute(
+        sa.delete(LoginSession).where(
+            LoginSession.user_id == user.id, LoginSession.token != (keep_session or "")
+        )
     )
     db.session.flush()
 

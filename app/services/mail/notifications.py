@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import logging
 import smtplib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from email.message import EmailMessage
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import force_locale
 
 from app.extensions import db
 from app.models import Role, User
@@ -17,6 +20,7 @@ from app.models.notifications import OutboxEmail
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 10
+QUEUED = "austausch.mail_queued"  # in the session's info: this transaction queued an email
 
 
 def queue(recipient: str, subject: str, body: str) -> OutboxEmail:
@@ -24,7 +28,22 @@ def queue(recipient: str, subject: str, body: str) -> OutboxEmail:
     email = OutboxEmail(recipient=recipient, subject=str(subject)[:300], body=str(body))
     db.session.add(email)
     db.session.flush()
+    db.session.info[QUEUED] = True
     return email
+
+
+def language_of(user: User) -> str:
+    """The language a person reads: their account's (users.locale), else the default."""
+    if user.locale in current_app.config["LANGUAGES"]:
+        return user.locale
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+@contextmanager
+def in_language(user: User) -> Iterator[None]:
+    """Write an email to the person in their language, whoever's request sends it."""
+    with force_locale(language_of(user)):
+        yield
 
 
 def staff_addresses() -> list[str]:

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import (
+    AccountLink,
     EmergencyContact,
     Enrolment,
     EnrolmentDocument,
@@ -35,7 +36,7 @@ from app.models import (
     VettingEvent,
 )
 from app.models.families import application_cohorts
-from app.services.identity import searches
+from app.services.identity import limits, searches
 
 ERASED = "[erased]"
 CHUNK = 500
@@ -164,12 +165,15 @@ def delete_families(family_ids: Iterable[int]) -> int:
 
 
 def delete_users(user_ids: Iterable[int]) -> int:
-    """Delete accounts with their login sessions and the searches kept with those (other rows
-    only point to them, SET NULL)."""
+    """Delete accounts with their login sessions and the searches kept with those, emailed
+    links and counted wrong passwords (other rows only point to them, SET NULL)."""
     user_ids = list(user_ids)
     for chunk in chunks(user_ids):
         searches.forget_sessions_of(chunk)
+        for email in db.session.scalars(sa.select(User.email).where(User.id.in_(chunk))):
+            limits.forget_account(email)
     delete_rows(LoginSession, LoginSession.user_id, user_ids)
+    delete_rows(AccountLink, AccountLink.user_id, user_ids)
     return delete_rows(User, User.id, user_ids)
 
 

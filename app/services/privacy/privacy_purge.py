@@ -1,6 +1,7 @@
 """The retention purge: a cohort's personal data goes `retention_months` after its completion,
 leaving anonymous statistics; host families inactive for `family_inactive_months` go once every
-cohort they applied for is purged; stale uploads and old emails go too. Safe to run daily:
+cohort they applied for is purged; stale uploads, old emails, emailed links that no longer
+work and attempts the limits on passwords no longer count go too. Safe to run daily:
 what is purged is marked, so a second run finds nothing more.
 
 purge() plans first (ids only) and, unless it is a dry run, deletes what it planned; the report
@@ -18,6 +19,8 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import (
     HOLDS_PLACE,
+    AccountLink,
+    Attempt,
     Cohort,
     CohortStatistics,
     CohortStatus,
@@ -33,7 +36,7 @@ from app.models import (
     User,
 )
 from app.models.families import application_cohorts
-from app.services.identity import accounts
+from app.services.identity import accounts, limits
 from app.services.privacy import audit, privacy, settings
 
 FINISHED = (CohortStatus.COMPLETED, CohortStatus.ARCHIVED)
@@ -102,6 +105,8 @@ class PurgeReport:
     user_ids: list[int] = field(default_factory=list)
     batch_ids: list[int] = field(default_factory=list)
     email_ids: list[int] = field(default_factory=list)
+    link_ids: list[int] = field(default_factory=list)
+    attempt_ids: list[int] = field(default_factory=list)
     audit_entries: int = 0  # scrubbed; 0 in a dry run
 
     @property
@@ -117,6 +122,8 @@ class PurgeReport:
             "users": len(self.user_ids),
             "import_batches": len(self.batch_ids),
             "emails": len(self.email_ids),
+            "account_links": len(self.link_ids),
+            "attempts": len(self.attempt_ids),
         }
 
     def lines(self) -> list[str]:
@@ -228,6 +235,15 @@ def _plan_leftovers(report: PurgeReport, cohort_ids: list[int]) -> None:
             )
         )
     )
+    # Links that no longer work, and attempts no limit counts any more.
+    report.link_ids = list(
+        db.session.scalars(
+            sa.select(AccountLink.id).where(
+                sa.or_(AccountLink.expires_at < report.now, AccountLink.used_at.is_not(None))
+            )
+        )
+    )
+    report.attempt_ids = list(db.session.scalars(limits.stale_attempts(report.now)))
 
 
 def statistics(cohort: Cohort) -> CohortStatistics:
@@ -279,6 +295,8 @@ def _carry_out(report: PurgeReport) -> None:
     privacy.delete_families(report.family_ids)
     privacy.delete_rows(ImportBatch, ImportBatch.id, report.batch_ids)
     privacy.delete_rows(OutboxEmail, OutboxEmail.id, report.email_ids)
+    privacy.delete_rows(AccountLink, AccountLink.id, report.link_ids)
+    privacy.delete_rows(Attempt, Attempt.id, report.attempt_ids)
     report.audit_entries = audit.scrub(
         {
             "student": report.student_ids,

@@ -38,7 +38,16 @@ from app.services.privacy import audit, privacy
 
 FORMAT = "austausch-personal-data/1"
 ERASE_REASON = "erased on request"
-ACCOUNT_FIELDS = ("id", "email", "role", "active", "locale", "created_at", "last_login_at")
+ACCOUNT_FIELDS = (
+    "id",
+    "email",
+    "role",
+    "active",
+    "locale",
+    "created_at",
+    "last_login_at",
+    "email_confirmed_at",
+)
 COHORT_FIELDS = ("id", "name", "direction", "departure_date", "return_date", "status")
 OPEN = (EnrolmentStatus.APPLIED, EnrolmentStatus.ACCEPTED, EnrolmentStatus.WAITLISTED)
 

@@ -3,6 +3,7 @@ withdrawing, applying again next year, and the cohorts a family can offer to hos
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -23,11 +24,18 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.services.errors import DomainError
-from app.services.hosting import families, vetting
-from app.services.identity import accounts
+from app.services.hosting import families, signup, vetting
+from app.services.identity import accounts, recovery
 from app.services.validation import ValidationFailed
 from tests.conftest import PASSWORD, count, make_user
-from tests.factories import FAMILY_PASSWORD, family_values, make_application, make_cohort
+from tests.factories import (
+    FAMILY_PASSWORD,
+    confirm_link,
+    family_values,
+    make_application,
+    make_cohort,
+    sign_up_confirmed,
+)
 
 A = ApplicationStatus
 
@@ -70,7 +78,7 @@ def outbox(app) -> list[tuple[str, str]]:
 def sign_up(app, email: str = "miller@example.org", password: str = FAMILY_PASSWORD):
     """Sign up and commit; the new application's id, or None when nothing was created."""
     with app.app_context():
-        family = families.sign_up(email, password)
+        family = signup.sign_up(email, password, confirm_link)
         db.session.commit()
         return None if family is None else families.current_application(family).id
 
@@ -106,7 +114,9 @@ def test_sign_up_creates_a_family_account_with_a_draft_and_a_welcome_email(app):
         assert user.email == "miller.family@example.org"
         assert user.role == Role.HOST_FAMILY
         assert user.active
-        assert accounts.authenticate("miller.family@example.org", FAMILY_PASSWORD) == user
+        # Not before the family has followed the link of its welcome email (finding 4).
+        assert user.email_confirmed_at is None
+        assert accounts.authenticate("miller.family@example.org", FAMILY_PASSWORD) is None
         assert application.status == A.DRAFT
         assert application.submitted_at is None
         assert application.copied_from_id is None
@@ -118,12 +128,17 @@ def test_sign_up_creates_a_family_account_with_a_draft_and_a_welcome_email(app):
         assert "continue your application" in email.body
         assert email.sent_at is None
         assert email.attempts == 0
+        [token] = re.findall(r"http://localhost/email/confirm/(\S+)", email.body)
+        assert recovery.confirm_email(token) == user
+        assert accounts.authenticate("miller.family@example.org", FAMILY_PASSWORD) == user
 
 
 @pytest.mark.parametrize("taken_by", [Role.HOST_FAMILY, Role.COORDINATOR])
 def test_sign_up_with_a_taken_email_creates_nothing_and_tells_the_owner(app, taken_by):
     if taken_by == Role.HOST_FAMILY:
-        sign_up(app, "miller@example.org")
+        with app.app_context():
+            sign_up_confirmed("miller@example.org")
+            db.session.commit()
     else:
         make_user(app, "miller@example.org", taken_by)
     before = row_counts(app)
@@ -154,7 +169,7 @@ def test_sign_up_refuses_a_weak_password_alike_for_new_and_taken_emails(app, pas
     answers = []
     for email in ("jones@example.org", "miller@example.org"):
         with app.app_context(), pytest.raises(DomainError) as refused:
-            families.sign_up(email, password if "@" not in password else email)
+            signup.sign_up(email, password if "@" not in password else email, confirm_link)
         answers.append((refused.value.field, refused.value.message))
 
     assert answers[0][0] == "password"

@@ -16,10 +16,10 @@ from aiosmtpd.controller import Controller
 
 from app.extensions import db
 from app.models import ApplicationStatus, HostApplication, OutboxEmail, Role
-from app.services.hosting import families, vetting
+from app.services.hosting import families, signup, vetting
 from app.services.mail import notifications
 from tests.conftest import make_user
-from tests.factories import FAMILY_PASSWORD, make_application
+from tests.factories import FAMILY_PASSWORD, confirm_link, make_application
 
 A = ApplicationStatus
 
@@ -98,7 +98,7 @@ def smtp_app(app_factory, mail_server):
 
 def sign_up(app, address: str = "miller@example.org") -> int:
     with app.app_context():
-        family = families.sign_up(address, FAMILY_PASSWORD)
+        family = signup.sign_up(address, FAMILY_PASSWORD, confirm_link)
         db.session.commit()
         return families.current_application(family).id
 
@@ -140,7 +140,7 @@ def test_the_welcome_email_reaches_the_mail_server(smtp_app, mail_server):
 def test_a_taken_email_at_sign_up_reaches_its_owner(smtp_app, mail_server):
     sign_up(smtp_app, "miller@example.org")
     with smtp_app.app_context():
-        assert families.sign_up("Miller@Example.org", "another-long-passphrase") is None
+        assert signup.sign_up("Miller@Example.org", "another-long-passphrase", confirm_link) is None
         db.session.commit()
     deliver(smtp_app)
     welcome, warning = mail_server.inbox.to("miller@example.org")

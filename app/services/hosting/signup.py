@@ -1,0 +1,72 @@
+"""A host family signs up: an account (confirmed by a link in the welcome email before it can
+log in) with a draft application. Nobody learns from it whether an address has an account."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from app.extensions import db
+from app.models import Role, User
+from app.models.families import HostApplication, HostFamily
+from app.services.errors import DomainError
+from app.services.identity import accounts, recovery
+from app.services.identity.passwords import hash_password, password_problem
+from app.services.mail import notifications
+
+
+def sign_up(email: str, password: str, confirm_link: recovery.Link) -> HostFamily | None:
+    """Create a family account with a draft application; the welcome email carries the link
+    that confirms the address, without which the account cannot log in. When the email
+    already has an account nothing is created (None) and its owner is told by email; the
+    caller answers both cases alike so that nobody learns who has an account."""
+    address = accounts.normalise_email(email)
+    problem = password_problem(password, address)
+    if problem:  # checked first, so that a taken email gets the same answer
+        raise DomainError(problem, "password")
+    existing = accounts.find_user(address)
+    if existing is not None:
+        hash_password(password)  # the same work as a new account, so timing tells nothing
+        _tell_the_owner(existing)
+        return None
+    user = accounts.create_user(address, password, Role.HOST_FAMILY, confirmed=False)
+    user.locale = str(get_locale() or "") or None  # the language they signed up in
+    family = HostFamily(user=user)
+    db.session.add(family)
+    application = HostApplication(family=family)
+    db.session.add(application)
+    db.session.flush()
+    url = recovery.confirmation_link(user, confirm_link)
+    hours = current_app.config["CONFIRMATION_LINK_HOURS"]
+    with notifications.in_language(user):
+        subject = _("Welcome to the Dortmund–Buffalo exchange")
+        body = "\n\n".join(
+            (
+                _(
+                    "Thank you for your interest in hosting a student from Dortmund. Please "
+                    "confirm your email address with this link (it works for %(hours)d hours):",
+                    hours=hours,
+                ),
+                url,
+                _(
+                    "Then log in at any time to continue your application; you can save it "
+                    "unfinished and come back later."
+                ),
+                _("If you did not sign up, ignore this email: the account cannot be used."),
+            )
+        )
+    notifications.queue(address, subject, body)
+    return family
+
+
+def _tell_the_owner(user: User) -> None:
+    with notifications.in_language(user):
+        subject = _("Someone tried to sign up with your email")
+        body = _(
+            "Somebody (perhaps you) tried to create a host-family account with this email "
+            "address. You already have an account: log in with your email and password. If you "
+            'forgot your password, choose a new one with "Forgot your password?" on the login '
+            "page. If this was not you, you can ignore this email."
+        )
+    notifications.queue(user.email, subject, body)

@@ -34,8 +34,8 @@ run: $(VENV)/.installed translations
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 # pytest-xdist: a process per core (none on a single core), each on its own database;
-# the tests marked xdist_group run in one process.
-PYTEST_PARALLEL = -n auto --dist loadgroup
+# the tests of a file run in one process (module fixtures are built once).
+PYTEST_PARALLEL = -n auto --dist loadfile
 
 ## ruff, then the whole test suite (TEST_DATABASE_URL selects PostgreSQL).
 test: $(VENV)/.dev-installed translations

@@ -82,7 +82,8 @@ def _worker() -> str:
 
 
 def _create_postgres_database(url: sa.URL) -> None:
-    """Create the database of url unless it exists (its server's user may create databases)."""
+    """Create the database of url unless it exists (its server's user may create databases),
+    and let it take connections (a run stopped during the outage test may have left it shut)."""
     admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
@@ -91,6 +92,7 @@ def _create_postgres_database(url: sa.URL) -> None:
             )
             if not exists:
                 conn.execute(sa.text(f'CREATE DATABASE "{url.database}"'))
+            conn.execute(sa.text(f'ALTER DATABASE "{url.database}" ALLOW_CONNECTIONS true'))
     finally:
         admin.dispose()
 

@@ -22,8 +22,6 @@ from tests.factories import FAMILY_PASSWORD, TEACHER_PASSWORD
 from tests.perf.data import SCHOOL, STAFF_EMAIL, World, build
 
 SMALL, LARGE = 2, 25
-# One worker measures every page: the two programmes are built once.
-pytestmark = pytest.mark.xdist_group("perf")
 
 
 @dataclass(frozen=True)

@@ -227,7 +227,11 @@ def test_workers_share_the_limits(app_factory):
 def warnings_to(app, email: str) -> list[OutboxEmail]:
     with app.app_context():
         found = list(
-            db.session.scalars(sa.select(OutboxEmail).where(OutboxEmail.recipient == email))
+            db.session.scalars(
+                sa.select(OutboxEmail)
+                .where(OutboxEmail.recipient == email)
+                .order_by(OutboxEmail.id)
+            )
         )
         db.session.expunge_all()
         return found

@@ -307,7 +307,9 @@ def test_the_steps_in_order_through_the_web(app, client, coordinator):
             A.APPROVED,
         ]
         email = db.session.scalars(
-            sa.select(OutboxEmail).where(OutboxEmail.recipient == "miller@example.org")
+            sa.select(OutboxEmail)
+            .where(OutboxEmail.recipient == "miller@example.org")
+            .order_by(OutboxEmail.id)
         ).all()[-1]
         assert email.subject == "Your host-family application is approved"
         assert email.sent_at is not None  # sent after the commit (console backend)

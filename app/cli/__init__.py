@@ -1,4 +1,4 @@
-"""flask commands: users, history, mail, privacy, backup and restore. Each command but backup
+"""flask commands: users, history, mail, privacy, backup and restore, demo. Each command but backup
 and restore (which work on the database's files) is one unit of work: committed when it ends
 well, rolled back on a refusal, which it prints (exit status 1)."""
 
@@ -14,6 +14,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from app import database
 from app.cli import backups
+from app.cli.demo import demo
 from app.extensions import db
 from app.models import HostFamily, Role, Student, User
 from app.models.base import utcnow
@@ -278,6 +279,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(history_cli)
     app.cli.add_command(seed)
+    app.cli.add_command(demo)
     app.cli.add_command(mail_cli)
     app.cli.add_command(privacy_cli)
 

@@ -95,6 +95,9 @@ class Config:
     CONFIRMATION_LINK_HOURS = int(os.environ.get("CONFIRMATION_LINK_HOURS", "72"))
 
     HSTS = False
+    # `flask demo` may fill an empty database with fictional accounts whose password is
+    # published: never with the production settings.
+    DEMO_ALLOWED = True
 
     # The programme coordinator families and teachers call (shown on their pages and cards).
     COORDINATOR_NAME = os.environ.get("COORDINATOR_NAME", "")
@@ -152,6 +155,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     HSTS = True
+    DEMO_ALLOWED = False
 
     @classmethod
     def check(cls) -> None:

@@ -14,7 +14,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from app import database
 from app.cli import backups
-from app.cli.demo import demo
+from app.cli import demo as demo_cli
 from app.extensions import db
 from app.models import HostFamily, Role, Student, User
 from app.models.base import utcnow
@@ -115,8 +115,12 @@ def check_admin() -> None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
         accounts.create_user(email, password, Role.ADMIN)
         click.echo(f"Created the admin {email.strip().lower()}.")
-    else:
-        click.echo("Create one with:  .venv/bin/flask users create you@example.org --role admin")
+        return
+    click.echo("Create one with:  .venv/bin/flask users create you@example.org --role admin")
+    if not demo_cli.real_data():
+        click.echo(
+            "Or explore fictional sample data, with a login for each role:  .venv/bin/flask demo"
+        )
 
 
 @history_cli.command("seed")
@@ -279,7 +283,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(history_cli)
     app.cli.add_command(seed)
-    app.cli.add_command(demo)
+    app.cli.add_command(demo_cli.demo)
     app.cli.add_command(mail_cli)
     app.cli.add_command(privacy_cli)
 

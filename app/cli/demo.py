@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 
 import click
 import sqlalchemy as sa
+from flask import current_app
 from flask.cli import with_appcontext
 
 from app.cli import demo_data as data
@@ -71,7 +72,7 @@ class Year:
 
 
 def _cohort(name_day: date, returns: date, places: int, per_teacher: int, deadline=None):
-    cohort = cohorts.create_cohort(
+    return cohorts.create_cohort(
         {
             "programme_id": cohorts.ensure_default_programme().id,
             "name": f"Buffalo {MONTHS[name_day.month - 1]} {name_day.year}",
@@ -83,7 +84,6 @@ def _cohort(name_day: date, returns: date, places: int, per_teacher: int, deadli
             "students_per_teacher": per_teacher,
         }
     )
-    return cohort
 
 
 def _make_cohorts(today: date) -> dict[str, Cohort]:
@@ -176,14 +176,11 @@ def _make_students(year: Year) -> None:
         _documents(enrolment, s.guardian[0], kinds, consent_on, year.by_id)
 
 
-def _family_values(f: data.DemoFamily, cohort_ids: list[int]) -> dict:
+def _family_values(f: data.DemoFamily, number: int, cohort_ids: list[int]) -> dict:
     references = [
         {"name": name, "relation": relation, "phone": phone, "email": ""}
-        for name, relation, phone in (data.REFERENCES[i % 4] for i in (len(f.key), len(f.city)))
+        for name, relation, phone in (data.REFERENCES[(number + i) % 4] for i in (0, 1))
     ]
-    if references[0] == references[1]:
-        references[1] = dict(zip(("name", "relation", "phone"), data.REFERENCES[-1], strict=True))
-        references[1]["email"] = ""
     return {
         "family_name": f.family_name,
         "address_line": f.address,
@@ -242,7 +239,7 @@ def _vet(application: HostApplication, status: ApplicationStatus, year: Year, no
 
 
 def _make_families(year: Year) -> None:
-    for f in data.FAMILIES:
+    for number, f in enumerate(data.FAMILIES):
         tokens: list[str] = []
         family = signup.sign_up(
             f.email, data.PASSWORD, lambda token, kept=tokens: kept.append(token) or token
@@ -250,7 +247,7 @@ def _make_families(year: Year) -> None:
         recovery.confirm_email(tokens[0])  # as if the family had followed its welcome email
         application = families.current_application(family)
         cohort_ids = [year.cohorts[key].id for key in f.cohorts]
-        families.save_answers(application, _family_values(f, cohort_ids))
+        families.save_answers(application, _family_values(f, number, cohort_ids))
         year.applications[f.key] = application
         if f.status == "draft":
             continue
@@ -329,18 +326,9 @@ def _print_summary(made: dict) -> None:
     )
     click.echo("")
     click.echo(f"Log in at /login with any of these; the password is {data.PASSWORD}")
-    for role, email, what in LOGINS:
+    for role, email, what in data.LOGINS:
         click.echo(f"  {role:12} {email:26} {what}")
     click.echo("Every person, address and phone number is made up; no email was sent.")
-
-
-LOGINS = (
-    ("admin", "admin@example.org", "everything, and accounts"),
-    ("coordinator", "coordinator@example.org", "cohorts, students, families, placements"),
-    ("teacher", "teacher@example.org", "Katrin Vogel, lead teacher of the cohort abroad"),
-    ("host family", "family@example.org", "the Kowalskis, hosting two students"),
-    ("host family", "patel@example.com", "an application saved halfway"),
-)
 
 
 @click.command("demo")
@@ -348,6 +336,11 @@ LOGINS = (
 @committed
 def demo() -> None:
     """Fill an EMPTY database with a fictional programme year and print logins for each role."""
+    if not current_app.config["DEMO_ALLOWED"]:
+        raise click.ClickException(
+            "The demo's accounts share a published password: it does not run with the "
+            "production settings (AUSTAUSCH_ENV=production). Nothing was changed."
+        )
     found = real_data()
     if found:
         raise click.ClickException(

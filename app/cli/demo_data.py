@@ -18,6 +18,14 @@ STAFF = (
     ("coordinator@example.org", "coordinator"),
 )
 COORDINATOR_NAME = "Sabine Krüger"
+# What the command prints: a login for each role (role, email, what it shows).
+LOGINS = (
+    ("admin", "admin@example.org", "everything, and accounts"),
+    ("coordinator", "coordinator@example.org", "cohorts, students, families, placements"),
+    ("teacher", "teacher@example.org", "Katrin Vogel, lead teacher of the cohort abroad"),
+    ("host family", "family@example.org", "the Kowalskis, hosting two students"),
+    ("host family", "patel@example.com", "an application saved halfway"),
+)
 
 
 @dataclass(frozen=True)

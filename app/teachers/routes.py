@@ -13,7 +13,7 @@ from app.forms import ActionForm
 from app.loading import child_or_404, found_or_404
 from app.models import Cohort, Teacher, TeacherRole
 from app.services.errors import DomainError
-from app.services.supervision import teacher_roster, teachers
+from app.services.supervision import teacher_accounts, teacher_roster, teachers
 from app.teachers import bp
 from app.teachers.forms import AssignForm, NewTeacherForm, TeacherForm
 from app.unit_of_work import refusals
@@ -27,12 +27,22 @@ def index():
     page = db.paginate(
         teachers.teachers_query(), page=numbers.page(), per_page=PER_PAGE, max_per_page=PER_PAGE
     )
-    return render_template("teachers/index.html", teachers=page.items, page=page)
+    return render_template(
+        "teachers/index.html",
+        teachers=page.items,
+        page=page,
+        to_complete=teacher_accounts.to_complete(),
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @requires(Permission.MANAGE_TEACHERS)
 def create():
+    """A new teacher with a login; with ?account=ID the details of a teacher account that
+    has none yet (made with `flask users create` or given the role under Users)."""
+    account_id = numbers.query_id("account")
+    if account_id is not None:
+        return _complete(found_or_404(teacher_accounts.account_to_complete(account_id)))
     form = NewTeacherForm()
     if form.validate_on_submit():
         with refusals(form):
@@ -40,6 +50,16 @@ def create():
             flash(_("%(name)s can now log in as a teacher.", name=teacher.name), "success")
             return redirect(url_for("teachers.index"))
     return render_template("teachers/edit.html", form=form, teacher=None)
+
+
+def _complete(account):
+    form = TeacherForm()
+    if form.validate_on_submit():
+        with refusals(form):
+            teacher = teacher_accounts.complete(account, **form.details())
+            flash(_("%(name)s can now log in as a teacher.", name=teacher.name), "success")
+            return redirect(url_for("teachers.index"))
+    return render_template("teachers/edit.html", form=form, teacher=None, account=account)
 
 
 @bp.route("/<int:teacher_id>/edit", methods=["GET", "POST"])

@@ -592,3 +592,25 @@ def test_unknown_ids_and_drafts_are_404(app, client, coordinator):
             assert post(client, f"/vetting/{application_id}/{step}").status_code == 404
     with app.app_context():
         assert application(app, draft).status == A.DRAFT
+
+
+def test_staff_read_the_family_s_diets_and_interests_in_the_family_s_words(
+    app, client, coordinator
+):
+    """The family ticks "Diets your family can cook for": staff read the same meaning, and the
+    interests the family wrote for matching."""
+    application_id = make_family(
+        app,
+        "Miller",
+        cohort_ids=[make_cohort(app)],
+        diets=["vegetarian", "halal"],
+        interests="baseball, baking, the Buffalo Philharmonic",
+    )
+    page = text(client.get(f"/vetting/{application_id}").get_data(as_text=True))
+    assert "Diets the family can cook for halal, vegetarian" in page
+    assert "Diets the family keeps" not in page
+    assert "The family's interests and hobbies baseball, baking, the Buffalo Philharmonic" in page
+    post(client, "/language", {"language": "de", "next": "/"})
+    german = text(client.get(f"/vetting/{application_id}").get_data(as_text=True))
+    assert "Ernährungsweisen, für die die Familie kochen kann halal, vegetarisch" in german
+    assert "Interessen und Hobbys der Familie baseball, baking" in german

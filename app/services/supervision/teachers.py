@@ -36,7 +36,7 @@ TEACHER_FIELDS = ("name", "school", "phone", "languages")
 TWO_TEACHERS_FROM = 11
 
 
-def _clean(values: dict) -> dict:
+def check_details(values: dict) -> dict:
     """The teacher's details, checked; ValidationFailed lists every problem."""
     check = Checker()
     check.text(values, "name", required=True, max_length=200)
@@ -51,7 +51,20 @@ def create_teacher(
     email: str, password: str, name: str, school: str, phone: str, languages: str = ""
 ) -> Teacher:
     """Create the teacher and their login account (role teacher)."""
-    details = _clean({"name": name, "school": school, "phone": phone, "languages": languages})
+    details = check_details(
+        {"name": name, "school": school, "phone": phone, "languages": languages}
+    )
+    existing = accounts.find_user(email)
+    if existing is not None and existing.role == Role.TEACHER and not teacher_for_user(existing):
+        raise DomainError(
+            str(
+                _l(
+                    "This email already has a teacher's login without teacher details: "
+                    "complete it from the list of teachers."
+                )
+            ),
+            "email",
+        )
     user = accounts.create_user(email, password, Role.TEACHER)
     teacher = Teacher(user=user, **details)
     db.session.add(teacher)
@@ -63,7 +76,9 @@ def update_teacher(
     teacher: Teacher, name: str, school: str, phone: str, languages: str = ""
 ) -> None:
     """Change a teacher's contact details."""
-    details = _clean({"name": name, "school": school, "phone": phone, "languages": languages})
+    details = check_details(
+        {"name": name, "school": school, "phone": phone, "languages": languages}
+    )
     for key, value in details.items():
         setattr(teacher, key, value)
     db.session.flush()

@@ -18,6 +18,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from app.cli import demo_data as data
+from app.cli import demo_dates
 from app.extensions import db
 from app.models import (
     ApplicationStatus,
@@ -38,8 +39,6 @@ from app.services.placement import placements
 from app.services.supervision import teachers
 from app.unit_of_work import committed
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August")
-MONTHS += ("September", "October", "November", "December")
 # What makes a database hold real data: the demo only fills one with none of these.
 REAL_DATA = (
     (User, "accounts"),
@@ -75,7 +74,7 @@ def _cohort(name_day: date, returns: date, places: int, per_teacher: int, deadli
     return cohorts.create_cohort(
         {
             "programme_id": cohorts.ensure_default_programme().id,
-            "name": f"Buffalo {MONTHS[name_day.month - 1]} {name_day.year}",
+            "name": f"Buffalo {data.MONTHS[name_day.month - 1]} {name_day.year}",
             "direction": "outbound",
             "departure_date": name_day,
             "return_date": returns,
@@ -168,11 +167,11 @@ def _make_students(year: Year) -> None:
             continue
         accepted_in_open += not travelling
         enrolments.change_status(enrolment, "accepted", year.by_id)
-        if travelling:
+        if travelling or accepted_in_open <= 5:  # all in; for the open cohort, the first five
             kinds, consent_on = OTHER_DOCUMENTS, year.today - timedelta(days=150 + number)
-        else:
-            kinds = OTHER_DOCUMENTS[: number % len(OTHER_DOCUMENTS) + 1]
-            consent_on = year.today - timedelta(days=number) if number % 4 else None
+        else:  # still coming in
+            kinds = OTHER_DOCUMENTS[: number % 3 + 1]
+            consent_on = year.today - timedelta(days=number) if number % 2 else None
         _documents(enrolment, s.guardian[0], kinds, consent_on, year.by_id)
 
 
@@ -296,11 +295,12 @@ def fill(today: date | None = None) -> dict:
     year = Year(today, staff_users[1].id, _make_cohorts(today), {}, {})
     staff = _make_teachers(year)
     _make_students(year)
-    _make_families(year)
-    placed = _place_and_supervise(year, staff)
     enrolments.withdraw(
         year.enrolments[data.WITHDRAWS], year.by_id, "The family moves to Munich in March."
     )
+    _make_families(year)
+    demo_dates.spread(list(year.applications.values()))
+    placed = _place_and_supervise(year, staff)
     travelling = year.cohorts["travelling"]
     cohorts.set_status(travelling, "closed")
     cohorts.set_status(travelling, "travelling")
@@ -325,7 +325,7 @@ def _print_summary(made: dict) -> None:
         f"{made['teachers']} teachers, {made['placements']} students placed"
     )
     click.echo("")
-    click.echo(f"Log in at /login with any of these; the password is {data.PASSWORD}")
+    click.echo(f"Log in (with make run: http://127.0.0.1:5000/login), password {data.PASSWORD}")
     for role, email, what in data.LOGINS:
         click.echo(f"  {role:12} {email:26} {what}")
     click.echo("Every person, address and phone number is made up; no email was sent.")

@@ -18,6 +18,9 @@ STAFF = (
     ("coordinator@example.org", "coordinator"),
 )
 COORDINATOR_NAME = "Sabine Krüger"
+# Cohorts are named after the month they leave in, as families read them (in English).
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August")
+MONTHS += ("September", "October", "November", "December")
 # What the command prints: a login for each role (role, email, what it shows).
 LOGINS = (
     ("admin", "admin@example.org", "everything, and accounts"),

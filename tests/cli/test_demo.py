@@ -21,6 +21,7 @@ from app.models import (
     Teacher,
     User,
 )
+from app.models.base import utcnow
 from tests.conftest import Auth, count, make_user
 from tests.factories import make_cohort, make_student
 
@@ -67,12 +68,19 @@ def test_fills_an_empty_database_with_a_programme_year(app, filled):
         )
         unsupervised = db.session.scalar(
             sa.select(sa.func.count(Enrolment.id)).where(
-                Enrolment.cohort_id == abroad.id, Enrolment.supervising_teacher_id.is_(None)
+                Enrolment.status.in_(("accepted", "applied")),
+                Enrolment.supervising_teacher_id.is_(None),
             )
         )
+        submitted = db.session.scalars(
+            sa.select(HostApplication.submitted_at).where(HostApplication.status != "draft")
+        ).all()
     assert roles == {"admin": 1, "coordinator": 1, "teacher": 3, "host_family": 14}
     assert consents == 8  # every student abroad has the guardians' consent
-    assert unsupervised == 0  # and a supervising teacher
+    assert unsupervised == 0  # everybody holding a place has a supervising teacher
+    # the families applied over the past weeks, not all this morning
+    assert len({moment.date() for moment in submitted}) == len(submitted) == 13
+    assert max(submitted) <= utcnow()
     assert "snowy-lakeshore-lantern" in filled
     assert "made up" in filled
 

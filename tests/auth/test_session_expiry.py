@@ -98,3 +98,28 @@ def test_the_purge_deletes_sessions_that_ended_by_time(app, logged_in, runner):
     result = runner.invoke(args=["privacy", "purge"])
     assert result.exit_code == 0, result.output
     assert sessions(app) == []
+
+
+def age_logins(app, begun: timedelta) -> None:
+    """Every login session began `begun` ago, and nothing else about it is touched: the audit's
+    scenario, which on the audited code (no idle time kept) still opened pages."""
+    with app.app_context():
+        db.session.execute(sa.update(LoginSession).values(created_at=utcnow() - begun))
+        db.session.commit()
+
+
+def test_a_login_begun_a_year_ago_no_longer_opens_pages(app, logged_in):
+    age_logins(app, timedelta(days=365))
+    response = logged_in.get("/dashboard")
+    assert response.status_code == 302 and "/login" in response.location
+
+
+def test_the_remember_cookie_of_a_year_old_login_does_not_open_pages(app, client, auth):
+    make_user(app, "staff@example.org")
+    auth.login("staff@example.org", PASSWORD, remember="y")
+    remember = client.get_cookie("remember_token")
+    assert remember is not None
+    age_logins(app, timedelta(days=365))
+    a_year_later = app.test_client()  # the browser was closed: only the remember cookie is left
+    a_year_later.set_cookie("remember_token", remember.value)
+    assert a_year_later.get("/dashboard").status_code == 302

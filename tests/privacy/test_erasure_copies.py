@@ -8,6 +8,7 @@ import html
 import stat
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
 from app import create_app
@@ -118,3 +119,23 @@ def test_the_instance_folder_is_the_owners_alone(tmp_path):
     _owner_only(str(database), instance)
     assert stat.S_IMODE(database.stat().st_mode) == 0o600
     assert stat.S_IMODE(instance.stat().st_mode) == 0o700
+
+
+def test_the_embedded_database_enforces_foreign_keys_and_writes_ahead(tmp_path):
+    """SECURITY.md: SQLite with foreign keys on (a student's consent cannot point at nobody) and
+    the write-ahead log (readers go on while one request writes)."""
+    application, _database = file_app(tmp_path)
+    with application.app_context():
+        assert db.session.execute(sa.text("PRAGMA foreign_keys")).scalar() == 1
+        assert db.session.execute(sa.text("PRAGMA journal_mode")).scalar() == "wal"
+        assert db.session.execute(sa.text("PRAGMA busy_timeout")).scalar() > 0
+        with pytest.raises(sa.exc.IntegrityError, match="FOREIGN KEY"):
+            db.session.execute(
+                sa.text(
+                    "INSERT INTO application_cohorts (application_id, cohort_id)"
+                    " VALUES (98765, 98765)"
+                )
+            )
+            db.session.flush()
+        db.session.rollback()
+        db.engine.dispose()

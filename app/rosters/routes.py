@@ -5,6 +5,8 @@ written to the audit trail with the cohort and the columns."""
 from __future__ import annotations
 
 from flask import Response, render_template, request, url_for
+from flask_babel import format_date, format_datetime, ngettext
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 from werkzeug.utils import secure_filename
@@ -38,6 +40,11 @@ MIMETYPES = {
 }
 
 
+# A CSV file's separator: the one the reader's Excel expects (exports.delimiter_for), or the
+# one asked for.
+SEPARATORS = {"semicolon": ";", "comma": ","}
+
+
 def _cohort(cohort_id: int) -> Cohort:
     return found_or_404(rosters.cohort_for(current_user, cohort_id))
 
@@ -61,18 +68,47 @@ def _file(sheet: Sheet, fmt: str, what: str) -> Response:
     the audit entry would hold SQLite's write lock for as long as a PDF renders (seconds)."""
     name = _filename(sheet.cohort, what, fmt)
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    if fmt in ("csv", "xlsx"):
+        header, kinds, rows = sheet.table()
+        heading = _heading_lines(sheet)
     if fmt == "csv":
-        body = exports.csv_stream(sheet.header(), list(sheet.flat_rows()))
-        return Response(body, mimetype=MIMETYPES[fmt], headers=headers)
+        delimiter = SEPARATORS.get(request.args.get("separator", ""))
+        delimiter = delimiter or exports.delimiter_for(current_language())
+        body = exports.csv_stream(header, rows, heading, delimiter)
+        return Response(body, mimetype=MIMETYPES[fmt] + "; charset=utf-8", headers=headers)
     if fmt == "xlsx":
         title = f"{sheet.title} {sheet.cohort.name}"
-        data = exports.xlsx_bytes(title, sheet.header(), sheet.flat_rows())
+        data = exports.xlsx_bytes(title, header, rows, heading, kinds)
     else:
+        sheet = sheet.printed()
         fit = pdf.fit_sheet(sheet, current_language(), for_pdf=True)
         data = pdf_chunks.render_sheet(
             sheet, lambda part: _print_page(part, "", "", for_pdf=True, fit=fit)
         )
     return Response(data, mimetype=MIMETYPES[fmt], headers=headers)
+
+
+def _heading_lines(sheet: Sheet) -> list[str]:
+    """What the printed list says above and below its table, for the top of CSV and XLSX."""
+    cohort = sheet.cohort
+    count = (
+        ngettext("%(num)d family", "%(num)d families", sheet.count)
+        if sheet.counts == "families"
+        else ngettext("%(num)d student", "%(num)d students", sheet.count)
+    )
+    dates = " – ".join(
+        format_date(day, "long") for day in (cohort.departure_date, cohort.return_date)
+    )
+    produced = _(
+        "Produced %(when)s by %(who)s.",
+        when=format_datetime(sheet.produced_at, "medium"),
+        who=current_user.email,
+    )
+    confidential = _(
+        "Confidential: personal data of minors. Keep it safe, share it only with people who "
+        "need it, and destroy it when the exchange is over."
+    )
+    return [f"{cohort.name} · {sheet.title} · {dates} · {count}", f"{produced} {confidential}"]
 
 
 def _print_page(
@@ -113,7 +149,7 @@ def show(cohort_id: int):
         ), 400  # fmt: skip
     rosters.record_use(cohort, "roster.view", options.audit_details("html"))
     return render_template(
-        "rosters/show.html", cohort=cohort, options=options, sheet=sheet, problems=[],
+        "rosters/show.html", cohort=cohort, options=options, sheet=sheet.printed(), problems=[],
         **_choices(cohort),
     )  # fmt: skip
 
@@ -142,7 +178,7 @@ def print_view(cohort_id: int):
         return _refused(error)
     rosters.record_use(cohort, "roster.print", options.audit_details("print"))
     return _print_page(
-        sheet,
+        sheet.printed(),
         url_for(".show", cohort_id=cohort.id, **options.query()),
         url_for(".download", cohort_id=cohort.id, fmt="pdf", **options.query()),
     )

@@ -17,7 +17,7 @@ from app.extensions import db
 from app.models import Cohort
 from app.models.base import utcnow
 from app.models.families import application_cohorts
-from app.printing.sheet import Group, Sheet
+from app.printing.sheet import Group, Sheet, nobreak
 from app.services.enrolment import disclosure, documents
 from app.services.enrolment.disclosure import CONSENT_NOTE, WITHHELD, Fact
 from app.services.placement import facts, placements
@@ -58,9 +58,9 @@ def family_sheet(cohort: Cohort, paper: str = "a4") -> Sheet:
     rows = []
     by_town = sorted(families, key=lambda a: (a.city.casefold(), a.family.family_name.casefold()))
     for application in by_town:
-        phones = [application.phone] if application.phone else []
-        if application.mobile_phone:
-            phones.append(_("%(phone)s (mobile)", phone=application.mobile_phone))
+        phones = [nobreak(application.phone)] if application.phone.strip() else []
+        if application.mobile_phone.strip():
+            phones.append(_("%(phone)s (mobile)", phone=nobreak(application.mobile_phone)))
         name = application.family.family_name
         rows.append(
             [

@@ -219,6 +219,7 @@ def build(cohort: Cohort, options: Options, today: date | None = None) -> Sheet:
         if row.consent_withdrawn:
             groups[-1].marked.add(len(groups[-1].rows))
         groups[-1].rows.append(cells(columns, row))
+    grouped_by = GROUP_COLUMNS.get(options.group)
     return Sheet(
         title=_("Roster"),
         cohort=cohort,
@@ -226,7 +227,16 @@ def build(cohort: Cohort, options: Options, today: date | None = None) -> Sheet:
         groups=groups,
         produced_at=utcnow(),
         paper=options.paper,
+        kinds={c.key: c.kind for c in columns if c.kind != "text"},
+        grouped_by=(grouped_by, COLUMNS[grouped_by].label) if grouped_by else None,
+        in_headings=IN_HEADINGS.get(options.group, ()),
     )
+
+
+# A grouped roster's group column in a spreadsheet, and the columns its printed group
+# headings show (_heading), which the printout then leaves out of the rows.
+GROUP_COLUMNS = {"family": "family", "teacher": "teacher"}
+IN_HEADINGS = {"family": ("family", "address", "family_phone"), "teacher": ("teacher",)}
 
 
 def record_use(cohort: Cohort, action: str, details: dict) -> None:

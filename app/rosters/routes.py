@@ -7,11 +7,12 @@ from __future__ import annotations
 from flask import Response, render_template, request, url_for
 from flask_babel import format_date, format_datetime, ngettext
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 from werkzeug.utils import secure_filename
 
-from app.access import Permission, requires
+from app.access import Permission, can, requires
 from app.errors import render_error
 from app.extensions import db
 from app.i18n import current_language
@@ -21,6 +22,7 @@ from app.models.base import utcnow
 from app.printing import exports, pdf, pdf_chunks
 from app.rosters import bp
 from app.services.roster import lists, rosters
+from app.services.roster.gaps import Gap, GapKind
 from app.services.roster.rosters import (
     COLUMNS,
     GROUP_LABELS,
@@ -112,12 +114,19 @@ def _heading_lines(sheet: Sheet) -> list[str]:
 
 
 def _print_page(
-    sheet: Sheet, back: str, pdf_url: str, for_pdf: bool = False, fit: pdf.Fit | None = None
+    sheet: Sheet,
+    back: str,
+    pdf_url: str,
+    for_pdf: bool = False,
+    fit: pdf.Fit | None = None,
+    gaps: list[dict] | None = None,
 ) -> str:
-    """The sheet's printable page; fit: the columns of a whole sheet of which this is a part."""
+    """The sheet's printable page; fit: the columns of a whole sheet of which this is a part;
+    gaps: the safety data missing, shown on screen above the sheet (never printed)."""
     return render_template(
         "rosters/print.html",
         sheet=sheet,
+        gaps=gaps or [],
         fit=fit or pdf.fit_sheet(sheet, current_language(), for_pdf),
         back_url=back,
         pdf_url=pdf_url,
@@ -128,9 +137,42 @@ def _print_page(
 # The roster ------------------------------------------------------------------------------
 
 
-def _roster(cohort: Cohort) -> tuple[Options, Sheet]:
+def _roster(cohort: Cohort) -> tuple[Options, Sheet, list[dict]]:
+    """The options asked for, the roster, and the safety data it lacks (with what fixes it)."""
     options = rosters.parse_options(request.args, _default_paper())
-    return options, rosters.build(cohort, options)
+    sheet, found = rosters.checked(cohort, options)
+    return options, sheet, _fixes(cohort, found)
+
+
+# Where each kind of gap is fixed: the page, from the gap's record, and who may open it.
+FIXES = {
+    GapKind.UNPLACED: ("placements.board", "cohort_id", Permission.PLACE_STUDENTS),
+    GapKind.FAMILY_PHONE: ("vetting.show", "application_id", Permission.VET_FAMILIES),
+    GapKind.NO_TEACHER: ("teachers.cohort", "cohort_id", Permission.MANAGE_TEACHERS),
+    GapKind.TEACHER_PHONE: ("teachers.edit", "teacher_id", Permission.MANAGE_TEACHERS),
+    GapKind.EMERGENCY: ("students.edit", "student_id", Permission.MANAGE_ENROLMENT),
+}
+FIX_LABELS = {
+    GapKind.UNPLACED: _l("Place students"),
+    GapKind.FAMILY_PHONE: _l("Open the family's application"),
+    GapKind.NO_TEACHER: _l("Assign teachers"),
+    GapKind.TEACHER_PHONE: _l("Edit the teacher's details"),
+    GapKind.EMERGENCY: _l("Edit the student's details"),
+}
+
+
+def _fixes(cohort: Cohort, found: list[Gap]) -> list[dict]:
+    """Each gap's text, and a link to fix it where the person may open that page."""
+    shown = []
+    for gap in found:
+        item = {"text": gap.text, "url": None, "label": None}
+        fix = FIXES.get(gap.kind)
+        if fix is not None and can(current_user, fix[2]):
+            endpoint, argument, _permission = fix
+            item["url"] = url_for(endpoint, **{argument: gap.record_id})
+            item["label"] = str(FIX_LABELS[gap.kind])
+        shown.append(item)
+    return shown
 
 
 @bp.route("/cohorts/<int:cohort_id>")
@@ -139,18 +181,18 @@ def show(cohort_id: int):
     """Choose columns, grouping, order and paper; see the roster; print or download it."""
     cohort = _cohort(cohort_id)
     try:
-        options, sheet = _roster(cohort)
+        options, sheet, gaps = _roster(cohort)
     except ValidationFailed as error:
         options = rosters.parse_options(MultiDict(), _default_paper())
         problems = [message for _field, message in error.problems]
         return render_template(
             "rosters/show.html", cohort=cohort, options=options, sheet=None, problems=problems,
-            **_choices(cohort),
+            gaps=[], **_choices(cohort),
         ), 400  # fmt: skip
     rosters.record_use(cohort, "roster.view", options.audit_details("html"))
     return render_template(
         "rosters/show.html", cohort=cohort, options=options, sheet=sheet.printed(), problems=[],
-        **_choices(cohort),
+        gaps=gaps, **_choices(cohort),
     )  # fmt: skip
 
 
@@ -172,7 +214,7 @@ def _choices(cohort: Cohort) -> dict:
 def print_view(cohort_id: int):
     cohort = _cohort(cohort_id)
     try:
-        options, sheet = _roster(cohort)
+        options, sheet, gaps = _roster(cohort)
         rosters.check_printable(sheet.count, sheet.counts)
     except ValidationFailed as error:
         return _refused(error)
@@ -181,6 +223,7 @@ def print_view(cohort_id: int):
         sheet.printed(),
         url_for(".show", cohort_id=cohort.id, **options.query()),
         url_for(".download", cohort_id=cohort.id, fmt="pdf", **options.query()),
+        gaps=gaps,
     )
 
 
@@ -189,7 +232,8 @@ def print_view(cohort_id: int):
 def download(cohort_id: int, fmt: str):
     cohort = _cohort(cohort_id)
     try:
-        options, sheet = _roster(cohort)
+        options = rosters.parse_options(request.args, _default_paper())
+        sheet = rosters.build(cohort, options)
         if fmt == "pdf":
             rosters.check_printable(sheet.count, sheet.counts)
     except ValidationFailed as error:
@@ -204,12 +248,12 @@ def download(cohort_id: int, fmt: str):
 
 def _cards(cohort: Cohort):
     options = rosters.parse_options(request.args, _default_paper())
-    cards = lists.cards(cohort, options.teacher_id)
+    cards, found = lists.checked_cards(cohort, options.teacher_id)
     rosters.check_printable(len(cards), "students")
-    return options, cards
+    return options, cards, found
 
 
-def _cards_page(cohort: Cohort, options: Options, cards, for_pdf: bool) -> str:
+def _cards_page(cohort: Cohort, options: Options, cards, for_pdf: bool, gaps=()) -> str:
     query = {"paper": options.paper}
     if options.teacher_id is not None:
         query["teacher"] = options.teacher_id
@@ -221,6 +265,7 @@ def _cards_page(cohort: Cohort, options: Options, cards, for_pdf: bool) -> str:
         paper=options.paper,
         produced_at=utcnow(),
         for_pdf=for_pdf,
+        gaps=[] if for_pdf else _fixes(cohort, list(gaps)),
         back_url=url_for(".show", cohort_id=cohort.id),
         pdf_url=url_for(".cards_pdf", cohort_id=cohort.id, **query),
     )
@@ -231,11 +276,11 @@ def _cards_page(cohort: Cohort, options: Options, cards, for_pdf: bool) -> str:
 def cards(cohort_id: int):
     cohort = _cohort(cohort_id)
     try:
-        options, cards = _cards(cohort)
+        options, cards, found = _cards(cohort)
     except ValidationFailed as error:
         return _refused(error)
     rosters.record_use(cohort, "cards.print", _card_details("print", options))
-    return _cards_page(cohort, options, cards, for_pdf=False)
+    return _cards_page(cohort, options, cards, for_pdf=False, gaps=found)
 
 
 @bp.route("/cohorts/<int:cohort_id>/cards.pdf")
@@ -243,7 +288,7 @@ def cards(cohort_id: int):
 def cards_pdf(cohort_id: int):
     cohort = _cohort(cohort_id)
     try:
-        options, cards = _cards(cohort)
+        options, cards, _found = _cards(cohort)
     except ValidationFailed as error:
         return _refused(error)
     data = pdf.render(_cards_page(cohort, options, cards, for_pdf=True))

@@ -7,12 +7,11 @@ from __future__ import annotations
 from flask import Response, render_template, request, url_for
 from flask_babel import format_date, format_datetime, ngettext
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 from werkzeug.utils import secure_filename
 
-from app.access import Permission, can, requires
+from app.access import Permission, requires
 from app.errors import render_error
 from app.extensions import db
 from app.i18n import current_language
@@ -21,8 +20,8 @@ from app.models import Cohort
 from app.models.base import utcnow
 from app.printing import exports, pdf, pdf_chunks
 from app.rosters import bp
+from app.rosters.gaps import fixes
 from app.services.roster import lists, rosters
-from app.services.roster.gaps import Gap, GapKind
 from app.services.roster.rosters import (
     COLUMNS,
     GROUP_LABELS,
@@ -141,38 +140,7 @@ def _roster(cohort: Cohort) -> tuple[Options, Sheet, list[dict]]:
     """The options asked for, the roster, and the safety data it lacks (with what fixes it)."""
     options = rosters.parse_options(request.args, _default_paper())
     sheet, found = rosters.checked(cohort, options)
-    return options, sheet, _fixes(cohort, found)
-
-
-# Where each kind of gap is fixed: the page, from the gap's record, and who may open it.
-FIXES = {
-    GapKind.UNPLACED: ("placements.board", "cohort_id", Permission.PLACE_STUDENTS),
-    GapKind.FAMILY_PHONE: ("vetting.show", "application_id", Permission.VET_FAMILIES),
-    GapKind.NO_TEACHER: ("teachers.cohort", "cohort_id", Permission.MANAGE_TEACHERS),
-    GapKind.TEACHER_PHONE: ("teachers.edit", "teacher_id", Permission.MANAGE_TEACHERS),
-    GapKind.EMERGENCY: ("students.edit", "student_id", Permission.MANAGE_ENROLMENT),
-}
-FIX_LABELS = {
-    GapKind.UNPLACED: _l("Place students"),
-    GapKind.FAMILY_PHONE: _l("Open the family's application"),
-    GapKind.NO_TEACHER: _l("Assign teachers"),
-    GapKind.TEACHER_PHONE: _l("Edit the teacher's details"),
-    GapKind.EMERGENCY: _l("Edit the student's details"),
-}
-
-
-def _fixes(cohort: Cohort, found: list[Gap]) -> list[dict]:
-    """Each gap's text, and a link to fix it where the person may open that page."""
-    shown = []
-    for gap in found:
-        item = {"text": gap.text, "url": None, "label": None}
-        fix = FIXES.get(gap.kind)
-        if fix is not None and can(current_user, fix[2]):
-            endpoint, argument, _permission = fix
-            item["url"] = url_for(endpoint, **{argument: gap.record_id})
-            item["label"] = str(FIX_LABELS[gap.kind])
-        shown.append(item)
-    return shown
+    return options, sheet, fixes(found)
 
 
 @bp.route("/cohorts/<int:cohort_id>")
@@ -265,7 +233,7 @@ def _cards_page(cohort: Cohort, options: Options, cards, for_pdf: bool, gaps=())
         paper=options.paper,
         produced_at=utcnow(),
         for_pdf=for_pdf,
-        gaps=[] if for_pdf else _fixes(cohort, list(gaps)),
+        gaps=[] if for_pdf else fixes(list(gaps)),
         back_url=url_for(".show", cohort_id=cohort.id),
         pdf_url=url_for(".cards_pdf", cohort_id=cohort.id, **query),
     )

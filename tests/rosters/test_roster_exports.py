@@ -19,7 +19,8 @@ BIRTHDAY = date(2010, 5, 3)
 
 def get(client, cohort_id: int, name: str, query: str = "", language: str = "en"):
     response = client.get(
-        f"/rosters/cohorts/{cohort_id}/{name}?{query}", headers={"Accept-Language": language}
+        f"/rosters/cohorts/{cohort_id}/{name}".rstrip("/") + f"?{query}",
+        headers={"Accept-Language": language},
     )
     assert response.status_code == 200, response.get_data(as_text=True)
     return response
@@ -61,6 +62,8 @@ def test_the_german_csv_speaks_german_and_says_it_is_confidential(roster, coordi
 
 
 def test_the_separator_can_be_chosen(roster, coordinator, client):
+    page = get(client, roster.cohort_id, "", "preset=transport", "de").get_data(as_text=True)
+    assert "Deutsch (Semikolons)" in page and "separator=comma" in page
     query = "preset=transport&separator=comma"
     text = csv_text(get(client, roster.cohort_id, "roster.csv", query, "de"))
 

@@ -34,6 +34,11 @@ def plain(text: str) -> str:
     return text.translate(_PLAIN)
 
 
+def loosen(text: str) -> str:
+    """A line whose phone numbers may break at their spaces (never after a hyphen)."""
+    return text.replace(NO_BREAK_SPACE, " ")
+
+
 @dataclass
 class Group:
     heading: str  # "" when the roster is not grouped
@@ -96,6 +101,18 @@ class Sheet:
             groups.append(replace(group, rows=rows, marked=set(group.marked)))
         columns = [self.columns[i] for i in keep]
         return replace(self, columns=columns, groups=groups, in_headings=())
+
+    def loosened(self) -> Sheet:
+        """The sheet with phone numbers that may break at their spaces (pdf.Fit.loose)."""
+        groups = [
+            replace(
+                group,
+                rows=[[[loosen(line) for line in cell] for cell in row] for row in group.rows],
+                details=[loosen(line) for line in group.details],
+            )
+            for group in self.groups
+        ]
+        return replace(self, groups=groups)
 
     def flat_rows(self) -> Iterator[list[str]]:
         """Rows as text: each cell's lines joined, phone numbers plain."""

@@ -122,11 +122,12 @@ def _print_page(
 ) -> str:
     """The sheet's printable page; fit: the columns of a whole sheet of which this is a part;
     gaps: the safety data missing, shown on screen above the sheet (never printed)."""
+    fit = fit or pdf.fit_sheet(sheet, current_language(), for_pdf)
     return render_template(
         "rosters/print.html",
-        sheet=sheet,
+        sheet=sheet.loosened() if fit.loose else sheet,
         gaps=gaps or [],
-        fit=fit or pdf.fit_sheet(sheet, current_language(), for_pdf),
+        fit=fit,
         back_url=back,
         pdf_url=pdf_url,
         for_pdf=for_pdf,

@@ -77,9 +77,12 @@ def test_a_cell_that_would_run_as_a_formula_stays_text_in_a_german_csv(
         student = db.session.scalars(db.select(Student).filter_by(last_name="Becker")).one()
         student.allergies = '=HYPERLINK("https://evil.example/";"Klick")'
         db.session.commit()
-    text = csv_text(get(client, roster.cohort_id, "roster.csv", "columns=name&columns=allergies"))
+    query = "columns=name&columns=allergies"
+    text = csv_text(get(client, roster.cohort_id, "roster.csv", query, "de"))
 
-    rows = list(csv.reader(io.StringIO(text), delimiter=","))
+    # The value holds the separator and quotes: it is quoted, and its quotes doubled.
+    assert '"\'=HYPERLINK(""https://evil.example/"";""Klick"")"' in text
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert ["Jonas Becker", "'" + '=HYPERLINK("https://evil.example/";"Klick")'] in rows
 
 

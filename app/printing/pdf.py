@@ -11,7 +11,7 @@ import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
@@ -22,6 +22,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from app.printing import pdf_rows
+from app.printing.sheet import NO_BREAK_SPACE, loosen
 
 if TYPE_CHECKING:
     from app.printing.sheet import Sheet
@@ -232,6 +233,10 @@ class Fit:
     widths: list[float]  # percent of the table's width, one per column
     font_pt: float  # the table's font size
     tight: bool = False  # narrower cell paddings, and the column heads hyphenated
+    overflow: bool = False  # even so the widest words do not fit side by side
+    # Phone numbers may break at their spaces (sheet.loosen): without that the widest
+    # words would not fit side by side (fit_sheet); never after a hyphen.
+    loose: bool = False
 
 
 # print.css: the body text, the sizes a wide table may shrink to, the cells' side paddings
@@ -275,7 +280,8 @@ def fit_columns(
         widths = narrowest
     if cells and sum(narrowest) <= available:
         widths = pdf_rows.shorten_rows(cells, narrowest, widths, size, padding)
-    return Fit([round(100 * w / sum(widths), 3) for w in widths], font_pt, tight)
+    overflow = sum(narrowest) > available
+    return Fit([round(100 * w / sum(widths), 3) for w in widths], font_pt, tight, overflow)
 
 
 # print.css: the page's side margins.
@@ -285,7 +291,19 @@ SIDE_MARGINS_MM = 2 * 12.0
 
 def fit_sheet(sheet: Sheet, lang: str, for_pdf: bool = False) -> Fit:
     """The widths of a roster's (or list's) columns on its paper, and its font size; lang:
-    the page's language, for hyphenation. For the PDF, the widths keep the rows short."""
+    the page's language, for hyphenation. For the PDF, the widths keep the rows short.
+    Phone numbers are one word each (sheet.nobreak); only if the widest words then do not fit
+    side by side (a roster of every column) may they break at their spaces (Fit.loose: the
+    page is then rendered from sheet.loosen())."""
+    fit = _fit_sheet(sheet, lang, for_pdf, lambda line: line)
+    if not fit.overflow or not any(
+        NO_BREAK_SPACE in line for g in sheet.groups for row in g.rows for c in row for line in c
+    ):
+        return fit
+    return replace(_fit_sheet(sheet, lang, for_pdf, loosen), loose=True)
+
+
+def _fit_sheet(sheet: Sheet, lang: str, for_pdf: bool, shown) -> Fit:
     short, long = PAGE_MM[sheet.paper]
     width = (long if sheet.orientation == "landscape" else short) - SIDE_MARGINS_MM
     columns = [ColumnText() for _ in sheet.columns]
@@ -298,15 +316,15 @@ def fit_sheet(sheet: Sheet, lang: str, for_pdf: bool = False) -> Fit:
             marked = index in group.marked and row and row[0]
             for column, weight, cell in zip(columns, weights, row, strict=True):
                 for line in cell:
-                    column.add(line, weight)
+                    column.add(shown(line), weight)
             if marked:
                 columns[0].add(row[0][-1], BOLD)  # the consent note is in bold
             if cells is not None:
                 for number, (found, weight, cell) in enumerate(
                     zip(cells, weights, row, strict=True)
                 ):
-                    breaks = [line_breaks(line, weight) for line in cell if line]
+                    breaks = [line_breaks(shown(line), weight) for line in cell if line]
                     if marked and number == 0 and breaks:
-                        breaks[-1] = line_breaks(cell[-1], BOLD)
+                        breaks[-1] = line_breaks(shown(cell[-1]), BOLD)
                     found.add(tuple(breaks))
     return fit_columns(columns, width, cells)

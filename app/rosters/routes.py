@@ -5,6 +5,8 @@ written to the audit trail with the cohort and the columns."""
 from __future__ import annotations
 
 from flask import Response, render_template, request, url_for
+from flask_babel import format_date, format_datetime, ngettext
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 from werkzeug.utils import secure_filename
@@ -18,6 +20,7 @@ from app.models import Cohort
 from app.models.base import utcnow
 from app.printing import exports, pdf, pdf_chunks
 from app.rosters import bp
+from app.rosters.gaps import fixes
 from app.services.roster import lists, rosters
 from app.services.roster.rosters import (
     COLUMNS,
@@ -36,6 +39,11 @@ MIMETYPES = {
     "csv": "text/csv",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+
+
+# A CSV file's separator: the one the reader's Excel expects (exports.delimiter_for), or the
+# one asked for.
+SEPARATORS = {"semicolon": ";", "comma": ","}
 
 
 def _cohort(cohort_id: int) -> Cohort:
@@ -61,13 +69,19 @@ def _file(sheet: Sheet, fmt: str, what: str) -> Response:
     the audit entry would hold SQLite's write lock for as long as a PDF renders (seconds)."""
     name = _filename(sheet.cohort, what, fmt)
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    if fmt in ("csv", "xlsx"):
+        header, kinds, rows = sheet.table()
+        heading = _heading_lines(sheet)
     if fmt == "csv":
-        body = exports.csv_stream(sheet.header(), list(sheet.flat_rows()))
-        return Response(body, mimetype=MIMETYPES[fmt], headers=headers)
+        delimiter = SEPARATORS.get(request.args.get("separator", ""))
+        delimiter = delimiter or exports.delimiter_for(current_language())
+        body = exports.csv_stream(header, rows, heading, delimiter)
+        return Response(body, mimetype=MIMETYPES[fmt] + "; charset=utf-8", headers=headers)
     if fmt == "xlsx":
         title = f"{sheet.title} {sheet.cohort.name}"
-        data = exports.xlsx_bytes(title, sheet.header(), sheet.flat_rows())
+        data = exports.xlsx_bytes(title, header, rows, heading, kinds)
     else:
+        sheet = sheet.printed()
         fit = pdf.fit_sheet(sheet, current_language(), for_pdf=True)
         data = pdf_chunks.render_sheet(
             sheet, lambda part: _print_page(part, "", "", for_pdf=True, fit=fit)
@@ -75,14 +89,45 @@ def _file(sheet: Sheet, fmt: str, what: str) -> Response:
     return Response(data, mimetype=MIMETYPES[fmt], headers=headers)
 
 
+def _heading_lines(sheet: Sheet) -> list[str]:
+    """What the printed list says above and below its table, for the top of CSV and XLSX."""
+    cohort = sheet.cohort
+    count = (
+        ngettext("%(num)d family", "%(num)d families", sheet.count)
+        if sheet.counts == "families"
+        else ngettext("%(num)d student", "%(num)d students", sheet.count)
+    )
+    dates = " – ".join(
+        format_date(day, "long") for day in (cohort.departure_date, cohort.return_date)
+    )
+    produced = _(
+        "Produced %(when)s by %(who)s.",
+        when=format_datetime(sheet.produced_at, "medium"),
+        who=current_user.email,
+    )
+    confidential = _(
+        "Confidential: personal data of minors. Keep it safe, share it only with people who "
+        "need it, and destroy it when the exchange is over."
+    )
+    return [f"{cohort.name} · {sheet.title} · {dates} · {count}", f"{produced} {confidential}"]
+
+
 def _print_page(
-    sheet: Sheet, back: str, pdf_url: str, for_pdf: bool = False, fit: pdf.Fit | None = None
+    sheet: Sheet,
+    back: str,
+    pdf_url: str,
+    for_pdf: bool = False,
+    fit: pdf.Fit | None = None,
+    gaps: list[dict] | None = None,
 ) -> str:
-    """The sheet's printable page; fit: the columns of a whole sheet of which this is a part."""
+    """The sheet's printable page; fit: the columns of a whole sheet of which this is a part;
+    gaps: the safety data missing, shown on screen above the sheet (never printed)."""
+    fit = fit or pdf.fit_sheet(sheet, current_language(), for_pdf)
     return render_template(
         "rosters/print.html",
-        sheet=sheet,
-        fit=fit or pdf.fit_sheet(sheet, current_language(), for_pdf),
+        sheet=sheet.loosened() if fit.loose else sheet,
+        gaps=gaps or [],
+        fit=fit,
         back_url=back,
         pdf_url=pdf_url,
         for_pdf=for_pdf,
@@ -92,9 +137,11 @@ def _print_page(
 # The roster ------------------------------------------------------------------------------
 
 
-def _roster(cohort: Cohort) -> tuple[Options, Sheet]:
+def _roster(cohort: Cohort) -> tuple[Options, Sheet, list[dict]]:
+    """The options asked for, the roster, and the safety data it lacks (with what fixes it)."""
     options = rosters.parse_options(request.args, _default_paper())
-    return options, rosters.build(cohort, options)
+    sheet, found = rosters.checked(cohort, options)
+    return options, sheet, fixes(found)
 
 
 @bp.route("/cohorts/<int:cohort_id>")
@@ -103,18 +150,18 @@ def show(cohort_id: int):
     """Choose columns, grouping, order and paper; see the roster; print or download it."""
     cohort = _cohort(cohort_id)
     try:
-        options, sheet = _roster(cohort)
+        options, sheet, gaps = _roster(cohort)
     except ValidationFailed as error:
         options = rosters.parse_options(MultiDict(), _default_paper())
         problems = [message for _field, message in error.problems]
         return render_template(
             "rosters/show.html", cohort=cohort, options=options, sheet=None, problems=problems,
-            **_choices(cohort),
+            gaps=[], **_choices(cohort),
         ), 400  # fmt: skip
     rosters.record_use(cohort, "roster.view", options.audit_details("html"))
     return render_template(
-        "rosters/show.html", cohort=cohort, options=options, sheet=sheet, problems=[],
-        **_choices(cohort),
+        "rosters/show.html", cohort=cohort, options=options, sheet=sheet.printed(), problems=[],
+        gaps=gaps, **_choices(cohort),
     )  # fmt: skip
 
 
@@ -136,15 +183,16 @@ def _choices(cohort: Cohort) -> dict:
 def print_view(cohort_id: int):
     cohort = _cohort(cohort_id)
     try:
-        options, sheet = _roster(cohort)
+        options, sheet, gaps = _roster(cohort)
         rosters.check_printable(sheet.count, sheet.counts)
     except ValidationFailed as error:
         return _refused(error)
     rosters.record_use(cohort, "roster.print", options.audit_details("print"))
     return _print_page(
-        sheet,
+        sheet.printed(),
         url_for(".show", cohort_id=cohort.id, **options.query()),
         url_for(".download", cohort_id=cohort.id, fmt="pdf", **options.query()),
+        gaps=gaps,
     )
 
 
@@ -153,7 +201,8 @@ def print_view(cohort_id: int):
 def download(cohort_id: int, fmt: str):
     cohort = _cohort(cohort_id)
     try:
-        options, sheet = _roster(cohort)
+        options = rosters.parse_options(request.args, _default_paper())
+        sheet = rosters.build(cohort, options)
         if fmt == "pdf":
             rosters.check_printable(sheet.count, sheet.counts)
     except ValidationFailed as error:
@@ -168,12 +217,12 @@ def download(cohort_id: int, fmt: str):
 
 def _cards(cohort: Cohort):
     options = rosters.parse_options(request.args, _default_paper())
-    cards = lists.cards(cohort, options.teacher_id)
+    cards, found = lists.checked_cards(cohort, options.teacher_id)
     rosters.check_printable(len(cards), "students")
-    return options, cards
+    return options, cards, found
 
 
-def _cards_page(cohort: Cohort, options: Options, cards, for_pdf: bool) -> str:
+def _cards_page(cohort: Cohort, options: Options, cards, for_pdf: bool, gaps=()) -> str:
     query = {"paper": options.paper}
     if options.teacher_id is not None:
         query["teacher"] = options.teacher_id
@@ -185,6 +234,7 @@ def _cards_page(cohort: Cohort, options: Options, cards, for_pdf: bool) -> str:
         paper=options.paper,
         produced_at=utcnow(),
         for_pdf=for_pdf,
+        gaps=[] if for_pdf else fixes(list(gaps)),
         back_url=url_for(".show", cohort_id=cohort.id),
         pdf_url=url_for(".cards_pdf", cohort_id=cohort.id, **query),
     )
@@ -195,11 +245,11 @@ def _cards_page(cohort: Cohort, options: Options, cards, for_pdf: bool) -> str:
 def cards(cohort_id: int):
     cohort = _cohort(cohort_id)
     try:
-        options, cards = _cards(cohort)
+        options, cards, found = _cards(cohort)
     except ValidationFailed as error:
         return _refused(error)
     rosters.record_use(cohort, "cards.print", _card_details("print", options))
-    return _cards_page(cohort, options, cards, for_pdf=False)
+    return _cards_page(cohort, options, cards, for_pdf=False, gaps=found)
 
 
 @bp.route("/cohorts/<int:cohort_id>/cards.pdf")
@@ -207,7 +257,7 @@ def cards(cohort_id: int):
 def cards_pdf(cohort_id: int):
     cohort = _cohort(cohort_id)
     try:
-        options, cards = _cards(cohort)
+        options, cards, _found = _cards(cohort)
     except ValidationFailed as error:
         return _refused(error)
     data = pdf.render(_cards_page(cohort, options, cards, for_pdf=True))

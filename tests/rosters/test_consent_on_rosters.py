@@ -15,6 +15,7 @@ import pytest
 
 from app.extensions import db
 from app.models import Cohort, Enrolment, GuardianConsent
+from app.printing.sheet import plain
 from app.services.enrolment import documents
 from app.services.roster import lists, rosters
 from app.services.roster.rosters import COLUMNS, PRESETS, Options
@@ -56,7 +57,11 @@ def sheet_rows(app, cohort_id: int, columns: tuple[str, ...]) -> dict[str, list[
     """The roster's rows by the first line of their first cell, and which rows are marked."""
     with app.test_request_context():
         sheet = rosters.build(db.session.get(Cohort, cohort_id), Options(columns))
-        rows = {row[0][0]: row for group in sheet.groups for row in group.rows}
+        rows = {  # phone numbers with plain spaces (on paper they do not break)
+            row[0][0]: [[plain(line) for line in cell] for cell in row]
+            for group in sheet.groups
+            for row in group.rows
+        }
         marked = [group.rows[i][0][0] for group in sheet.groups for i in group.marked]
     return rows, marked
 

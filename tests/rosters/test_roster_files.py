@@ -38,15 +38,26 @@ def download(client, cohort_id: int, name: str, query: str = "") -> bytes:
     return response.data
 
 
+def without_heading(rows: list[list]) -> list[list]:
+    """The table of a file: below the two lines that say what the list is, when and by whom it
+    was produced and that it is confidential, as the printed list does."""
+    heading, rows = rows[:2], rows[2:]
+    assert " · " in heading[0][0]
+    assert "Produced" in heading[1][0] and "Confidential" in heading[1][0]
+    assert all(value in ("", None) for line in heading for value in line[1:])
+    return rows
+
+
 def read_csv(data: bytes) -> list[list[str]]:
     content = data.decode("utf-8")
     assert content.startswith("\ufeff")  # so that spreadsheets read it as UTF-8
-    return list(csv.reader(io.StringIO(content.removeprefix("\ufeff"))))
+    return without_heading(list(csv.reader(io.StringIO(content.removeprefix("\ufeff")))))
 
 
 def read_xlsx(data: bytes) -> list[list[str]]:
     sheet = load_workbook(io.BytesIO(data), read_only=True).active
-    return [["" if value is None else value for value in row] for row in sheet.values]
+    rows = [["" if value is None else value for value in row] for row in sheet.values]
+    return without_heading(rows)
 
 
 READERS = {"csv": read_csv, "xlsx": read_xlsx}

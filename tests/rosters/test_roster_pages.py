@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import AuditEntry, Cohort, CohortStatus, Role
+from app.printing.sheet import plain
 from app.services.enrolment import cohorts
 from tests.factories import TEACHER_PASSWORD, assign_teacher, make_cohort, make_teacher
 from tests.rosters.data import CURRENT, STUDENTS, WITHDRAWN
@@ -53,7 +54,8 @@ def url(cohort_id: int, path: str = "", query: str = "") -> str:
 
 
 def page_text(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
+    """The page's text, phone numbers with plain spaces (on paper they do not break)."""
+    return plain(html.unescape(response.get_data(as_text=True)))
 
 
 def csv_text(response) -> str:

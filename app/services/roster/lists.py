@@ -17,10 +17,12 @@ from app.extensions import db
 from app.models import Cohort
 from app.models.base import utcnow
 from app.models.families import application_cohorts
-from app.printing.sheet import Group, Sheet
+from app.printing.sheet import Group, Sheet, nobreak
 from app.services.enrolment import disclosure, documents
 from app.services.enrolment.disclosure import CONSENT_NOTE, WITHHELD, Fact
 from app.services.placement import facts, placements
+from app.services.roster import gaps
+from app.services.roster.gaps import Gap
 from app.services.roster.rosters import cohort_teachers
 from app.services.supervision import teacher_roster
 
@@ -58,9 +60,9 @@ def family_sheet(cohort: Cohort, paper: str = "a4") -> Sheet:
     rows = []
     by_town = sorted(families, key=lambda a: (a.city.casefold(), a.family.family_name.casefold()))
     for application in by_town:
-        phones = [application.phone] if application.phone else []
-        if application.mobile_phone:
-            phones.append(_("%(phone)s (mobile)", phone=application.mobile_phone))
+        phones = [nobreak(application.phone)] if application.phone.strip() else []
+        if application.mobile_phone.strip():
+            phones.append(_("%(phone)s (mobile)", phone=nobreak(application.mobile_phone)))
         name = application.family.family_name
         rows.append(
             [
@@ -132,6 +134,7 @@ class Card:
     family_phone: str
     teacher: str
     teacher_phone: str
+    placed: bool = True  # with a host family (else the card says not yet)
 
 
 @dataclass(frozen=True)
@@ -162,8 +165,14 @@ def cards(cohort: Cohort, teacher_id: int | None = None) -> list[Card]:
     """One card per student holding a place, by name (only one teacher's students if given).
     A student whose guardians withdrew their consent still gets one: what a card carries is
     safety data, each part as the consent rule shows it."""
+    return checked_cards(cohort, teacher_id)[0]
+
+
+def checked_cards(cohort: Cohort, teacher_id: int | None = None) -> tuple[list[Card], list[Gap]]:
+    """The cards and what they lack (gaps): the settings every card carries, then each
+    student's (no host family, no family phone, no teacher), then teachers without a phone."""
     teachers = cohort_teachers(cohort, teacher_id)
-    result = []
+    result, found, seen = [], gaps.settings(), {}
     for entry in teacher_roster.cohort_students(cohort):
         supervisor = teachers.get(entry.enrolment.supervising_teacher_id)
         if teacher_id is not None and (supervisor is None or supervisor.id != teacher_id):
@@ -173,6 +182,9 @@ def cards(cohort: Cohort, teacher_id: int | None = None) -> list[Card]:
         phones = home is not None and shown.shows(Fact.FAMILY_PHONES)
         if not shown.shows(Fact.TEACHER):
             supervisor = None
+        found.extend(gaps.of_student(entry, supervisor))
+        if supervisor is not None:
+            seen[supervisor.id] = supervisor
         result.append(
             Card(
                 student=shown.full_name,
@@ -180,9 +192,10 @@ def cards(cohort: Cohort, teacher_id: int | None = None) -> list[Card]:
                 address=[home.address_line, f"{home.city}, {home.state} {home.postal_code}"]
                 if home
                 else [],
-                family_phone=(home.phone or home.mobile_phone) if phones else "",
+                family_phone=nobreak(home.phone or home.mobile_phone) if phones else "",
                 teacher=supervisor.name if supervisor else "",
-                teacher_phone=supervisor.phone if supervisor else "",
+                teacher_phone=nobreak(supervisor.phone) if supervisor else "",
+                placed=entry.home is not None,
             )
         )
-    return result
+    return result, found + gaps.of_teachers(seen.values())

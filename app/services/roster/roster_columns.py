@@ -17,6 +17,7 @@ from datetime import date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from app.printing.sheet import DATE, NUMBER, nobreak
 from app.services.enrolment import disclosure
 from app.services.enrolment.disclosure import CONSENT_NOTE, WITHHELD, Fact
 from app.services.supervision.teacher_roster import CohortStudent, Colleague
@@ -63,18 +64,18 @@ def family_phones(row: Row) -> list[str]:
     home = row.home
     if home is None:
         return []
-    phones = [home.phone] if home.phone else []
-    if home.mobile_phone:
-        phones.append(_("%(phone)s (mobile)", phone=home.mobile_phone))
+    phones = [nobreak(home.phone)] if home.phone.strip() else []
+    if home.mobile_phone.strip():
+        phones.append(_("%(phone)s (mobile)", phone=nobreak(home.mobile_phone)))
     return phones
 
 
 def _teacher(row: Row) -> list[str]:
-    return [] if row.teacher is None else [row.teacher.name, row.teacher.phone]
+    return [] if row.teacher is None else [row.teacher.name, nobreak(row.teacher.phone)]
 
 
 def _contacts(people) -> list[str]:
-    return [f"{p.name} ({p.relation}) {p.phone}" for p in people]
+    return [f"{p.name} ({p.relation}) {nobreak(p.phone)}".strip() for p in people]
 
 
 def _born(row: Row) -> list[str]:
@@ -90,10 +91,11 @@ def _emergency(row: Row) -> list[str]:
 
 
 def _allergies(row: Row) -> list[str]:
-    lines = [row.student.allergies] if row.student.allergies.strip() else []
+    """One line, the allergies separated: "Peanuts; allergic to pets"."""
+    found = [row.student.allergies.strip()] if row.student.allergies.strip() else []
     if row.student.pet_allergy:
-        lines.append(_("allergic to pets"))
-    return lines
+        found.append(_("allergic to pets"))
+    return ["; ".join(found)] if found else []
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,7 @@ class Column:
     lines: Callable[[Row], list[str]]
     facts: tuple[Fact, ...]  # what the column shows of the student, for the consent rule
     health: bool = False  # special-category data (GDPR art. 9)
+    kind: str = "text"  # in a spreadsheet: text, a NUMBER or a DATE (app.printing.sheet)
 
     @property
     def safety(self) -> bool:
@@ -115,14 +118,14 @@ COLUMNS: dict[str, Column] = {
     c.key: c
     for c in (
         Column("name", _l("Name"), lambda r: [r.student.full_name], (F.NAME,)),
-        Column("age", _l("Age"), _age, (F.AGE,)),
-        Column("date_of_birth", _l("Date of birth"), _born, (F.AGE,)),
+        Column("age", _l("Age"), _age, (F.AGE,), kind=NUMBER),
+        Column("date_of_birth", _l("Date of birth"), _born, (F.AGE,), kind=DATE),
         Column("gender", _l("Gender"), lambda r: [str(r.student.gender.label)], (F.GENDER,)),
         Column("school", _l("School"), _school, (F.SCHOOL,)),
         Column(
             "student_phone",
             _l("Student's phone"),
-            lambda r: [r.student.phone or ""],
+            lambda r: [nobreak(r.student.phone or "")],
             (F.STUDENT_CONTACT,),
         ),
         Column("family", _l("Host family"), family_label, (F.HOME,)),

@@ -18,6 +18,7 @@ from app.models.base import utcnow
 from app.printing.sheet import Group, Sheet
 from app.services.identity.permissions import Permission, can
 from app.services.privacy import audit
+from app.services.roster import gaps
 from app.services.roster.roster_columns import (  # noqa: F401 (re-exported: the roster API)
     COLUMNS,
     CONSENT_NOTE,
@@ -190,6 +191,22 @@ def build(cohort: Cohort, options: Options, today: date | None = None) -> Sheet:
     """The cohort's current roster: students holding a place (withdrawn ones are out) with
     their active placement (cancelled ones are out). A student whose guardians withdrew their
     consent stays on it for their safety, with what the consent rule shows (roster_columns)."""
+    return _sheet(cohort, options, _rows(cohort, options, today))
+
+
+def checked(cohort: Cohort, options: Options) -> tuple[Sheet, list[gaps.Gap]]:
+    """The roster and the safety data missing from it (gaps), from the same rows: the
+    settings every card needs, then each student's gaps, then teachers without a phone."""
+    rows = _rows(cohort, options)
+    found = gaps.settings()
+    for row in rows:
+        found.extend(gaps.of_student(row.entry, row.teacher, contacts=True))
+    teachers = {row.teacher.id: row.teacher for row in rows if row.teacher is not None}
+    found.extend(gaps.of_teachers(teachers.values()))
+    return _sheet(cohort, options, rows), found
+
+
+def _rows(cohort: Cohort, options: Options, today: date | None = None) -> list[Row]:
     teachers = cohort_teachers(cohort, options.teacher_id)
     today = today or utcnow().date()
     rows = [
@@ -208,6 +225,10 @@ def build(cohort: Cohort, options: Options, today: date | None = None) -> Sheet:
         rows.sort(key=lambda r: (r.home is None, r.home.city.casefold() if r.home else ""))
     if options.group != "none":
         rows.sort(key=lambda r: _group_key(r, options.group))  # stable: keeps the order inside
+    return rows
+
+
+def _sheet(cohort: Cohort, options: Options, rows: list[Row]) -> Sheet:
     columns = [COLUMNS[key] for key in options.columns]
     groups: list[Group] = []
     last_key = None
@@ -219,6 +240,7 @@ def build(cohort: Cohort, options: Options, today: date | None = None) -> Sheet:
         if row.consent_withdrawn:
             groups[-1].marked.add(len(groups[-1].rows))
         groups[-1].rows.append(cells(columns, row))
+    grouped_by = GROUP_COLUMNS.get(options.group)
     return Sheet(
         title=_("Roster"),
         cohort=cohort,
@@ -226,7 +248,16 @@ def build(cohort: Cohort, options: Options, today: date | None = None) -> Sheet:
         groups=groups,
         produced_at=utcnow(),
         paper=options.paper,
+        kinds={c.key: c.kind for c in columns if c.kind != "text"},
+        grouped_by=(grouped_by, COLUMNS[grouped_by].label) if grouped_by else None,
+        in_headings=IN_HEADINGS.get(options.group, ()),
     )
+
+
+# A grouped roster's group column in a spreadsheet, and the columns its printed group
+# headings show (_heading), which the printout then leaves out of the rows.
+GROUP_COLUMNS = {"family": "family", "teacher": "teacher"}
+IN_HEADINGS = {"family": ("family", "address", "family_phone"), "teacher": ("teacher",)}
 
 
 def record_use(cohort: Cohort, action: str, details: dict) -> None:

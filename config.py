@@ -61,8 +61,14 @@ class Config:
 
     WTF_CSRF_TIME_LIMIT = 8 * 3600
 
-    LANGUAGES = ("en", "de")
+    LANGUAGES = ("en", "de")  # what the language switch offers
     BABEL_DEFAULT_LOCALE = "en"
+    # English comes in these variants (spelling from app/translations/en_US, dates and numbers
+    # from Babel): host families read US English, others what their browser asks for, else
+    # British English.
+    ENGLISH_VARIANTS = ("en_GB", "en_US")
+    DEFAULT_ENGLISH = "en_GB"
+    FAMILY_ENGLISH = "en_US"
     # Stored in UTC, shown in the organisation's time zone.
     BABEL_DEFAULT_TIMEZONE = os.environ.get("DISPLAY_TIMEZONE", "Europe/Berlin")
 

@@ -65,7 +65,8 @@ class Config:
     BABEL_DEFAULT_LOCALE = "en"
     # English comes in these variants (spelling from app/translations/en_US, dates and numbers
     # from Babel): host families read US English, others what their browser asks for, else
-    # British English.
+    # British English, the source's spelling (dates 02/12/2026, 4 July 1977). Never plain
+    # "en": gettext would read it as en_US and give staff the US spelling.
     ENGLISH_VARIANTS = ("en_GB", "en_US")
     DEFAULT_ENGLISH = "en_GB"
     FAMILY_ENGLISH = "en_US"

@@ -22,7 +22,7 @@ def language_of(user: User | None) -> str | None:
 def locale_for(language: str, user: User | None = None, asked: Iterable[str] = ()) -> str:
     """The full locale for a language: German as it is; English as US English for a host
     family, else the first English variant among `asked` (the browser's languages, best
-    first) that the application knows, else the default (British)."""
+    first) that the application knows, else the default (British English)."""
     if language != "en":
         return language
     config = current_app.config

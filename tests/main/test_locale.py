@@ -10,14 +10,17 @@ import tempfile
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask_babel import gettext
 
-from app.models import Role
+from app.extensions import db
+from app.models import ApplicationStatus, HostApplication, OutboxEmail, Role
+from app.services.hosting import vetting
 from app.services.mail import notifications
 from tests.conftest import Auth, make_user
-from tests.factories import FAMILY_PASSWORD, make_application
+from tests.factories import FAMILY_PASSWORD, make_application, make_cohort, make_vetted_family
 from tests.main.test_i18n import extract_messages
 
 US_PO = Path(__file__).resolve().parents[2] / "app" / "translations" / "en_US" / "LC_MESSAGES"
@@ -115,3 +118,18 @@ def test_emails_to_a_family_are_in_us_english_and_to_staff_in_british(app):
         family.locale = "de"
         with notifications.in_language(family):
             assert gettext("Programme coordinator") == "Programmkoordination"
+
+
+def test_a_decision_email_is_in_the_family_language_whoever_decides(app):
+    application_id = make_vetted_family(app, [make_cohort(app)], "home_visited")
+    with app.test_request_context(headers={"Accept-Language": "en-GB"}):  # staff in English
+        application = db.session.get(HostApplication, application_id)
+        application.family.user.locale = "de"
+        vetting.decide(application, ApplicationStatus.APPROVED, None)
+        db.session.flush()
+        email = db.session.scalars(
+            sa.select(OutboxEmail)
+            .where(OutboxEmail.recipient == application.family.user.email)
+            .order_by(OutboxEmail.id.desc())
+        ).first()
+        assert email.subject == "Ihre Bewerbung als Gastfamilie wurde angenommen"

@@ -18,6 +18,7 @@ from flask_babel import gettext
 from app.extensions import db
 from app.models import ApplicationStatus, HostApplication, OutboxEmail, Role
 from app.services.hosting import vetting
+from app.services.identity import accounts
 from app.services.mail import notifications
 from tests.conftest import Auth, make_user
 from tests.factories import FAMILY_PASSWORD, make_application, make_cohort, make_vetted_family
@@ -105,8 +106,6 @@ def test_staff_read_dates_in_the_order_their_browser_asks_for(app, client):
 def test_emails_to_a_family_are_in_us_english_and_to_staff_in_british(app):
     make_application(app, "family@example.org")
     make_user(app, "staff@example.org", Role.COORDINATOR)
-    from app.services.identity import accounts
-
     with app.test_request_context(headers={"Accept-Language": "de-DE"}):
         family = accounts.find_user("family@example.org")
         family.locale = "en"
@@ -133,3 +132,22 @@ def test_a_decision_email_is_in_the_family_language_whoever_decides(app):
             .order_by(OutboxEmail.id.desc())
         ).first()
         assert email.subject == "Ihre Bewerbung als Gastfamilie wurde angenommen"
+
+
+def test_staff_news_of_a_submitted_application_is_in_each_reader_language(app):
+    make_user(app, "koordination@example.org", Role.COORDINATOR)
+    make_user(app, "admin@example.org", Role.ADMIN)
+    with app.app_context():
+        accounts.find_user("koordination@example.org").locale = "de"
+        db.session.commit()
+    make_application(app, "family@example.org")  # the family writes in US English
+    with app.app_context():
+        subjects = {
+            email.recipient: email.subject
+            for email in db.session.scalars(sa.select(OutboxEmail))
+            if email.recipient != "family@example.org"
+        }
+    assert subjects == {
+        "koordination@example.org": "Neue Bewerbung als Gastfamilie",
+        "admin@example.org": "New host-family application",
+    }

@@ -46,13 +46,13 @@ def in_language(user: User) -> Iterator[None]:
         yield
 
 
-def staff_addresses() -> list[str]:
-    """Where news for coordinators goes: every active coordinator and admin."""
+def staff() -> list[User]:
+    """Who gets news for coordinators: every active coordinator and admin."""
     return list(
         db.session.scalars(
-            sa.select(User.email).where(
-                User.role.in_((Role.COORDINATOR, Role.ADMIN)), User.active.is_(True)
-            )
+            sa.select(User)
+            .where(User.role.in_((Role.COORDINATOR, Role.ADMIN)), User.active.is_(True))
+            .order_by(User.id)
         )
     )
 

@@ -74,7 +74,7 @@ def test_staff_fill_a_cohort_and_the_waitlist_moves_up(app, page, tmp_path):
 
     page.get_by_role("link", name="Buffalo spring 2027").click()
     stats = page.get_by_role("region", name="At a glance").inner_text()
-    assert "places taken of 3" in stats
+    assert "of 3 places taken" in stats
     waitlist = page.get_by_role("region", name="Waitlist")
     assert "Emir Yilmaz" in waitlist.inner_text()
 

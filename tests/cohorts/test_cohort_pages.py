@@ -238,7 +238,7 @@ def test_cohort_page_shows_places_and_the_waitlist_in_order(app, coordinator):
     page = coordinator.get(f"/cohorts/{cohort_id}").get_data(as_text=True)
 
     figures = stats(page)
-    assert figures["places taken of 2"] == 2
+    assert figures["of 2 places taken"] == 2
     assert figures["places free"] == 0
     assert figures["waitlisted"] == 3
     assert waitlist_names(page) == [full_name(app, i) for i in ids[2:]]
@@ -248,7 +248,7 @@ def test_cohort_page_of_an_empty_cohort(app, coordinator):
     cohort_id = make_cohort(app, places=7)
     page = coordinator.get(f"/cohorts/{cohort_id}").get_data(as_text=True)
     figures = stats(page)
-    assert figures["places taken of 7"] == 0
+    assert figures["of 7 places taken"] == 0
     assert figures["places free"] == 7
     assert figures["waitlisted"] == 0
     assert "Nobody is enrolled yet." in page

@@ -61,8 +61,15 @@ class Config:
 
     WTF_CSRF_TIME_LIMIT = 8 * 3600
 
-    LANGUAGES = ("en", "de")
+    LANGUAGES = ("en", "de")  # what the language switch offers
     BABEL_DEFAULT_LOCALE = "en"
+    # English comes in these variants (spelling from app/translations/en_US, dates and numbers
+    # from Babel): host families read US English, others what their browser asks for, else
+    # British English, the source's spelling (dates 02/12/2026, 4 July 1977). Never plain
+    # "en": gettext would read it as en_US and give staff the US spelling.
+    ENGLISH_VARIANTS = ("en_GB", "en_US")
+    DEFAULT_ENGLISH = "en_GB"
+    FAMILY_ENGLISH = "en_US"
     # Stored in UTC, shown in the organisation's time zone.
     BABEL_DEFAULT_TIMEZONE = os.environ.get("DISPLAY_TIMEZONE", "Europe/Berlin")
 

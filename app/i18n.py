@@ -1,5 +1,6 @@
 """Language choice: the person's own choice (remembered in a cookie and on the account),
-then the browser's languages, then English."""
+then the browser's languages, then English. English comes in the person's variant (US
+English for host families, else as the browser asks; see app.services.identity.locales)."""
 
 from __future__ import annotations
 
@@ -7,26 +8,37 @@ from flask import Flask, current_app, g, has_app_context, has_request_context, r
 from flask_babel import get_locale, get_translations
 from flask_login import current_user
 
+from app.services.identity import locales
+
 COOKIE = "lang"
 
 
 def select_locale() -> str:
-    supported = current_app.config["LANGUAGES"]
+    config = current_app.config
     if not has_request_context():  # commands speak the default language
-        return current_app.config["BABEL_DEFAULT_LOCALE"]
+        return locales.locale_for(config["BABEL_DEFAULT_LOCALE"])
+    user = current_user if current_user and current_user.is_authenticated else None
+    language = _chosen_language(user)
+    asked = [tag for tag, _quality in request.accept_languages]
+    return locales.locale_for(language, user, asked)
+
+
+def _chosen_language(user) -> str:
+    supported = current_app.config["LANGUAGES"]
     chosen = request.cookies.get(COOKIE)
     if chosen in supported:
         return chosen
-    user_locale = getattr(current_user, "locale", None) if current_user else None
-    if user_locale in supported:
-        return user_locale
     return (
-        request.accept_languages.best_match(supported) or current_app.config["BABEL_DEFAULT_LOCALE"]
+        locales.language_of(user)
+        or request.accept_languages.best_match(supported)
+        or current_app.config["BABEL_DEFAULT_LOCALE"]
     )
 
 
 def current_language() -> str:
-    return str(get_locale() or "en")
+    """The language of the page ("en" or "de"), without its variant."""
+    locale = get_locale()
+    return locale.language if locale is not None else "en"
 
 
 def init_app(app: Flask) -> None:

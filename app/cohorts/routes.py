@@ -6,7 +6,7 @@ from app import numbers
 from app.access import Permission, requires
 from app.cohorts import bp
 from app.cohorts.forms import CohortForm, EnrolExistingForm, StatusForm
-from app.enrolments.feedback import flash_enrolled, flash_promoted
+from app.enrolments.feedback import flash_enrolled, flash_outcome
 from app.extensions import db
 from app.forms import ActionForm, chosen_status, search_words
 from app.models import Cohort, CohortStatus, Student
@@ -93,8 +93,7 @@ def edit(cohort_id: int):
     if form.validate_on_submit():
         with refusals(form):
             promoted = cohorts.update_cohort(cohort, form.values())
-            flash(_("The cohort was saved."), "success")
-            flash_promoted(promoted)
+            flash_outcome(_("The cohort was saved."), promoted)
             return redirect(url_for("cohorts.show", cohort_id=cohort.id))
     return render_template("cohorts/edit.html", form=form, cohort=cohort)
 

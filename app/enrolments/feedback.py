@@ -9,23 +9,38 @@ from app.models import Enrolment, EnrolmentStatus
 from app.services.enrolment import enrolments
 
 
-def flash_enrolled(enrolment: Enrolment) -> None:
-    """Whether the student got a place or went onto the waitlist, and where."""
+def flash_enrolled(enrolment: Enrolment, *, new_student: bool = False) -> None:
+    """One message for the whole action: whether the student got a place (with the status
+    the enrolment has) or went onto the waitlist, and where."""
     name = enrolment.student.full_name
     if enrolment.status == EnrolmentStatus.WAITLISTED:
         position = enrolments.waitlist_position(enrolment)
-        message = _(
-            "The cohort is full: %(name)s is on the waitlist at position %(n)d.",
-            name=name,
-            n=position,
-        )
+        if new_student:
+            message = _(
+                "%(name)s was added. The cohort is full: %(name)s is on the waitlist at "
+                "position %(n)d.",
+                name=name,
+                n=position,
+            )
+        else:
+            message = _(
+                "The cohort is full: %(name)s is on the waitlist at position %(n)d.",
+                name=name,
+                n=position,
+            )
         flash(message, "info")
+        return
+    values = {"name": name, "cohort": enrolment.cohort.name, "status": enrolment.status.label}
+    if new_student:
+        message = _("%(name)s was added and holds a place in %(cohort)s (%(status)s).", **values)
     else:
-        flash(_("%(name)s was enrolled and holds a place.", name=name), "success")
+        message = _("%(name)s holds a place in %(cohort)s (%(status)s).", **values)
+    flash(message, "success")
 
 
-def flash_promoted(promoted: list[Enrolment]) -> None:
-    """Who moved up from the waitlist."""
+def flash_outcome(message: str, promoted: list[Enrolment], category: str = "success") -> None:
+    """One message for an action, with who moved up from the waitlist because of it."""
     if promoted:
         names = ", ".join(enrolment.student.full_name for enrolment in promoted)
-        flash(_("Moved up from the waitlist: %(names)s.", names=names), "success")
+        message = " ".join((message, _("Moved up from the waitlist: %(names)s.", names=names)))
+    flash(message, category)

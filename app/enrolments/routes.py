@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from app.access import Permission, requires
 from app.enrolments import bp
-from app.enrolments.feedback import flash_promoted
+from app.enrolments.feedback import flash_outcome
 from app.enrolments.forms import ConsentForm, DocumentForm, StatusForm, WithdrawConsentForm
 from app.extensions import db
 from app.forms import chosen_status
@@ -61,8 +61,14 @@ def set_status(enrolment_id: int):
             promoted = enrolments.change_status(
                 enrolment, status, current_user.id, form.reason.data or ""
             )
-            flash(_("The enrolment's status was changed."), "success")
-            flash_promoted(promoted)
+            flash_outcome(
+                _(
+                    "The status of %(name)s is now “%(status)s”.",
+                    name=enrolment.student.full_name,
+                    status=enrolment.status.label,
+                ),
+                promoted,
+            )
     return redirect(url_for("enrolments.show", enrolment_id=enrolment.id))
 
 

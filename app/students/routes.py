@@ -55,10 +55,10 @@ def create():
         with refusals(form):
             student = students.create_student(form.values())
             enrolment = enrolments.enrol(student, cohort, current_user.id) if cohort else None
-            flash(_("%(name)s was added.", name=student.full_name), "success")
             if enrolment is None:
+                flash(_("%(name)s was added.", name=student.full_name), "success")
                 return redirect(url_for("students.show", student_id=student.id))
-            flash_enrolled(enrolment)
+            flash_enrolled(enrolment, new_student=True)
             return redirect(url_for("cohorts.show", cohort_id=cohort.id))
     return render_template("students/edit.html", form=form, student=None, cohort=cohort)
 

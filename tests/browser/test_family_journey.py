@@ -25,7 +25,7 @@ def test_family_applies_is_vetted_and_applies_again(app, phone_page, page):
 
     # Sign up from the partnership story on the home page, on a phone.
     family.goto("/")
-    family.get_by_role("button", name="Sign up as a host family").click()
+    family.get_by_role("link", name="Sign up as a host family").click()
     family.get_by_label("Email").fill(FAMILY_EMAIL)
     family.get_by_label("Password", exact=True).fill(FAMILY_PASSWORD)
     family.get_by_label("Repeat password").fill(FAMILY_PASSWORD)
@@ -39,7 +39,7 @@ def test_family_applies_is_vetted_and_applies_again(app, phone_page, page):
 
     # Save halfway and leave.
     log_in(family, FAMILY_EMAIL, FAMILY_PASSWORD)
-    family.get_by_role("button", name="Continue your application").click()
+    family.get_by_role("link", name="Continue your application").click()
     family.get_by_label("Family name").fill("Miller")
     family.get_by_label("Street address").fill("12 Elmwood Avenue")
     family.get_by_label("City or town").fill("Buffalo")
@@ -53,7 +53,7 @@ def test_family_applies_is_vetted_and_applies_again(app, phone_page, page):
 
     # Come back and finish.
     log_in(family, FAMILY_EMAIL, FAMILY_PASSWORD)
-    family.get_by_role("button", name="Continue your application").click()
+    family.get_by_role("link", name="Continue your application").click()
     assert family.get_by_label("Street address").input_value() == "12 Elmwood Avenue"
     assert family.locator("#members-0-name").input_value() == "Pat Miller"
     family.get_by_label("Bedrooms in your home").fill("4")
@@ -92,7 +92,7 @@ def test_family_applies_is_vetted_and_applies_again(app, phone_page, page):
     # Next year: a new group, and the family applies again from last year's answers.
     make_cohort(app, name="Buffalo spring 2028")
     family.get_by_role("button", name="Apply again for a new group").click()
-    family.get_by_role("button", name="Continue your application").click()
+    family.get_by_role("link", name="Continue your application").click()
     assert family.get_by_text("We copied your answers from last time").first.is_visible()
     assert family.get_by_label("Street address").input_value() == "12 Elmwood Avenue"
     assert family.locator("#reference2-name").input_value() == "Bob Pastor"

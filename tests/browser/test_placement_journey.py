@@ -68,8 +68,8 @@ def test_coordinator_places_a_cohort_and_everyone_sees_their_part(app, page, bro
     log_in(page, "coordinator@example.org")
     page.goto("/cohorts/")
     page.get_by_role("link", name="Buffalo spring 2027").click()
-    page.get_by_role("button", name="Placement board").click()
-    page.get_by_role("button", name="Propose placements").click()
+    page.get_by_role("link", name="Placement board").click()
+    page.get_by_role("link", name="Propose placements").click()
     proposal = page.locator("main").inner_text()
     assert "Why it fits" in proposal
     assert "shares interests: baseball" in proposal
@@ -110,10 +110,10 @@ def test_coordinator_places_a_cohort_and_everyone_sees_their_part(app, page, bro
     # The coordinator prints the placed cohort: the PDF lists each student with the family.
     page.goto("/cohorts/")
     page.get_by_role("link", name="Buffalo spring 2027").click()
-    page.get_by_role("button", name="Roster and printing").click()
+    page.get_by_role("link", name="Roster and printing").click()
     page.get_by_role("link", name="Transport").click()
     with page.expect_download() as download:
-        page.get_by_role("button", name="Download PDF").click()
+        page.get_by_role("link", name="Download PDF").click()
     printed = tmp_path / "roster.pdf"
     download.value.save_as(printed)
     text = " ".join(p.extract_text() for p in PdfReader(printed).pages)

@@ -138,7 +138,7 @@ def test_coordinator_chooses_columns_prints_and_downloads_the_roster(app, page, 
     # grouped by host family.
     log_in(page, "coordinator@example.org")
     page.goto(f"/cohorts/{data.cohort_id}")
-    page.get_by_role("button", name="Roster and printing").click()
+    page.get_by_role("link", name="Roster and printing").click()
     page.get_by_role("link", name="Medical", exact=True).click()
     columns = page.get_by_role("group", name="Columns")
     columns.get_by_label("Host family").check()
@@ -156,7 +156,7 @@ def test_coordinator_chooses_columns_prints_and_downloads_the_roster(app, page, 
 
     # Print: the print view as headless Chromium prints it. The PDF is asked for in A4 while
     # the page's stylesheet asks for US Letter, so Letter proves the stylesheet's size wins.
-    page.get_by_role("button", name="Print view").click()
+    page.get_by_role("link", name="Print view").click()
     expect(page.get_by_text("Paper: US Letter, portrait.")).to_be_visible()
     page.emulate_media(media="print")
     printed = tmp_path / "printed.pdf"
@@ -171,7 +171,7 @@ def test_coordinator_chooses_columns_prints_and_downloads_the_roster(app, page, 
     files = {}
     for button, suffix in (("Download PDF", "pdf"), ("CSV", "csv"), ("Excel (XLSX)", "xlsx")):
         with page.expect_download() as download:
-            page.get_by_role("button", name=button, exact=True).click()
+            page.locator(".actions-bar").get_by_role("link", name=button, exact=True).click()
         name = download.value.suggested_filename
         assert re.fullmatch(rf"Buffalo_autumn_2027-roster-\d{{4}}-\d\d-\d\d\.{suffix}", name)
         files[suffix] = tmp_path / name
@@ -195,7 +195,7 @@ def test_a_teacher_prints_only_her_own_cohort(app, page):
     log_in(page, data.teacher_emails["Anna Lehmann"], TEACHER_PASSWORD)
     page.get_by_role("link", name="Your cohorts").click()
     cohort = page.get_by_role("region", name="Buffalo autumn 2027")
-    cohort.get_by_role("button", name="Print my students").click()  # no page in between
+    cohort.get_by_role("link", name="Print my students").click()  # no page in between
 
     mine = " ".join(page.locator(".roster-preview").inner_text().split())
     assert "4 students" in mine

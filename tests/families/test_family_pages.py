@@ -131,7 +131,7 @@ def submit_complete(app, client) -> int:
 
 def test_home_page_links_to_the_sign_up(client):
     page = client.get("/").get_data(as_text=True)
-    assert 'href="/family/signup" role="button">Sign up as a host family' in page
+    assert 'href="/family/signup" class="button">Sign up as a host family' in page
     assert "Families who already have an account log in" in page
 
 

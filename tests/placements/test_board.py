@@ -187,7 +187,7 @@ def test_cohort_page_links_the_board_and_counts_placements(app, client, coordina
     page = client.get(f"/cohorts/{cohort}").get_data(as_text=True)
     assert f'href="{board_url(cohort)}"' in page
     assert "Placement board" in text(page)
-    assert "1 / 2 families placed / students placed" in text(page)
+    assert "1 / 2 family / students placed" in text(page)
 
 
 def test_placing_by_hand_takes_a_bed(app, client, coordinator, cohort):

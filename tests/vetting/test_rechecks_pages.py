@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from babel.dates import format_date
 
 from app.extensions import db
 from app.models import ApplicationStatus, HostApplication, Role
@@ -168,7 +169,7 @@ def test_the_vetting_page_and_the_queue_show_what_changed_after_the_check(app):
         "Home visit to check again Changed after the check: address, household members "
         "Checked before:" in page
     )
-    assert f"visited on {TODAY.strftime('%b')}" in page
+    assert f"visited on {format_date(TODAY, 'medium', locale='en_GB')}" in page
     assert "Next: the home visit" not in page
     assert "Next: the background check" in page
     assert (

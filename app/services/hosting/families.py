@@ -270,16 +270,17 @@ def submit(application: HostApplication) -> None:
     application.submitted_at = utcnow()
     db.session.add(VettingEvent(application=application, to_status=A.SUBMITTED))
     db.session.flush()
-    for address in notifications.staff_addresses():
-        notifications.queue(
-            address,
-            _l("New host-family application"),
-            _l(
-                "A family in %(city)s has submitted its application to host. It waits in the "
-                "vetting queue.",
-                city=application.city,
-            ),
-        )
+    for member in notifications.staff():
+        with notifications.in_language(member):  # each in their own language, not the family's
+            subject = str(_l("New host-family application"))
+            body = str(
+                _l(
+                    "A family in %(city)s has submitted its application to host. It waits in "
+                    "the vetting queue.",
+                    city=application.city,
+                )
+            )
+        notifications.queue(member.email, subject, body)
 
 
 def withdraw(application: HostApplication, by_id: int | None) -> None:

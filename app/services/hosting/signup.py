@@ -31,7 +31,8 @@ def sign_up(email: str, password: str, confirm_link: recovery.Link) -> HostFamil
         _tell_the_owner(existing)
         return None
     user = accounts.create_user(address, password, Role.HOST_FAMILY, confirmed=False)
-    user.locale = str(get_locale() or "") or None  # the language they signed up in
+    locale = get_locale()
+    user.locale = locale.language if locale else None  # the language they signed up in
     family = HostFamily(user=user)
     db.session.add(family)
     application = HostApplication(family=family)

@@ -174,8 +174,10 @@ def decide(
     application.decided_by_id = by_id
     application.decision_note = (note or "").strip()[:500]
     _record(application, decision, by_id, note)
-    subject, body = DECISION_EMAILS[decision]
-    notifications.queue(application.family.user.email, subject, body)
+    family = application.family.user
+    with notifications.in_language(family):  # the family's language, not the coordinator's
+        subject, body = (str(text) for text in DECISION_EMAILS[decision])
+    notifications.queue(family.email, subject, body)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from app.extensions import db
 from app.models import Role, User
 from app.models.base import utcnow
 from app.models.notifications import OutboxEmail
+from app.services.identity import locales
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 10
@@ -34,25 +35,24 @@ def queue(recipient: str, subject: str, body: str) -> OutboxEmail:
 
 def language_of(user: User) -> str:
     """The language a person reads: their account's (users.locale), else the default."""
-    if user.locale in current_app.config["LANGUAGES"]:
-        return user.locale
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
+    return locales.language_of(user) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 @contextmanager
 def in_language(user: User) -> Iterator[None]:
-    """Write an email to the person in their language, whoever's request sends it."""
-    with force_locale(language_of(user)):
+    """Write an email to the person in their language and its variant (US English for a host
+    family), whoever's request sends it."""
+    with force_locale(locales.locale_of(user)):
         yield
 
 
-def staff_addresses() -> list[str]:
-    """Where news for coordinators goes: every active coordinator and admin."""
+def staff() -> list[User]:
+    """Who gets news for coordinators: every active coordinator and admin."""
     return list(
         db.session.scalars(
-            sa.select(User.email).where(
-                User.role.in_((Role.COORDINATOR, Role.ADMIN)), User.active.is_(True)
-            )
+            sa.select(User)
+            .where(User.role.in_((Role.COORDINATOR, Role.ADMIN)), User.active.is_(True))
+            .order_by(User.id)
         )
     )
 

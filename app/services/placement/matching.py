@@ -233,7 +233,11 @@ def _diet_name(diet: str) -> str:
 
 def _miles(miles: float) -> str:
     number = _decimal(round(miles, 1), str(get_locale() or ""))
-    return str(_l("%(miles)s miles from school", miles=number))
+    # "1 mile", but "0.5 miles" and "1.5 miles": only exactly one takes the singular.
+    count = 1 if round(miles, 1) == 1 else 2
+    return ngettext(
+        "%(miles)s mile from school", "%(miles)s miles from school", count, miles=number
+    )
 
 
 @lru_cache(maxsize=4096)

@@ -10,8 +10,8 @@ import math
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
@@ -287,17 +287,23 @@ def _ratio_message(students: int, teachers: int, per_teacher: int) -> str | None
     needed = teachers_needed(students, per_teacher)
     if teachers >= needed:
         return None
-    return ngettext(
-        "%(students)d students need at least %(num)d supervising teacher "
-        "(one for every %(ratio)d students); %(teachers)d assigned.",
-        "%(students)d students need at least %(num)d supervising teachers "
-        "(one for every %(ratio)d students, and two from %(two)d students on); "
-        "%(teachers)d assigned.",
-        needed,
-        students=students,
-        ratio=per_teacher,
-        two=TWO_TEACHERS_FROM,
-        teachers=teachers,
+    # Each count brings its own plural: "1 student needs", "at least 1 supervising teacher".
+    who = ngettext("%(num)d student needs", "%(num)d students need", students)
+    need = ngettext(
+        "at least %(num)d supervising teacher", "at least %(num)d supervising teachers", needed
+    )
+    rule = ngettext("one for every student", "one for every %(num)d students", per_teacher)
+    if students >= TWO_TEACHERS_FROM:
+        rule = gettext(
+            "%(rule)s, and two from %(two)d students on", rule=rule, two=TWO_TEACHERS_FROM
+        )
+    assigned = gettext("%(num)d assigned", num=teachers)
+    return gettext(
+        "%(who)s %(need)s (%(rule)s); %(assigned)s.",
+        who=who,
+        need=need,
+        rule=rule,
+        assigned=assigned,
     )
 
 

@@ -366,7 +366,7 @@ def test_the_enrolment_page_says_what_the_withdrawal_blocks(app, coordinator, co
     # Every consent stays in the history, with who gave it, when and which wording.
     consent = text(re.search(r'<article id="consent">.*?</article>', page, re.DOTALL).group(0))
     for who, note in (("Maria Weber", "Moved abroad"), ("Karl Weber", "Changed his mind")):
-        assert f"withdrawn {who} — signed January 10, 2026, wording {WORDING}" in consent
+        assert f"withdrawn {who} — signed 10 January 2026, wording {WORDING}" in consent
         assert note in consent
     assert consent.count("Withdrawn ") == 2
     assert f"Wording {WORDING}" in consent
@@ -380,4 +380,4 @@ def test_no_notice_without_a_withdrawal(app, coordinator, cohort_id):
         page = coordinator.get(f"/enrolments/{enrolment_id}").get_data(as_text=True)
         assert "cannot be placed with a family" not in page
     page = coordinator.get(f"/enrolments/{active}").get_data(as_text=True)
-    assert f"active Maria Weber — signed January 10, 2026, wording {WORDING}" in text(page)
+    assert f"active Maria Weber — signed 10 January 2026, wording {WORDING}" in text(page)

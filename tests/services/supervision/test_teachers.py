@@ -4,6 +4,7 @@ and the warning when a cohort has too few teachers."""
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 import sqlalchemy as sa
@@ -311,6 +312,7 @@ def test_spread_keeps_shares_within_one_and_splits_as_little_as_it_must():
     ("students", "teacher_count", "per_teacher", "warns"),
     [
         (0, 0, 10, False),
+        (1, 0, 10, True),
         (3, 0, 10, True),
         (10, 1, 10, False),
         (11, 1, 10, True),
@@ -331,7 +333,9 @@ def test_ratio_warning(app, students, teacher_count, per_teacher, warns):
     assert (warning is not None) is warns
     assert summary.students == students
     if warns:
-        assert f"{students} students need at least" in warning
+        who = "1 student needs" if students == 1 else f"{students} students need"
+        assert f"{who} at least" in warning
+        assert not re.search(r"\b1 (students|teachers|supervising teachers)\b", warning)
 
 
 def test_waitlisted_students_do_not_count_towards_the_ratio(app):

@@ -174,5 +174,5 @@ def test_the_confirmation_page_in_german(app, coordinator, full_cohort):
     jonas = full_cohort["jonas"]
     response = coordinator.get(f"/enrolments/{jonas}/withdraw", headers={"Accept-Language": "de"})
     words = text(response)
-    assert "Jonas Becker von Buffalo spring 2027 abmelden?" in words
+    assert "Anmeldung von Jonas Becker für Buffalo spring 2027 zurückziehen?" in words
     assert "Emir Yilmaz rückt von der Warteliste nach und bekommt den Platz." in words

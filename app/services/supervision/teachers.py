@@ -156,6 +156,18 @@ def unassign(cohort: Cohort, teacher: Teacher) -> int:
     return freed
 
 
+def supervised_by(cohort: Cohort, teacher: Teacher) -> list[Enrolment]:
+    """The cohort's students the teacher supervises (unassign leaves them without one)."""
+    return list(
+        db.session.scalars(
+            sa.select(Enrolment)
+            .where(Enrolment.cohort_id == cohort.id, Enrolment.supervising_teacher_id == teacher.id)
+            .options(joinedload(Enrolment.student, innerjoin=True))
+            .order_by(Enrolment.id)
+        )
+    )
+
+
 def _check_supervisor(enrolment: Enrolment, teacher: Teacher, assigned: set[int]) -> None:
     if enrolment.status not in HOLDS_PLACE:
         raise DomainError(

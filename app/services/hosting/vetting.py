@@ -175,7 +175,9 @@ def decide(
     application.decision_note = (note or "").strip()[:500]
     _record(application, decision, by_id, note)
     subject, body = DECISION_EMAILS[decision]
-    notifications.queue(application.family.user.email, subject, body)
+    family = application.family.user
+    with notifications.in_language(family):  # the family's language, not the coordinator's
+        notifications.queue(family.email, str(subject), str(body))
 
 
 @dataclass(frozen=True)

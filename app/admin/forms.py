@@ -1,8 +1,8 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, PasswordField, SelectField, SubmitField
+from wtforms import DateField, EmailField, HiddenField, PasswordField, SelectField, SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional
 
 from app.models import Role
 from app.numbers import NumberField
@@ -45,3 +45,9 @@ class AuditFilterForm(FlaskForm):
     )
     since = DateField(_l("From (UTC)"), validators=[Optional()])
     until = DateField(_l("To (UTC)"), validators=[Optional()])
+
+
+class ActiveForm(FlaskForm):
+    """Activate or deactivate: the wish is sent, not a toggle, so a second click changes nothing."""
+
+    want = HiddenField(validators=[AnyOf(["activate", "deactivate"])])

@@ -14,7 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from app import numbers
 from app.access import Permission, requires
 from app.admin import bp
-from app.admin.forms import AuditFilterForm, CreateUserForm, RoleForm, role_choices
+from app.admin.forms import ActiveForm, AuditFilterForm, CreateUserForm, RoleForm, role_choices
 from app.auth import links
 from app.errors import render_error
 from app.extensions import db
@@ -75,18 +75,26 @@ def user(user_id: int):
     return render_template("admin/user.html", account=account, form=form, action_form=ActionForm())
 
 
-@bp.route("/users/<int:user_id>/active", methods=["POST"])
+@bp.route("/users/<int:user_id>/active", methods=["GET", "POST"])
 @requires(Permission.MANAGE_USERS)
 def toggle_active(user_id: int):
+    """GET: what (de)activating the account does; POST: do what was asked, once."""
     account = db.get_or_404(User, user_id)
-    with refusals():
-        if account.active:
-            accounts.deactivate(account)
-            flash(_("The account was deactivated and logged out everywhere."), "success")
-        else:
-            accounts.activate(account)
-            flash(_("The account was activated."), "success")
-    return redirect(url_for("admin.user", user_id=user_id))
+    form = ActiveForm()
+    if form.validate_on_submit():
+        wanted = form.want.data == "activate"
+        with refusals():
+            if account.active == wanted:
+                flash(_("Nothing was changed: the account is already in that state."), "info")
+            elif wanted:
+                accounts.activate(account)
+                flash(_("The account was activated."), "success")
+            else:
+                accounts.deactivate(account)
+                flash(_("The account was deactivated and logged out everywhere."), "success")
+        return redirect(url_for("admin.user", user_id=user_id))
+    page = render_template("admin/confirm_active.html", account=account, form=form)
+    return page, 400 if form.is_submitted() else 200
 
 
 @bp.route("/users/<int:user_id>/password-link", methods=["POST"])

@@ -292,8 +292,8 @@ def test_enrolling_and_withdrawing_are_recorded_on_the_enrolment(app, coordinato
 
     response = post(
         coordinator,
-        f"/enrolments/{enrolment_id}/status",
-        {"status": "withdrawn", "reason": "Family moved to Hamburg"},
+        f"/enrolments/{enrolment_id}/withdraw",
+        {"reason": "Family moved to Hamburg"},
     )
 
     assert response.status_code == 302
@@ -320,7 +320,7 @@ def test_a_student_moved_up_from_the_waitlist_has_the_status_change_recorded(app
         assert db.session.get(Enrolment, waiting).status == EnrolmentStatus.WAITLISTED
     mark = last_id(app)
 
-    post(coordinator, f"/enrolments/{leaving}/status", {"status": "withdrawn"})
+    post(coordinator, f"/enrolments/{leaving}/withdraw")
 
     with app.app_context():
         assert db.session.get(Enrolment, waiting).status == EnrolmentStatus.APPLIED

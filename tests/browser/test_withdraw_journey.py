@@ -64,6 +64,7 @@ def test_withdraw_through_the_confirmation_see_who_moves_up_and_reinstate(app, p
     assert "withdrawn" in page.locator(".page-head .badge").inner_text()
     assert page.get_by_role("button", name="Mark “Insurance” as received").count() == 0
     assert page.get_by_role("button", name="Record consent").count() == 0
+    shoot(page, "enrolment-withdrawn-desktop-en")
 
     page.go_back()  # the confirmation page again: nothing to confirm any more
     assert "Jonas Becker is already withdrawn; nothing was changed." in page.inner_text("main")

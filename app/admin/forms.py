@@ -27,8 +27,20 @@ class CreateUserForm(FlaskForm):
 
 
 class RoleForm(FlaskForm):
+    """Choose a new role; sent by GET to the confirmation page."""
+
+    class Meta:
+        csrf = False
+
     role = SelectField(_l("Role"), choices=role_choices)
-    submit = SubmitField(_l("Change role"))
+    submit = SubmitField(_l("Change role…"))
+
+
+class ConfirmRoleForm(FlaskForm):
+    """The confirmed change: the new role and the role the confirmation page showed."""
+
+    role = HiddenField(validators=[DataRequired()])
+    from_role = HiddenField(validators=[DataRequired()])
 
 
 class AuditFilterForm(FlaskForm):

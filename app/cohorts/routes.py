@@ -1,4 +1,4 @@
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -99,11 +99,25 @@ def edit(cohort_id: int):
     return render_template("cohorts/edit.html", form=form, cohort=cohort)
 
 
-@bp.route("/<int:cohort_id>/status", methods=["POST"])
+@bp.route("/<int:cohort_id>/status", methods=["GET", "POST"])
 @requires(Permission.MANAGE_ENROLMENT)
 def set_status(cohort_id: int):
+    """POST: change the status; a step with no way back (travelling, completed, archived) is
+    sent to its confirmation page (GET ?status=…) first."""
     cohort = db.get_or_404(Cohort, cohort_id)
-    status = chosen_status(StatusForm(), CohortStatus)
+    form = StatusForm()
+    if not form.is_submitted():
+        wanted = request.args.get("status", "")
+        if wanted not in {s.value for s in CohortStatus} or not cohorts.is_one_way(cohort, wanted):
+            flash(_("This status cannot be chosen now."), "error")
+            return redirect(url_for("cohorts.show", cohort_id=cohort.id))
+        status = CohortStatus(wanted)
+        return render_template(
+            "cohorts/confirm_status.html", cohort=cohort, status=status, form=form
+        )
+    status = chosen_status(form, CohortStatus)
+    if status is not None and form.confirmed.data != "1" and cohorts.is_one_way(cohort, status):
+        return redirect(url_for("cohorts.set_status", cohort_id=cohort.id, status=status.value))
     if status is not None:
         with refusals():
             cohorts.set_status(cohort, status)

@@ -462,7 +462,9 @@ def test_a_travelling_cohort_lets_an_accepted_student_complete(app, coordinator)
     enrolment_id = enrol(app, make_student(app), cohort_id)
     post(coordinator, f"/enrolments/{enrolment_id}/status", {"status": "accepted"})
     for status in (CohortStatus.CLOSED, CohortStatus.TRAVELLING):
-        post(coordinator, f"/cohorts/{cohort_id}/status", {"status": status.value, "confirmed": "1"})
+        post(
+            coordinator, f"/cohorts/{cohort_id}/status", {"status": status.value, "confirmed": "1"}
+        )
 
     post(coordinator, f"/enrolments/{enrolment_id}/status", {"status": "completed"})
 

@@ -101,10 +101,10 @@ def test_a_teacher_of_another_cohort_cannot_be_removed_through_this_one(
     here, elsewhere = two_cohorts
     teacher_id = make_teacher(app)
     assign_teacher(app, elsewhere, teacher_id)
-    assert (
-        post(coordinator, f"/teachers/cohorts/{here}/teachers/{teacher_id}/remove").status_code
-        == 404
-    )
+    url = f"/teachers/cohorts/{here}/teachers/{teacher_id}/remove"
+    assert coordinator.get(url).status_code == 404  # no confirmation page
+    refused = post(coordinator, url, follow_redirects=True)  # a refusal, as after a double click
+    assert "This teacher is not assigned to this cohort." in refused.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(CohortTeacher, (elsewhere, teacher_id)) is not None
     response = post(coordinator, f"/teachers/cohorts/{elsewhere}/teachers/{teacher_id}/remove")

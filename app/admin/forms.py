@@ -1,8 +1,8 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, PasswordField, SelectField, SubmitField
+from wtforms import DateField, EmailField, HiddenField, PasswordField, SelectField, SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional
 
 from app.models import Role
 from app.numbers import NumberField
@@ -27,8 +27,20 @@ class CreateUserForm(FlaskForm):
 
 
 class RoleForm(FlaskForm):
+    """Choose a new role; sent by GET to the confirmation page."""
+
+    class Meta:
+        csrf = False
+
     role = SelectField(_l("Role"), choices=role_choices)
-    submit = SubmitField(_l("Change role"))
+    submit = SubmitField(_l("Change role…"))
+
+
+class ConfirmRoleForm(FlaskForm):
+    """The confirmed change: the new role and the role the confirmation page showed."""
+
+    role = HiddenField(validators=[DataRequired()])
+    from_role = HiddenField(validators=[DataRequired()])
 
 
 class AuditFilterForm(FlaskForm):
@@ -45,3 +57,9 @@ class AuditFilterForm(FlaskForm):
     )
     since = DateField(_l("From (UTC)"), validators=[Optional()])
     until = DateField(_l("To (UTC)"), validators=[Optional()])
+
+
+class ActiveForm(FlaskForm):
+    """Activate or deactivate: the wish is sent, not a toggle, so a second click changes nothing."""
+
+    want = HiddenField(validators=[AnyOf(["activate", "deactivate"])])

@@ -14,7 +14,14 @@ from wtforms.fields.choices import SelectChoice
 from app import numbers
 from app.access import Permission, requires
 from app.admin import bp
-from app.admin.forms import AuditFilterForm, CreateUserForm, RoleForm, role_choices
+from app.admin.forms import (
+    ActiveForm,
+    AuditFilterForm,
+    ConfirmRoleForm,
+    CreateUserForm,
+    RoleForm,
+    role_choices,
+)
 from app.auth import links
 from app.errors import render_error
 from app.extensions import db
@@ -62,31 +69,56 @@ def users():
     )
 
 
-@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@bp.route("/users/<int:user_id>")
 @requires(Permission.MANAGE_USERS)
 def user(user_id: int):
     account = db.get_or_404(User, user_id)
-    form = RoleForm(role=account.role.value)
-    if form.validate_on_submit():
-        with refusals(form):
-            accounts.set_role(account, form.role.data)
-            flash(_("The role was changed."), "success")
-            return redirect(url_for("admin.user", user_id=account.id))
+    form = RoleForm(formdata=None, role=account.role.value)
     return render_template("admin/user.html", account=account, form=form, action_form=ActionForm())
 
 
-@bp.route("/users/<int:user_id>/active", methods=["POST"])
+@bp.route("/users/<int:user_id>/role", methods=["GET", "POST"])
+@requires(Permission.MANAGE_USERS)
+def change_role(user_id: int):
+    """GET (?role=…): what the new role changes; POST: change it, unless it changed meanwhile."""
+    account = db.get_or_404(User, user_id)
+    form = ConfirmRoleForm()
+    back = redirect(url_for("admin.user", user_id=account.id))
+    if form.validate_on_submit():
+        with refusals():
+            accounts.set_role(account, form.role.data, expected=form.from_role.data)
+            flash(_("The role was changed."), "success")
+        return back
+    wanted = form.role.data if form.is_submitted() else request.args.get("role", "")
+    if wanted not in {role.value for role in Role} or wanted == account.role.value:
+        flash(_("Choose a different role."), "error")
+        return back
+    page = render_template(
+        "admin/confirm_role.html", account=account, new_role=Role(wanted), form=form
+    )
+    return page, 400 if form.is_submitted() else 200
+
+
+@bp.route("/users/<int:user_id>/active", methods=["GET", "POST"])
 @requires(Permission.MANAGE_USERS)
 def toggle_active(user_id: int):
+    """GET: what (de)activating the account does; POST: do what was asked, once."""
     account = db.get_or_404(User, user_id)
-    with refusals():
-        if account.active:
-            accounts.deactivate(account)
-            flash(_("The account was deactivated and logged out everywhere."), "success")
-        else:
-            accounts.activate(account)
-            flash(_("The account was activated."), "success")
-    return redirect(url_for("admin.user", user_id=user_id))
+    form = ActiveForm()
+    if form.validate_on_submit():
+        wanted = form.want.data == "activate"
+        with refusals():
+            if account.active == wanted:
+                flash(_("Nothing was changed: the account is already in that state."), "info")
+            elif wanted:
+                accounts.activate(account)
+                flash(_("The account was activated."), "success")
+            else:
+                accounts.deactivate(account)
+                flash(_("The account was deactivated and logged out everywhere."), "success")
+        return redirect(url_for("admin.user", user_id=user_id))
+    page = render_template("admin/confirm_active.html", account=account, form=form)
+    return page, 400 if form.is_submitted() else 200
 
 
 @bp.route("/users/<int:user_id>/password-link", methods=["POST"])

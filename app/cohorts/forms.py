@@ -35,6 +35,7 @@ class CohortForm(FlaskForm):
 
 class StatusForm(FlaskForm):
     status = HiddenField(validators=[DataRequired()])
+    confirmed = HiddenField()  # "1" from the confirmation page of a one-way step
 
 
 class EnrolExistingForm(FlaskForm):

@@ -1,4 +1,4 @@
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,7 +12,7 @@ from app.forms import ActionForm, chosen_status, search_words
 from app.models import Cohort, CohortStatus, Student
 from app.services.enrolment import cohorts, documents, enrolments, students
 from app.services.placement import placements
-from app.services.supervision import teachers
+from app.services.supervision import ratio
 from app.unit_of_work import refusals
 
 
@@ -74,7 +74,7 @@ def show(cohort_id: int):
         history_place=cohorts.place_in_history(cohort),
         transitions=cohorts.allowed_transitions(cohort),
         placed=placements.placed_counts(cohort),
-        supervision=teachers.supervision(cohort),
+        supervision=ratio.supervision(cohort),
         status_form=StatusForm(),
         enrol_form=EnrolExistingForm(formdata=None),
         enrol_words=words,
@@ -98,11 +98,25 @@ def edit(cohort_id: int):
     return render_template("cohorts/edit.html", form=form, cohort=cohort)
 
 
-@bp.route("/<int:cohort_id>/status", methods=["POST"])
+@bp.route("/<int:cohort_id>/status", methods=["GET", "POST"])
 @requires(Permission.MANAGE_ENROLMENT)
 def set_status(cohort_id: int):
+    """POST: change the status; a step with no way back (travelling, completed, archived) is
+    sent to its confirmation page (GET ?status=…) first."""
     cohort = db.get_or_404(Cohort, cohort_id)
-    status = chosen_status(StatusForm(), CohortStatus)
+    form = StatusForm()
+    if not form.is_submitted():
+        wanted = request.args.get("status", "")
+        if wanted not in {s.value for s in CohortStatus} or not cohorts.is_one_way(cohort, wanted):
+            flash(_("This status cannot be chosen now."), "error")
+            return redirect(url_for("cohorts.show", cohort_id=cohort.id))
+        status = CohortStatus(wanted)
+        return render_template(
+            "cohorts/confirm_status.html", cohort=cohort, status=status, form=form
+        )
+    status = chosen_status(form, CohortStatus)
+    if status is not None and form.confirmed.data != "1" and cohorts.is_one_way(cohort, status):
+        return redirect(url_for("cohorts.set_status", cohort_id=cohort.id, status=status.value))
     if status is not None:
         with refusals():
             cohorts.set_status(cohort, status)

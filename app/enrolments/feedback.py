@@ -44,3 +44,30 @@ def flash_outcome(message: str, promoted: list[Enrolment], category: str = "succ
         names = ", ".join(enrolment.student.full_name for enrolment in promoted)
         message = " ".join((message, _("Moved up from the waitlist: %(names)s.", names=names)))
     flash(message, category)
+
+
+def flash_withdrawn(enrolment: Enrolment, promoted: list[Enrolment]) -> None:
+    """One message for a withdrawal: who left and who moved up in their place."""
+    name = enrolment.student.full_name
+    if promoted:
+        names = ", ".join(moved.student.full_name for moved in promoted)
+        message = _(
+            "%(name)s was withdrawn. Moved up from the waitlist: %(names)s.", name=name, names=names
+        )
+    else:
+        message = _("%(name)s was withdrawn.", name=name)
+    flash(message, "success")
+
+
+def flash_reinstated(enrolment: Enrolment) -> None:
+    """Where the reinstated student is now: with a place, or on the waitlist at position n."""
+    name = enrolment.student.full_name
+    if enrolment.status == EnrolmentStatus.WAITLISTED:
+        message = _(
+            "%(name)s was reinstated and is on the waitlist at position %(n)d.",
+            name=name,
+            n=enrolments.waitlist_position(enrolment),
+        )
+    else:
+        message = _("%(name)s was reinstated and holds a place.", name=name)
+    flash(message, "success")

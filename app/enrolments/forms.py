@@ -9,6 +9,12 @@ class StatusForm(FlaskForm):
     reason = StringField(_l("Reason (optional)"), validators=[Optional(), Length(max=300)])
 
 
+class ReasonForm(FlaskForm):
+    """The confirmation of a withdrawal or a reinstatement, with an optional reason."""
+
+    reason = StringField(_l("Reason (optional)"), validators=[Optional(), Length(max=300)])
+
+
 class DocumentForm(FlaskForm):
     received = HiddenField(validators=[DataRequired()])
 

@@ -6,14 +6,22 @@ from flask_login import current_user
 
 from app.access import Permission, requires
 from app.enrolments import bp
-from app.enrolments.feedback import flash_outcome
-from app.enrolments.forms import ConsentForm, DocumentForm, StatusForm, WithdrawConsentForm
+from app.enrolments.feedback import flash_outcome, flash_reinstated, flash_withdrawn
+from app.enrolments.forms import (
+    ConsentForm,
+    DocumentForm,
+    ReasonForm,
+    StatusForm,
+    WithdrawConsentForm,
+)
 from app.extensions import db
 from app.forms import chosen_status
 from app.loading import child_or_404
 from app.models import DocumentKind, Enrolment, EnrolmentStatus, GuardianConsent
-from app.services.enrolment import documents, enrolments
+from app.services.enrolment import documents, enrolments, withdrawal
 from app.unit_of_work import refusals
+
+S = EnrolmentStatus
 
 
 def _consent_form(enrolment: Enrolment) -> ConsentForm:
@@ -33,7 +41,11 @@ def _page(enrolment: Enrolment, consent_form: ConsentForm | None = None):
         enrolment=enrolment,
         missing=documents.missing_kinds(enrolment),
         position=enrolments.waitlist_position(enrolment),
-        transitions=sorted(enrolments.MANUAL_TRANSITIONS[enrolment.status]),
+        transitions=sorted(enrolments.MANUAL_TRANSITIONS[enrolment.status] - {S.WITHDRAWN}),
+        can_withdraw=withdrawal.withdrawal_refusal(enrolment) is None,
+        reinstatement_refusal=(
+            withdrawal.reinstatement_refusal(enrolment) if enrolment.status == S.WITHDRAWN else None
+        ),
         kinds=documents.PAPER_KINDS,
         received={doc.kind: doc for doc in enrolment.documents},
         wordings=documents.consent_wordings(),
@@ -56,6 +68,8 @@ def set_status(enrolment_id: int):
     enrolment = db.get_or_404(Enrolment, enrolment_id)
     form = StatusForm()
     status = chosen_status(form, EnrolmentStatus)
+    if status == S.WITHDRAWN:  # only through its confirmation page
+        return redirect(url_for("enrolments.withdraw", enrolment_id=enrolment.id))
     if status is not None:
         with refusals():
             promoted = enrolments.change_status(
@@ -70,6 +84,48 @@ def set_status(enrolment_id: int):
                 promoted,
             )
     return redirect(url_for("enrolments.show", enrolment_id=enrolment.id))
+
+
+@bp.route("/<int:enrolment_id>/withdraw", methods=["GET", "POST"])
+@requires(Permission.MANAGE_ENROLMENT)
+def withdraw(enrolment_id: int):
+    """GET: what a withdrawal would do; POST: withdraw, after the service checked again."""
+    enrolment = db.get_or_404(Enrolment, enrolment_id)
+    form = ReasonForm()
+    if form.validate_on_submit():
+        with refusals():
+            promoted = withdrawal.withdraw(enrolment, current_user.id, form.reason.data or "")
+            flash_withdrawn(enrolment, promoted)
+        return redirect(url_for("enrolments.show", enrolment_id=enrolment.id))
+    page = render_template(
+        "enrolments/confirm_withdraw.html",
+        enrolment=enrolment,
+        form=form,
+        refusal=withdrawal.withdrawal_refusal(enrolment),
+        preview=withdrawal.preview_withdrawal(enrolment),
+    )
+    return page, 400 if form.is_submitted() else 200
+
+
+@bp.route("/<int:enrolment_id>/reinstate", methods=["GET", "POST"])
+@requires(Permission.MANAGE_ENROLMENT)
+def reinstate(enrolment_id: int):
+    """GET: where a reinstated student would go; POST: reinstate, after checking again."""
+    enrolment = db.get_or_404(Enrolment, enrolment_id)
+    form = ReasonForm()
+    if form.validate_on_submit():
+        with refusals():
+            withdrawal.reinstate(enrolment, current_user.id, form.reason.data or "")
+            flash_reinstated(enrolment)
+        return redirect(url_for("enrolments.show", enrolment_id=enrolment.id))
+    page = render_template(
+        "enrolments/confirm_reinstate.html",
+        enrolment=enrolment,
+        form=form,
+        refusal=withdrawal.reinstatement_refusal(enrolment),
+        preview=withdrawal.preview_reinstatement(enrolment),
+    )
+    return page, 400 if form.is_submitted() else 200
 
 
 @bp.route("/<int:enrolment_id>/documents/<kind>", methods=["POST"])

@@ -29,10 +29,11 @@ class MoveForm(FlaskForm):
 
 class EndForm(FlaskForm):
     reason = StringField(
+        _l("Why the placement ends"),
         validators=[
             DataRequired(message=_l("Give a reason to end the placement.")),
             Length(max=500),
-        ]
+        ],
     )
 
 

@@ -182,23 +182,30 @@ def move(cohort_id: int, placement_id: int):
     )
 
 
-@bp.route("/cohorts/<int:cohort_id>/placements/<int:placement_id>/end", methods=["POST"])
+@bp.route("/cohorts/<int:cohort_id>/placements/<int:placement_id>/end", methods=["GET", "POST"])
 @requires(Permission.PLACE_STUDENTS)
 def end(cohort_id: int, placement_id: int):
+    """GET: what ending the placement does; POST: end it (the service checks it is current)."""
     cohort = db.get_or_404(Cohort, cohort_id)
     placement = child_or_404(Placement, placement_id, cohort_id=cohort.id)
     form = EndForm()
-    if not form.validate_on_submit():
-        flash(form_problem(form), "error")
-        return to_board(cohort, f"placement-{placement.id}")
-    with refusals():
-        placements.cancel(placement, current_user.id, form.reason.data)
-        flash(
-            _(
-                "The placement of %(student)s has ended; the bed is free again.",
-                student=placement.enrolment.student.full_name,
-            ),
-            "success",
-        )
-        return to_board(cohort, "unplaced")
-    return to_board(cohort)
+    if form.validate_on_submit():
+        with refusals(form) as refused:
+            placements.cancel(placement, current_user.id, form.reason.data)
+            flash(
+                _(
+                    "The placement of %(student)s has ended; the bed is free again.",
+                    student=placement.enrolment.student.full_name,
+                ),
+                "success",
+            )
+        if not refused or placement.status != PlacementStatus.ACTIVE:
+            return to_board(cohort, "unplaced" if not refused else None)
+    page = render_template(
+        "placements/confirm_end.html",
+        cohort=cohort,
+        placement=placement,
+        family=family_name(placement.application),
+        form=form,
+    )
+    return page, 400 if form.is_submitted() else 200

@@ -13,7 +13,7 @@ from app.forms import ActionForm
 from app.loading import child_or_404, found_or_404
 from app.models import Cohort, Teacher, TeacherRole
 from app.services.errors import DomainError
-from app.services.supervision import teacher_accounts, teacher_roster, teachers
+from app.services.supervision import ratio, teacher_accounts, teacher_roster, teachers
 from app.teachers import bp
 from app.teachers.forms import AssignForm, NewTeacherForm, TeacherForm
 from app.unit_of_work import refusals
@@ -79,7 +79,7 @@ def edit(teacher_id: int):
 @requires(Permission.MANAGE_TEACHERS)
 def cohort(cohort_id: int):
     cohort = db.get_or_404(Cohort, cohort_id)
-    summary = teachers.supervision(cohort)
+    summary = ratio.supervision(cohort)
     assigned = {load.teacher.id for load in summary.teachers}
     form = AssignForm()
     form.teacher_id.choices = [
@@ -121,22 +121,41 @@ def assign(cohort_id: int):
     return _back(cohort)
 
 
-@bp.route("/cohorts/<int:cohort_id>/teachers/<int:teacher_id>/remove", methods=["POST"])
+@bp.route("/cohorts/<int:cohort_id>/teachers/<int:teacher_id>/remove", methods=["GET", "POST"])
 @requires(Permission.MANAGE_TEACHERS)
 def unassign(cohort_id: int, teacher_id: int):
+    """GET: whose supervisor the teacher is; POST: take them off (a second click is told)."""
     cohort = db.get_or_404(Cohort, cohort_id)
+    form = ActionForm()
+    if form.validate_on_submit():
+        teacher = db.get_or_404(Teacher, teacher_id)
+        with refusals():
+            freed = teachers.unassign(cohort, teacher)
+            flash(_removed_message(teacher, freed), "success")
+        return _back(cohort)
     teacher = child_or_404(Teacher, teacher_id, Teacher.assignments.any(cohort_id=cohort.id))
-    with refusals():
-        freed = teachers.unassign(cohort, teacher)
-        flash(_("%(name)s is no longer a teacher of this cohort.", name=teacher.name), "success")
-        if freed:
-            message = ngettext(
-                "%(num)d student now has no supervising teacher.",
-                "%(num)d students now have no supervising teacher.",
-                freed,
-            )
-            flash(message, "info")
-    return _back(cohort)
+    page = render_template(
+        "teachers/confirm_unassign.html",
+        cohort=cohort,
+        teacher=teacher,
+        students=teachers.supervised_by(cohort, teacher),
+        form=form,
+    )
+    return page, 400 if form.is_submitted() else 200
+
+
+def _removed_message(teacher: Teacher, freed: int) -> str:
+    """One message for the removal: who left, and how many students lost their supervisor."""
+    if not freed:
+        return _("%(name)s is no longer a teacher of this cohort.", name=teacher.name)
+    return ngettext(
+        "%(name)s is no longer a teacher of this cohort; %(num)d student now has no "
+        "supervising teacher.",
+        "%(name)s is no longer a teacher of this cohort; %(num)d students now have no "
+        "supervising teacher.",
+        freed,
+        name=teacher.name,
+    )
 
 
 def _split_choices() -> dict[int, int | None]:

@@ -260,15 +260,24 @@ def decision(application_id: int):
     )
 
 
-@bp.route("/<int:application_id>/decline", methods=["POST"])
+@bp.route("/<int:application_id>/decline", methods=["GET", "POST"])
 @requires(Permission.VET_FAMILIES)
 def decline(application_id: int):
+    """GET: what declining does (the family's email is named); POST: decline, after the
+    service checked the application is still in vetting (a second click is told)."""
     application = _application(application_id)
     form = DeclineForm()
-    return _do_step(
-        application,
-        form,
-        lambda: vetting.decide(application, A.DECLINED, current_user.id, form.reason.data or ""),
-        str(DECIDED[A.DECLINED]),
-        emails_family=True,
+    if form.validate_on_submit():
+        with refusals():
+            vetting.decide(application, A.DECLINED, current_user.id, form.reason.data or "")
+            flash(str(DECIDED[A.DECLINED]), "success")
+            after_commit(_deliver_emails)
+        return redirect(url_for("vetting.show", application_id=application.id))
+    page = render_template(
+        "vetting/confirm_decline.html",
+        application=application,
+        family=vetting.family_names([application])[application.id],
+        declinable=application.status in vetting.IN_VETTING,
+        form=form,
     )
+    return page, 400 if form.is_submitted() else 200

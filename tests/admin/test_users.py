@@ -110,14 +110,40 @@ def test_unknown_role_creates_nothing(app, admin):
     assert count(app, User) == before
 
 
+def change_role(client, user_id: int, role: str, from_role: str):
+    """Confirm a role change as the confirmation page sends it."""
+    return post(client, f"/admin/users/{user_id}/role", {"role": role, "from_role": from_role})
+
+
+def test_a_role_changed_meanwhile_is_not_overwritten(app, admin):
+    target = make_user(app, "staff@example.org", Role.TEACHER)
+    change_role(admin, target, "coordinator", "teacher")
+    stale = change_role(admin, target, "admin", "teacher")  # the page showed "teacher"
+    page = html.unescape(admin.get(stale.headers["Location"]).get_data(as_text=True))
+    assert "The role of staff@example.org was changed meanwhile; nothing was changed." in page
+    assert role_of(app, "staff@example.org") == Role.COORDINATOR
+
+
 def test_admin_changes_a_role(app, admin):
     target = make_user(app, "staff@example.org", Role.TEACHER)
-    response = post(admin, f"/admin/users/{target}", {"role": "coordinator"})
+    page = admin.get(f"/admin/users/{target}").get_data(as_text=True)
+    assert f'<form method="get" action="/admin/users/{target}/role"' in page
+    confirmation = admin.get(f"/admin/users/{target}/role?role=coordinator")
+    words = html.unescape(confirmation.get_data(as_text=True))
+    assert "Give staff@example.org the role “Coordinator”?" in words
+    assert "The role changes from “Supervising teacher” to “Coordinator”." in words
+    assert role_of(app, "staff@example.org") == Role.TEACHER
+    response = change_role(admin, target, "coordinator", "teacher")
     assert response.status_code == 302
     page = admin.get(f"/admin/users/{target}").get_data(as_text=True)
     assert "The role was changed." in page
     assert "Coordinator" in page
     assert role_of(app, "staff@example.org") == Role.COORDINATOR
+    again = change_role(admin, target, "coordinator", "teacher")  # a double click
+    assert (
+        "staff@example.org already has the role “Coordinator”; nothing was changed."
+        in html.unescape(admin.get(again.headers["Location"]).get_data(as_text=True))
+    )
     # The new role takes effect: a coordinator may open the dashboard.
     staff = app.test_client()
     Auth(app, staff).login("staff@example.org")
@@ -129,7 +155,7 @@ def test_a_role_change_applies_to_an_open_session(app, admin):
     staff = app.test_client()
     Auth(app, staff).login("staff@example.org")
     assert staff.get("/dashboard").status_code == 200
-    post(admin, f"/admin/users/{target}", {"role": "host_family"})
+    change_role(admin, target, "host_family", "coordinator")
     assert staff.get("/dashboard").status_code == 403
 
 
@@ -139,17 +165,25 @@ def test_admin_deactivates_and_activates_an_account(app, admin):
     Auth(app, staff).login("staff@example.org")
     assert staff.get("/dashboard").status_code == 200
 
-    response = post(admin, f"/admin/users/{target}/active")
+    confirmation = admin.get(f"/admin/users/{target}/active").get_data(as_text=True)
+    assert "Deactivate staff@example.org?" in confirmation
+    assert "is logged out everywhere at once and cannot log in any more." in confirmation
+    assert can_log_in(app, "staff@example.org")
+    response = post(admin, f"/admin/users/{target}/active", {"want": "deactivate"})
     assert response.status_code == 302
     page = admin.get(f"/admin/users/{target}").get_data(as_text=True)
     assert "The account was deactivated and logged out everywhere." in page
+    again = post(admin, f"/admin/users/{target}/active", {"want": "deactivate"})  # double click
+    assert "Nothing was changed: the account is already in that state." in admin.get(
+        again.headers["Location"]
+    ).get_data(as_text=True)
     assert "deactivated" in admin.get("/admin/users").get_data(as_text=True)
     response = staff.get("/dashboard")
     assert response.status_code == 302
     assert urlsplit(response.headers["Location"]).path == "/login"
     assert not can_log_in(app, "staff@example.org")
 
-    response = post(admin, f"/admin/users/{target}/active")
+    response = post(admin, f"/admin/users/{target}/active", {"want": "activate"})
     assert response.status_code == 302
     assert "The account was activated." in admin.get(f"/admin/users/{target}").get_data(
         as_text=True
@@ -159,9 +193,9 @@ def test_admin_deactivates_and_activates_an_account(app, admin):
 
 def test_the_last_admin_cannot_lock_themselves_out(app, admin):
     me = user_id(app, "admin@example.org")
-    post(admin, f"/admin/users/{me}", {"role": "coordinator"})
+    change_role(admin, me, "coordinator", "admin")
     assert role_of(app, "admin@example.org") == Role.ADMIN
-    response = post(admin, f"/admin/users/{me}/active")
+    response = post(admin, f"/admin/users/{me}/active", {"want": "deactivate"})
     assert response.status_code == 302
     page = admin.get(f"/admin/users/{me}").get_data(as_text=True)
     assert "last active admin" in page
@@ -170,12 +204,13 @@ def test_the_last_admin_cannot_lock_themselves_out(app, admin):
 
 def test_unknown_account_is_404(admin):
     assert admin.get("/admin/users/999999").status_code == 404
-    assert post(admin, "/admin/users/999999/active").status_code == 404
+    assert post(admin, "/admin/users/999999/active", {"want": "deactivate"}).status_code == 404
 
 
-def test_activation_needs_post(app, admin):
+def test_deactivation_needs_a_confirmed_post(app, admin):
     target = make_user(app, "staff@example.org", Role.TEACHER)
-    assert admin.get(f"/admin/users/{target}/active").status_code == 405
+    assert admin.get(f"/admin/users/{target}/active").status_code == 200
+    assert post(admin, f"/admin/users/{target}/active").status_code == 400  # no wish sent
     with app.app_context():
         assert accounts.find_user("staff@example.org").active
 
@@ -187,8 +222,8 @@ def test_coordinator_may_not_manage_users(app, client, auth):
     assert client.get("/admin/users").status_code == 403
     assert client.get(f"/admin/users/{target}").status_code == 403
     assert create(client, "new@example.org", role="admin").status_code == 403
-    assert post(client, f"/admin/users/{target}", {"role": "admin"}).status_code == 403
-    assert post(client, f"/admin/users/{target}/active").status_code == 403
+    assert change_role(client, target, "admin", "teacher").status_code == 403
+    assert post(client, f"/admin/users/{target}/active", {"want": "deactivate"}).status_code == 403
     assert count(app, User) == before
     assert role_of(app, "teacher@example.org") == Role.TEACHER
     assert can_log_in(app, "teacher@example.org")

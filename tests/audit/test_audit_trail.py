@@ -292,8 +292,8 @@ def test_enrolling_and_withdrawing_are_recorded_on_the_enrolment(app, coordinato
 
     response = post(
         coordinator,
-        f"/enrolments/{enrolment_id}/status",
-        {"status": "withdrawn", "reason": "Family moved to Hamburg"},
+        f"/enrolments/{enrolment_id}/withdraw",
+        {"reason": "Family moved to Hamburg"},
     )
 
     assert response.status_code == 302
@@ -320,7 +320,7 @@ def test_a_student_moved_up_from_the_waitlist_has_the_status_change_recorded(app
         assert db.session.get(Enrolment, waiting).status == EnrolmentStatus.WAITLISTED
     mark = last_id(app)
 
-    post(coordinator, f"/enrolments/{leaving}/status", {"status": "withdrawn"})
+    post(coordinator, f"/enrolments/{leaving}/withdraw")
 
     with app.app_context():
         assert db.session.get(Enrolment, waiting).status == EnrolmentStatus.APPLIED
@@ -359,7 +359,9 @@ def test_a_role_change_is_recorded_on_the_account(app, auth, client):
     target = make_user(app, "staff@example.org", Role.TEACHER)
     mark = last_id(app)
 
-    response = post(client, f"/admin/users/{target}", {"role": "coordinator"})
+    response = post(
+        client, f"/admin/users/{target}/role", {"role": "coordinator", "from_role": "teacher"}
+    )
 
     assert response.status_code == 302
     written = entries_after(app, mark)
@@ -374,9 +376,13 @@ def test_a_refused_role_change_writes_no_entry(app, auth, client):
     admin = user_id(app, "admin@example.org")
     mark = last_id(app)
 
-    response = post(client, f"/admin/users/{admin}", {"role": "teacher"})  # the last admin
+    response = post(  # the last admin
+        client,
+        f"/admin/users/{admin}/role",
+        {"role": "teacher", "from_role": "admin"},
+        follow_redirects=True,
+    )
 
-    assert response.status_code == 200
     assert "last active admin" in response.get_data(as_text=True)
     with app.app_context():
         assert accounts.find_user("admin@example.org").role == Role.ADMIN

@@ -273,7 +273,15 @@ def test_status_buttons_offer_only_the_allowed_changes(app, coordinator):
 def test_status_buttons_walk_a_cohort_to_the_archive(app, coordinator):
     cohort_id = make_cohort(app, status=CohortStatus.PLANNING)
     for status in ("open", "closed", "travelling", "completed", "archived"):
-        post(coordinator, f"/cohorts/{cohort_id}/status", {"status": status})
+        one_way = status in ("travelling", "completed", "archived")
+        response = post(coordinator, f"/cohorts/{cohort_id}/status", {"status": status})
+        if one_way:  # no way back: the button leads to a confirmation page first
+            assert location(response) == f"/cohorts/{cohort_id}/status"
+            page = coordinator.get(f"/cohorts/{cohort_id}/status?status={status}")
+            assert "There is no way back" in page.get_data(as_text=True)
+            with app.app_context():
+                assert db.session.get(Cohort, cohort_id).status != status
+            post(coordinator, f"/cohorts/{cohort_id}/status", {"status": status, "confirmed": "1"})
         with app.app_context():
             assert db.session.get(Cohort, cohort_id).status == status
     page = coordinator.get(f"/cohorts/{cohort_id}").get_data(as_text=True)
@@ -471,8 +479,11 @@ def test_unknown_cohorts_are_not_found(app, coordinator):
 
 def test_post_only_addresses_refuse_get(app, coordinator):
     cohort_id = make_cohort(app)
-    for url in (f"/cohorts/{cohort_id}/status", f"/cohorts/{cohort_id}/enrol"):
-        assert coordinator.get(url).status_code == 405, url
+    assert coordinator.get(f"/cohorts/{cohort_id}/enrol").status_code == 405
+    # GET only shows the confirmation of a one-way step; it changes nothing
+    assert coordinator.get(f"/cohorts/{cohort_id}/status?status=closed").status_code == 302
+    with app.app_context():
+        assert db.session.get(Cohort, cohort_id).status == CohortStatus.OPEN
 
 
 def test_a_form_without_the_csrf_token_changes_nothing(app, coordinator):

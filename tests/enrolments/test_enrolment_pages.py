@@ -95,13 +95,15 @@ def test_enrolment_page_shows_status_choices_and_history(app, coordinator, full_
     placed = full_cohort["placed"][0]
     page = coordinator.get(f"/enrolments/{placed}").get_data(as_text=True)
     assert name_of(app, placed) in page
-    assert sorted(re.findall(r'name="status" value="(\w+)"', page)) == ["accepted", "withdrawn"]
+    assert re.findall(r'name="status" value="(\w+)"', page) == ["accepted"]
+    assert f'href="/enrolments/{placed}/withdraw"' in page  # a link to the confirmation
     assert "(place free)" in page
 
     waiting = full_cohort["waiting"][1]
     page = coordinator.get(f"/enrolments/{waiting}").get_data(as_text=True)
     assert "waitlisted · position 2" in page
-    assert re.findall(r'name="status" value="(\w+)"', page) == ["withdrawn"]
+    assert re.findall(r'name="status" value="(\w+)"', page) == []
+    assert f'href="/enrolments/{waiting}/withdraw"' in page
 
 
 def test_withdrawing_moves_the_first_waitlisted_student_up(app, coordinator, full_cohort):
@@ -110,15 +112,17 @@ def test_withdrawing_moves_the_first_waitlisted_student_up(app, coordinator, ful
 
     response = post(
         coordinator,
-        f"/enrolments/{placed}/status",
-        {"status": "withdrawn", "reason": "Family moves to Munich"},
+        f"/enrolments/{placed}/withdraw",
+        {"reason": "Family moves to Munich"},
     )
 
     assert location(response) == f"/enrolments/{placed}"
     page = coordinator.get(f"/enrolments/{placed}").get_data(as_text=True)
-    [message] = flashes(page)  # one action, one message: the outcome and who moved up
-    assert message.startswith(f"The status of {name_of(app, placed)} is now “withdrawn”.")
-    assert message.endswith(f"Moved up from the waitlist: {name_of(app, first_waiting)}.")
+    messages = flashes(page)
+    assert messages == [
+        f"{name_of(app, placed)} was withdrawn. "
+        f"Moved up from the waitlist: {name_of(app, first_waiting)}."
+    ]
     assert "(Family moves to Munich)" in page
     assert status_of(app, placed) == S.WITHDRAWN
     assert status_of(app, first_waiting) == S.APPLIED
@@ -134,15 +138,10 @@ def test_withdrawing_moves_the_first_waitlisted_student_up(app, coordinator, ful
 def test_withdrawing_a_waitlisted_student_moves_nobody_up(app, coordinator, full_cohort):
     first_waiting, second_waiting = full_cohort["waiting"]
 
-    response = post(
-        coordinator,
-        f"/enrolments/{first_waiting}/status",
-        {"status": "withdrawn"},
-        follow_redirects=True,
-    )
+    response = post(coordinator, f"/enrolments/{first_waiting}/withdraw", follow_redirects=True)
 
-    [message] = flashes(response.get_data(as_text=True))
-    assert message == f"The status of {name_of(app, first_waiting)} is now “withdrawn”."
+    messages = flashes(response.get_data(as_text=True))
+    assert messages == [f"{name_of(app, first_waiting)} was withdrawn."]
     assert status_of(app, second_waiting) == S.WAITLISTED
     assert [status_of(app, i) for i in full_cohort["placed"]] == [S.APPLIED, S.APPLIED]
 
@@ -152,11 +151,7 @@ def test_accepting_an_applied_student(app, coordinator, full_cohort):
     post(coordinator, f"/enrolments/{placed}/status", {"status": "accepted"})
     assert status_of(app, placed) == S.ACCEPTED
     page = coordinator.get(f"/enrolments/{placed}").get_data(as_text=True)
-    assert sorted(re.findall(r'name="status" value="(\w+)"', page)) == [
-        "applied",
-        "completed",
-        "withdrawn",
-    ]
+    assert sorted(re.findall(r'name="status" value="(\w+)"', page)) == ["applied", "completed"]
 
 
 @pytest.mark.parametrize(
@@ -169,7 +164,7 @@ def test_accepting_an_applied_student(app, coordinator, full_cohort):
 )
 def test_a_refused_status_change_says_why(app, coordinator, full_cohort, status, words):
     placed = full_cohort["placed"][0]
-    post(coordinator, f"/enrolments/{placed}/status", {"status": "withdrawn"})
+    post(coordinator, f"/enrolments/{placed}/withdraw")
     first_waiting = full_cohort["waiting"][0]
 
     response = post(
@@ -303,7 +298,7 @@ def test_recording_and_withdrawing_consent(app, coordinator, enrolment_id):
     assert "Withdrawn " in page
     assert "Called the office" in page
     assert "Guardian consent" in missing_line(page)
-    assert "/withdraw" not in page  # nothing left to withdraw
+    assert "/consents/" not in page  # no consent left to withdraw
     with app.app_context():
         consent = db.session.get(GuardianConsent, consent_id)
         assert consent.withdrawn_at is not None
@@ -392,9 +387,11 @@ def enrolment_urls(app) -> tuple[int, int, list[str], list[tuple[str, dict]]]:
         db.session.commit()
         consent_id = consent.id
     base = f"/enrolments/{enrolment_id}"
-    gets = [base]
+    gets = [base, f"{base}/withdraw", f"{base}/reinstate"]
     posts = [
-        (f"{base}/status", {"status": "withdrawn"}),
+        (f"{base}/status", {"status": "accepted"}),
+        (f"{base}/withdraw", {"reason": "no"}),
+        (f"{base}/reinstate", {}),
         (f"{base}/documents/insurance", {"received": "1"}),
         (f"{base}/consents", {"given_by": "Maria", "given_at": "2026-01-10"}),
         (f"{base}/consents/{consent_id}/withdraw", {"note": "no"}),
@@ -436,6 +433,8 @@ def test_unknown_enrolments_and_consents_are_not_found(app, coordinator, enrolme
     assert coordinator.get("/enrolments/999999").status_code == 404
     for url, data in [
         ("/enrolments/999999/status", {"status": "withdrawn"}),
+        ("/enrolments/999999/withdraw", {}),
+        ("/enrolments/999999/reinstate", {}),
         ("/enrolments/999999/documents/insurance", {"received": "1"}),
         ("/enrolments/999999/consents", {"given_by": "Maria Weber", "given_at": "2026-01-10"}),
         (f"/enrolments/{enrolment_id}/consents/999999/withdraw", {}),
@@ -444,8 +443,10 @@ def test_unknown_enrolments_and_consents_are_not_found(app, coordinator, enrolme
 
 
 def test_post_only_addresses_refuse_get(app, coordinator):
-    *_, posts = enrolment_urls(app)
+    _, _, gets, posts = enrolment_urls(app)
     for url, _data in posts:
+        if url in gets:  # a confirmation page: GET shows it, POST does it
+            continue
         assert coordinator.get(url).status_code == 405, url
 
 
@@ -461,7 +462,9 @@ def test_a_travelling_cohort_lets_an_accepted_student_complete(app, coordinator)
     enrolment_id = enrol(app, make_student(app), cohort_id)
     post(coordinator, f"/enrolments/{enrolment_id}/status", {"status": "accepted"})
     for status in (CohortStatus.CLOSED, CohortStatus.TRAVELLING):
-        post(coordinator, f"/cohorts/{cohort_id}/status", {"status": status.value})
+        post(
+            coordinator, f"/cohorts/{cohort_id}/status", {"status": status.value, "confirmed": "1"}
+        )
 
     post(coordinator, f"/enrolments/{enrolment_id}/status", {"status": "completed"})
 

@@ -386,6 +386,11 @@ def harvest(world: World, withdrawn_family: Actor) -> None:
         url = f"/cohorts/{cohort_id}"
         client.post(url, data={"q": "Notenrolled", "csrf_token": csrf})
         _note_forms(world, client, url)
+    # A role change is confirmed on a page reached with the role chosen on the account's page.
+    client, _csrf = world.client(roles_for(app, "admin.change_role")[0])
+    for user_id in world.ids.get("user_id") or []:
+        for role in ("coordinator", "teacher"):
+            _note_forms(world, client, f"/admin/users/{user_id}/role?role={role}")
     client = world.app.test_client()
     assert _log_in(client, withdrawn_family) == 302
     _note_forms(world, client, "/family/")

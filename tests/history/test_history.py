@@ -122,11 +122,13 @@ def test_admin_edits_an_event(app, admin):
     assert "Der Rat sagt Ja" in home(app, "de")
 
 
-def test_admin_deletes_an_event_with_post_only(app, admin):
+def test_admin_deletes_an_event_after_confirming(app, admin):
     post(admin, "/history/new", event_data())
     event_id = only_event_id(app)
 
-    assert admin.get(f"/history/{event_id}/delete").status_code == 405
+    confirmation = admin.get(f"/history/{event_id}/delete").get_data(as_text=True)
+    assert "Delete “Dortmund says yes”?" in html.unescape(confirmation)
+    assert '<button type="submit" class="destructive">Delete the event</button>' in confirmation
     assert count(app, HistoryEvent) == 1
     assert "Dortmund says yes" in home(app)
 
@@ -137,7 +139,9 @@ def test_admin_deletes_an_event_with_post_only(app, admin):
     )
     assert count(app, HistoryEvent) == 0
     assert "Dortmund says yes" not in home(app)
-    assert post(admin, f"/history/{event_id}/delete").status_code == 404
+    again = post(admin, f"/history/{event_id}/delete", follow_redirects=True)  # a double click
+    assert "This event was already removed from the timeline." in again.get_data(as_text=True)
+    assert admin.get(f"/history/{event_id}/delete").status_code == 404
 
 
 @pytest.mark.parametrize(

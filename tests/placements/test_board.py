@@ -298,7 +298,8 @@ def test_the_board_links_each_placement_to_its_move_page(app, client, coordinato
     move_url = f"{board_url(cohort)}/placements/{placement_id}/move"
     board = client.get(board_url(cohort)).get_data(as_text=True)
     assert f'href="{move_url}"' in board
-    assert 'name="reason"' in board  # ending a placement stays on the board
+    end_url = f"{board_url(cohort)}/placements/{placement_id}/end"
+    assert f'href="{end_url}"' in board  # ending a placement stays on the board
 
     page = client.get(move_url).get_data(as_text=True)
     assert "Move Anna Arndt" in text(page)
@@ -375,7 +376,17 @@ def test_end_placement(app, client, coordinator, cohort):
     placement_id = place_by_service(app, enrolment, family)
     url = f"{board_url(cohort)}/placements/{placement_id}/end"
 
-    post(client, url, {"reason": ""})
+    board = client.get(board_url(cohort)).get_data(as_text=True)
+    assert f'href="{url}" class="destructive-link"' in board  # a link, not a one-click button
+    confirmation = client.get(url).get_data(as_text=True)
+    assert "End the placement of Anna Arndt with Miller?" in text(confirmation)
+    assert "The bed at Miller is free for another student." in text(confirmation)
+    assert '<button type="submit" class="destructive">End placement</button>' in confirmation
+    assert active(app, enrolment) is not None
+
+    refused = post(client, url, {"reason": ""})
+    assert refused.status_code == 400
+    assert "Give a reason to end the placement." in text(refused.get_data(as_text=True))
     assert active(app, enrolment) is not None
 
     response = post(client, url, {"reason": "Family emergency."}, follow_redirects=True)
@@ -386,6 +397,12 @@ def test_end_placement(app, client, coordinator, cohort):
     assert ended.cancel_reason == "Family emergency."
     assert beds_taken(app, cohort, family) == 0
     assert "Anna Arndt" in section(page, "unplaced")
+
+    again = post(client, url, {"reason": "Clicked twice."}, follow_redirects=True)
+    assert "This placement was already ended." in text(again.get_data(as_text=True))
+    assert [p.cancel_reason for p in all_placements(app, enrolment)] == ["Family emergency."]
+    assert beds_taken(app, cohort, family) == 0
+    assert "This placement was already ended." in text(client.get(url).get_data(as_text=True))
 
 
 # --- proposals -----------------------------------------------------------------------------
@@ -538,7 +555,7 @@ def test_teachers_and_families_get_403_everywhere(app, client, auth, cohort, rol
     place_by_service(app, enrolment, family)
     auth.login_as(role)
     urls = placement_urls(app)
-    assert len(urls) == 7
+    assert len(urls) == 8
     for method, url in urls:
         if method == "GET":
             response = client.get(url)

@@ -11,7 +11,7 @@ import pytest
 from app.extensions import db
 from app.models import Cohort, Enrolment, Placement, Role, Teacher, TeacherRole
 from app.services.identity import accounts
-from app.services.supervision import teachers
+from app.services.supervision import ratio, teachers
 from tests.conftest import PASSWORD, count, post
 from tests.factories import (
     FAMILY_PASSWORD,
@@ -124,7 +124,7 @@ def test_staff_assign_change_role_and_unassign(app, staff):
     post(staff, url, {"teacher_id": weber, "role": "assistant"})
     post(staff, url, {"teacher_id": schulz, "role": "lead"})
     with app.app_context():
-        summary = teachers.supervision(db.session.get(Cohort, cohort))
+        summary = ratio.supervision(db.session.get(Cohort, cohort))
         assert [(t.teacher.name, t.role) for t in summary.teachers] == [
             ("Martin Schulz", TeacherRole.LEAD),
             ("Katrin Weber", TeacherRole.ASSISTANT),
@@ -132,7 +132,7 @@ def test_staff_assign_change_role_and_unassign(app, staff):
     response = post(staff, f"/teachers/cohorts/{cohort}/teachers/{weber}/remove")
     assert response.status_code == 302
     with app.app_context():
-        assert len(teachers.supervision(db.session.get(Cohort, cohort)).teachers) == 1
+        assert len(ratio.supervision(db.session.get(Cohort, cohort)).teachers) == 1
 
 
 def test_staff_split_by_hand_and_balance_by_area(app, staff):
@@ -316,3 +316,34 @@ def test_the_teacher_list_is_paged_by_name(app, staff, monkeypatch):
     assert "Page 1 of 2" in first
     second = staff.get("/teachers/?page=2").get_data(as_text=True)
     assert re.findall(r">(Teacher \d\d)</a>", second) == ["Teacher 50", "Teacher 51"]
+
+
+def test_removing_a_teacher_names_the_students_who_lose_their_supervisor(app, staff):
+    cohort = make_cohort(app, name="Buffalo spring 2027")
+    weber = make_teacher(app, "Katrin Weber", "weber@example.org")
+    assign(app, cohort, weber, TeacherRole.LEAD)
+    jonas = enrol(app, make_student(app, first_name="Jonas", last_name="Becker"), cohort)
+    with app.app_context():
+        teachers.set_supervisor(db.session.get(Enrolment, jonas), db.session.get(Teacher, weber))
+        db.session.commit()
+    url = f"/teachers/cohorts/{cohort}/teachers/{weber}/remove"
+    assert f'href="{url}"' in staff.get(f"/teachers/cohorts/{cohort}").get_data(as_text=True)
+
+    page = staff.get(url).get_data(as_text=True)
+    words = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    assert "Remove Katrin Weber from Buffalo spring 2027?" in words
+    assert "1 student loses their supervising teacher: Jonas Becker." in words
+    assert '<button type="submit" class="destructive">Remove Katrin Weber</button>' in page
+    with app.app_context():
+        assert len(ratio.supervision(db.session.get(Cohort, cohort)).teachers) == 1
+
+    done = post(staff, url, follow_redirects=True).get_data(as_text=True)
+    assert (
+        "Katrin Weber is no longer a teacher of this cohort; 1 student now has no supervising "
+        "teacher." in done
+    )
+    twice = post(staff, url, follow_redirects=True).get_data(as_text=True)
+    assert "This teacher is not assigned to this cohort." in twice
+    with app.app_context():
+        assert ratio.supervision(db.session.get(Cohort, cohort)).teachers == []
+        assert db.session.get(Enrolment, jonas).supervising_teacher_id is None

@@ -273,12 +273,13 @@ def test_the_steps_in_order_through_the_web(app, client, coordinator):
     assert urlsplit(response.headers["Location"]).path == url
     page = client.get(url).get_data(as_text=True)
     assert "The references are recorded as checked." in flashes(page)
-    assert form_actions(page) == {f"{url}/background", f"{url}/decline"}
+    assert form_actions(page) == {f"{url}/background"}
+    assert f'href="{url}/decline"' in page  # a link to the confirmation page
 
     response = post(client, f"{url}/background", {"expires_on": expires.isoformat()})
     assert response.status_code == 302
     page = client.get(url).get_data(as_text=True)
-    assert form_actions(page) == {f"{url}/home-visit", f"{url}/decline"}
+    assert form_actions(page) == {f"{url}/home-visit"}
 
     response = post(
         client,
@@ -341,10 +342,7 @@ def test_a_step_out_of_order_is_refused_and_changes_nothing(app, client, coordin
     page = response.get_data(as_text=True)
     assert "This step needs the application to be" in " ".join(flashes(page))
     assert "it is “submitted”" in " ".join(flashes(page))
-    assert form_actions(page) == {
-        f"/vetting/{application_id}/references",
-        f"/vetting/{application_id}/decline",
-    }
+    assert form_actions(page) == {f"/vetting/{application_id}/references"}
     with app.app_context():
         found = application(app, application_id)
         assert found.status == A.SUBMITTED
@@ -409,6 +407,13 @@ def test_a_decision_must_be_chosen(app, client, coordinator):
 
 def test_decline_is_possible_at_an_early_step(app, client, coordinator):
     application_id = make_family(app, "Miller", to=A.REFERENCES_CHECKED)
+    confirmation = client.get(f"/vetting/{application_id}/decline").get_data(as_text=True)
+    assert "Decline the application of Miller?" in confirmation
+    assert '<button type="submit" class="destructive">Decline the application</button>' in (
+        confirmation
+    )
+    with app.app_context():
+        assert application(app, application_id).status == A.REFERENCES_CHECKED
     response = post(client, f"/vetting/{application_id}/decline", {"reason": "Smoking at home."})
     assert response.status_code == 302
     with app.app_context():
@@ -418,11 +423,14 @@ def test_decline_is_possible_at_an_early_step(app, client, coordinator):
     page = client.get(f"/vetting/{application_id}").get_data(as_text=True)
     assert form_actions(page) == set()
     # a finished application cannot be declined again
-    response = post(client, f"/vetting/{application_id}/decline", {"reason": "Again"})
-    assert response.status_code == 400
+    response = post(
+        client, f"/vetting/{application_id}/decline", {"reason": "Again"}, follow_redirects=True
+    )
     assert "Only an application in vetting can be declined." in flashes(
         response.get_data(as_text=True)
     )
+    with app.app_context():
+        assert application(app, application_id).decision_note == "Smoking at home."
 
 
 # --- alerts and emails ---------------------------------------------------------------------
@@ -620,3 +628,24 @@ def test_staff_read_the_family_s_diets_and_interests_in_the_family_s_words(
     german = text(client.get(f"/vetting/{application_id}").get_data(as_text=True))
     assert "Ernährungsweisen, für die die Familie kochen kann halal, vegetarisch" in german
     assert "Interessen und Hobbys der Familie baseball, baking" in german
+
+
+def test_a_decline_email_is_in_the_familys_language_not_the_coordinators(app, client, coordinator):
+    application_id = make_family(app, "Miller")
+    with app.app_context():
+        application(app, application_id).family.user.locale = "en"
+        db.session.commit()
+    post(client, "/language", {"language": "de", "next": "/"})
+    confirmation = client.get(f"/vetting/{application_id}/decline").get_data(as_text=True)
+    assert "Bewerbung von Miller ablehnen?" in confirmation
+
+    post(client, f"/vetting/{application_id}/decline", {"reason": "Rauchen im Haus."})
+
+    with app.app_context():
+        email = db.session.scalars(
+            sa.select(OutboxEmail)
+            .where(OutboxEmail.recipient == "miller@example.org")
+            .order_by(OutboxEmail.id)
+        ).all()[-1]
+        assert email.subject == "Your host-family application"
+        assert "cannot place a student with you this time" in email.body

@@ -118,6 +118,13 @@ def allowed_transitions(cohort: Cohort) -> tuple[CohortStatus, ...]:
     return TRANSITIONS[cohort.status]
 
 
+def is_one_way(cohort: Cohort, new: CohortStatus | str) -> bool:
+    """Whether the cohort could not come back to its present status after moving to `new`
+    (closed → travelling, travelling → completed, completed → archived)."""
+    new = CohortStatus(new)
+    return new in TRANSITIONS[cohort.status] and cohort.status not in TRANSITIONS[new]
+
+
 def set_status(cohort: Cohort, new: CohortStatus | str) -> None:
     """Move the cohort along planning → open → closed → travelling → completed → archived."""
     new = CohortStatus(new)

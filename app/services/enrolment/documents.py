@@ -83,11 +83,23 @@ def withdrawn_consent_ids(enrolment_ids: Iterable[int] | sa.Select) -> set[int]:
     )
 
 
+def _still_open(enrolment: Enrolment) -> None:
+    """Papers and consents of a withdrawn enrolment stay as they were when it was withdrawn."""
+    if enrolment.status == EnrolmentStatus.WITHDRAWN:
+        message = _l(
+            "%(name)s is withdrawn: documents and consents stay as they were. "
+            "Reinstate the enrolment to change them.",
+            name=enrolment.student.full_name,
+        )
+        raise DomainError(str(message), "status")
+
+
 def set_received(
     enrolment: Enrolment, kind: DocumentKind | str, received: bool, by_id: int | None
 ) -> None:
     """Tick a document as received, or untick it."""
     kind = DocumentKind(kind)
+    _still_open(enrolment)
     if kind == DocumentKind.GUARDIAN_CONSENT:
         raise DomainError(str(_l("Record guardian consent with who gave it and when.")), "kind")
     existing = next((doc for doc in enrolment.documents if doc.kind == kind), None)
@@ -107,6 +119,7 @@ def record_consent(
     guardian_id: int | None = None,
 ) -> GuardianConsent:
     """Record a guardian's consent: who gave it, when, to which wording."""
+    _still_open(enrolment)
     given_by = (given_by or "").strip()
     if not given_by or len(given_by) > 200:
         raise DomainError(str(_l("Say which guardian gave the consent.")), "given_by")

@@ -223,6 +223,26 @@ def withdraw(enrolment: Enrolment, by_id: int | None = None, reason: str = "") -
     return change_status(enrolment, S.WITHDRAWN, by_id, reason)
 
 
+def return_withdrawn(enrolment: Enrolment, by_id: int | None, reason: str = "") -> None:
+    """Bring a withdrawn enrolment back: a free place when nobody is waiting, else the end of
+    the waitlist (withdrawal.reinstate checks first)."""
+    waiting = db.session.scalar(
+        sa.select(sa.func.count(Enrolment.id)).where(
+            Enrolment.cohort_id == enrolment.cohort_id, Enrolment.status == S.WAITLISTED
+        )
+    )
+    old = enrolment.status
+    if not waiting and _take_place(enrolment.cohort_id):
+        enrolment.status, enrolment.waitlist_number = S.APPLIED, None
+    else:
+        number = _next_waitlist_number(enrolment.cohort_id)
+        enrolment.status, enrolment.waitlist_number = S.WAITLISTED, number
+    enrolment.status_changed_at = utcnow()
+    _record(enrolment, old, reason, by_id)
+    db.session.flush()
+    db.session.refresh(enrolment.cohort)
+
+
 def fill_free_places(cohort: Cohort) -> list[Enrolment]:
     """Move waitlisted students up, in order, while there are free places."""
     promoted: list[Enrolment] = []

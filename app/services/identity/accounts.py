@@ -78,9 +78,25 @@ def parse_role(role: Role | str) -> Role:
         ) from exc
 
 
-def set_role(user: User, role: Role | str) -> None:
-    """Change the role; the last active admin cannot stop being one."""
+def set_role(user: User, role: Role | str, expected: Role | str | None = None) -> None:
+    """Change the role; the last active admin cannot stop being one. With `expected` (the
+    role the confirmation page showed), a role changed meanwhile is refused, not overwritten."""
     new_role = parse_role(role)
+    if expected is not None:
+        db.session.refresh(user, with_for_update=True)
+        if user.role == new_role:
+            message = _l(
+                "%(email)s already has the role “%(role)s”; nothing was changed.",
+                email=user.email,
+                role=new_role.label,
+            )
+            raise DomainError(str(message), "role")
+        if user.role != parse_role(expected):
+            message = _l(
+                "The role of %(email)s was changed meanwhile; nothing was changed.",
+                email=user.email,
+            )
+            raise DomainError(str(message), "role")
     if user.role == Role.ADMIN and new_role != Role.ADMIN:
         _keep_one_admin(user)
     user.role = new_role

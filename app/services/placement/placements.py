@@ -142,6 +142,7 @@ def _lock_family(application_id: int, cohort_id: int) -> None:
 
 def cancel(placement: Placement, by_id: int | None, reason: str) -> None:
     """End a placement (kept on record) and free the family's bed."""
+    db.session.refresh(placement, with_for_update=True)  # as it is now, not as a page saw it
     if placement.status != ACTIVE:
         raise DomainError(str(_l("This placement was already ended.")))
     if not (reason or "").strip():

@@ -22,7 +22,7 @@ from app.models import (
 )
 from app.services.enrolment import enrolments
 from app.services.errors import DomainError
-from app.services.supervision import area_split, teachers
+from app.services.supervision import area_split, ratio, teachers
 from app.services.validation import ValidationFailed
 from tests.conftest import PASSWORD
 from tests.factories import enrol, make_application, make_cohort, make_student
@@ -250,7 +250,7 @@ def test_balance_spreads_evenly_places_towns_first_and_falls_back_to_schools(app
     with app.app_context():
         result = teachers.balance(db.session.get(Cohort, cohort))
         db.session.commit()
-        loads = [load.students for load in teachers.teachers_of(db.session.get(Cohort, cohort))]
+        loads = [load.students for load in ratio.teachers_of(db.session.get(Cohort, cohort))]
     assert sorted(loads) == [5, 6]
     assert len(set(supervisors(app, in_amherst))) == 1
     assert len(set(supervisors(app, in_buffalo))) == 1
@@ -328,7 +328,7 @@ def test_ratio_warning(app, students, teacher_count, per_teacher, warns):
         assign(app, cohort, make_teacher(app, f"Teacher{number} Person"))
     enrol_students(app, cohort, students)
     with app.app_context():
-        summary = teachers.supervision(db.session.get(Cohort, cohort))
+        summary = ratio.supervision(db.session.get(Cohort, cohort))
     warning = summary.warning
     assert (warning is not None) is warns
     assert summary.students == students
@@ -343,7 +343,7 @@ def test_waitlisted_students_do_not_count_towards_the_ratio(app):
     assign(app, cohort, make_teacher(app))
     enrol_students(app, cohort, 12)  # 10 places, 2 waitlisted
     with app.app_context():
-        assert teachers.supervision(db.session.get(Cohort, cohort)).warning is None
+        assert ratio.supervision(db.session.get(Cohort, cohort)).warning is None
 
 
 def test_teachers_of_lists_the_lead_first_with_counts_in_a_fixed_number_of_queries(app):
@@ -352,7 +352,7 @@ def test_teachers_of_lists_the_lead_first_with_counts_in_a_fixed_number_of_queri
     assign(app, cohort, lead, LEAD)
     enrol_students(app, cohort, 6)
 
-    def queries_for_supervision() -> tuple[int, teachers.Supervision]:
+    def queries_for_supervision() -> tuple[int, ratio.Supervision]:
         statements = []
 
         def count(*_args):
@@ -361,7 +361,7 @@ def test_teachers_of_lists_the_lead_first_with_counts_in_a_fixed_number_of_queri
         with app.app_context():
             sa.event.listen(db.engine, "before_cursor_execute", count)
             try:
-                summary = teachers.supervision(db.session.get(Cohort, cohort))
+                summary = ratio.supervision(db.session.get(Cohort, cohort))
             finally:
                 sa.event.remove(db.engine, "before_cursor_execute", count)
         return len(statements), summary

@@ -208,16 +208,14 @@ def fuzz(world: World, case: Case, data) -> None:
 
 
 # An accepted form redirects (POST, redirect, GET); a POST answered with the page itself
-# (200) is the form shown again with its problems: refused like a 4xx.
-# families.edit keeps the answers of an application submitted incomplete as a draft (200),
-# by design (app/families/routes.py, _save).
-KEEPS_DRAFT = {"families.edit"}
+# (200) is the form shown again with its problems (or with a household row added or
+# removed, nothing saved): refused like a 4xx.
 
 
 def refused(case: Case, status: int) -> bool:
     if status >= 400:
         return True
-    return case.method == "POST" and status == 200 and case.endpoint not in KEEPS_DRAFT
+    return case.method == "POST" and status == 200
 
 
 COMMON = {

@@ -177,6 +177,23 @@ def test_sign_up_creates_a_family_with_a_draft_and_lands_in_login(app, client):
     assert path_of(response) == "/family/"
 
 
+def test_after_signing_up_and_confirming_the_login_has_the_email_filled_in(app, client):
+    sign_up(client, "Miller@Example.org")
+    page = client.get("/login").get_data(as_text=True)
+    assert input_value(page, "email") == FAMILY
+    assert not input_value(client.get("/login").get_data(as_text=True), "email")  # once
+    assert confirm_address(app, client, FAMILY).status_code == 302
+    page = client.get("/login").get_data(as_text=True)
+    assert "your email address is confirmed" in page
+    assert input_value(page, "email") == FAMILY
+    # On another device (another session) the confirmation fills it in too.
+    other = app.test_client()
+    sign_up(other, "other@example.org")
+    fresh = app.test_client()
+    assert confirm_address(app, fresh, "other@example.org").status_code == 302
+    assert input_value(fresh.get("/login").get_data(as_text=True), "email") == "other@example.org"
+
+
 def test_a_taken_email_gets_the_same_answer_and_no_second_account(app, client):
     make_user(app, FAMILY, Role.TEACHER)
     new = app.test_client()
@@ -186,9 +203,12 @@ def test_a_taken_email_gets_the_same_answer_and_no_second_account(app, client):
         first.status_code,
         first.headers["Location"],
     )
-    assert flashes(client.get("/login").get_data(as_text=True)) == flashes(
-        new.get("/login").get_data(as_text=True)
-    )
+    taken_page = client.get("/login").get_data(as_text=True)
+    new_page = new.get("/login").get_data(as_text=True)
+    assert flashes(taken_page) == flashes(new_page)
+    # Both have the email they typed filled in: nothing tells them apart.
+    assert input_value(taken_page, "email") == FAMILY
+    assert input_value(new_page, "email") == "new-family@example.org"
     assert count(app, User) == 2
     assert count(app, HostFamily) == 1
     with app.app_context():
@@ -323,7 +343,7 @@ def test_another_person_is_added_and_removed_without_saving_and_keeps_what_was_t
     assert input_value(page, "members-0-name") == "Karen Miller"
     assert input_value(page, "members-1-name") == ""  # a new, empty row
     assert re.search(r'<input[^>]*autofocus[^>]*id="members-1-name"', page)
-    assert "A row for one more person was added. Nothing is saved" in page
+    assert "A row for one more person was added. Nothing is saved until you save" in page
     assert application_of(app).members == []
 
     three = {

@@ -261,7 +261,7 @@ class HomeForm(SectionForm):
         render_kw={"autocomplete": "address-level2"},
     )
     state = SelectField(
-        _l("State"), choices=STATES, default="NY", render_kw={"autocomplete": "address-level1"}
+        _l("US state"), choices=STATES, default="NY", render_kw={"autocomplete": "address-level1"}
     )
     postal_code = StringField(
         _l("ZIP code"),

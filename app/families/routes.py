@@ -7,13 +7,8 @@ from app.auth import links
 from app.auth.routes import home_for, remember_login_email
 from app.extensions import limiter
 from app.families import bp, progress
-from app.families.forms import (
-    SECTION_FORMS,
-    HouseholdForm,
-    SignupForm,
-    WithdrawForm,
-    field_label,
-)
+from app.families.forms import SignupForm, WithdrawForm
+from app.families.sections import SECTION_FORMS, HouseholdForm, field_label
 from app.forms import ActionForm
 from app.labels import label
 from app.loading import found_or_404
@@ -133,13 +128,15 @@ def edit():
     return redirect(url_for("families.portal", _anchor="tasks"))
 
 
+@bp.route("/application/<section>", methods=["GET", "POST"])
 @requires(Permission.FAMILY_PORTAL)
 def section(section: str):
-    """One section of the task list: its own page and form, saved on its own."""
+    """One section of the task list (household, home …): its own page and form, saved on
+    its own."""
+    part = found_or_404(next((s for s in Section if s.value == section), None))
     application = _open_application()
     if application is None:
         return redirect(url_for("families.portal"))
-    part = Section(section)
     form_class = SECTION_FORMS[part]
     cohorts = _cohort_choices(application)
     if request.method == "GET":
@@ -153,17 +150,6 @@ def section(section: str):
             if response is not None:
                 return response
     return _section_page(form, application, part)
-
-
-# One address per section (/family/application/household …): plain paths, no argument.
-for _part in Section:
-    bp.add_url_rule(
-        f"/application/{_part.value}",
-        "section",
-        section,
-        defaults={"section": _part.value},
-        methods=["GET", "POST"],
-    )
 
 
 def _changes_rows(form: HouseholdForm) -> bool:

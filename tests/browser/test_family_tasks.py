@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from app.extensions import db
 from app.models import ApplicationStatus, HostApplication
-from tests.browser.test_family_journey import log_in
+from tests.browser.test_family_journey import log_in, open_section
 from tests.factories import FAMILY_PASSWORD, make_cohort, sign_up_confirmed
 
 FAMILY = "millers@example.org"
@@ -31,11 +31,6 @@ def no_sideways_scroll(page) -> None:
         ".map((el) => el.tagName + '#' + el.id + '.' + el.className).slice(0, 5)"
     )
     assert width <= 390, f"the page is {width} px wide: {wide}"
-
-
-def open_section(page, name: str) -> None:
-    page.locator(".task-list").get_by_role("link", name=name).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(name)
 
 
 def test_a_family_fills_its_application_section_by_section_on_a_phone(app, phone_page):

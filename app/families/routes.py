@@ -153,7 +153,8 @@ def section(section: str):
 
 
 def _changes_rows(form: HouseholdForm) -> bool:
-    """ "Add another person" and "Remove" change the rows on the page, keeping what was typed."""
+    """The buttons "Add another person" and "Remove" change the rows on the page, keeping
+    what was typed."""
     if "add_member" in request.form:
         form.add_person()
         return True
@@ -164,9 +165,6 @@ def _changes_rows(form: HouseholdForm) -> bool:
 
 
 def _section_page(form, application: HostApplication, part: Section):
-    tasks = {task.section: task for task in sections.tasks(application)}
-    order = list(Section)
-    following = order[order.index(part) + 1 :]
     return render_template(
         "families/section.html",
         form=form,
@@ -175,9 +173,7 @@ def _section_page(form, application: HostApplication, part: Section):
         draft=application.status == ApplicationStatus.DRAFT,
         decided=application.status in rechecks.DECIDED,
         covered=sections.covered(application, part),
-        status=tasks[part].status,
         added=request.method == "POST" and "add_member" in request.form,
-        next_section=following[0] if following else None,
     )
 
 

@@ -115,3 +115,11 @@ def test_a_family_fills_its_application_section_by_section_on_a_phone(app, phone
     page.get_by_role("button", name="Submit application").click()
     expect(page.locator(".badge").first).to_contain_text("submitted")
     assert stored(app).status == ApplicationStatus.SUBMITTED
+
+    # Enter in a field saves the section (it does not press the first "Remove").
+    page.locator("#tasks").get_by_role("link", name="Your household").click()
+    page.get_by_label("Languages spoken at home").fill("English, German")
+    page.get_by_label("Languages spoken at home").press("Enter")
+    expect(page.locator(".flashes")).to_contain_text("Your changes are saved.")
+    application = stored(app)
+    assert (application.languages, len(application.members)) == ("English, German", 3)

@@ -420,26 +420,21 @@ class Family(AppUser):
     def edit_application(self) -> None:
         if not self.account["editable"]:
             return
-        response, ok = self.checked("GET", "/family/application", "/family/application")
-        form = Forms(response.text).find("/family/application") if ok else None
+        url = "/family/application/household"  # the section with the family's motivation
+        response, ok = self.checked("GET", url, url)
+        form = Forms(response.text).find(url) if ok else None
         if form is None:
-            self.fail_named("/family/application", "no application form")
+            self.fail_named(url, "no application form")
             return
         word = token()
         motivation = f"We would love to share our home. Load {word}."
-        data = form_data(form, motivation=motivation, save_changes="Save changes")
+        data = form_data(form, motivation=motivation, save="1")
         journal("family_save_attempt", application_id=self.account["application_id"], word=word)
-        response, ok = self.checked(
-            "POST",
-            "/family/application",
-            "/family/application POST",
-            expect_path="/family/",
-            data=data,
-        )
+        response, ok = self.checked("POST", url, f"{url} POST", expect_path="/family/", data=data)
         if ok and "Your changes are saved." in " ".join(flash_messages(response.text)):
             journal("family_save", application_id=self.account["application_id"], word=word)
         elif ok:
-            self.fail_named("/family/application POST", "saved without its message")
+            self.fail_named(f"{url} POST", "saved without its message")
 
 
 class Teacher(AppUser):

@@ -193,7 +193,7 @@ def test_a_household_row_numbered_in_other_digits_is_ignored(app, client, row):
     post(client, "/login", {"email": "millers@example.org", "password": FAMILY_PASSWORD})
     data = {"family_name": "Miller", f"members-{row}-name": "Pat Miller",
             f"members-{row}-age": "45", f"members-{row}-relation": "parent"}  # fmt: skip
-    response = post(client, "/family/application", data)
+    response = post(client, "/family/application/household", data)
     assert response.status_code in (200, 302)
     assert count(app, HouseholdMember) == 0
 
@@ -204,7 +204,7 @@ def test_an_age_in_other_digits_is_refused_next_to_the_field(app, client, age):
     post(client, "/login", {"email": "millers@example.org", "password": FAMILY_PASSWORD})
     data = {"family_name": "Miller", "members-0-name": "Pat Miller", "members-0-age": age,
             "members-0-relation": "parent"}  # fmt: skip
-    response = post(client, "/family/application", data)
+    response = post(client, "/family/application/household", data)
     assert response.status_code == 200
     assert "Not a valid integer value." in html.unescape(response.get_data(as_text=True))
     assert count(app, HouseholdMember) == 0

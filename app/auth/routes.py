@@ -23,6 +23,15 @@ def home_for(user) -> str:
     return url_for("account.index")
 
 
+LOGIN_EMAIL = "login_email"
+
+
+def remember_login_email(email: str) -> None:
+    """Fill in the login form's email next time (after signing up or confirming the address).
+    Kept in the session, not the URL, where it would end up in logs and browser history."""
+    session[LOGIN_EMAIL] = accounts.normalise_email(email)[:254]
+
+
 def client_address() -> str:
     """The visitor's address (behind TRUSTED_PROXIES proxies, the one they saw)."""
     return (request.remote_addr or "")[:45]
@@ -36,6 +45,7 @@ def login():
     form = LoginForm()
     if request.method == "GET":
         form.next.data = safe_next(request.args.get("next")) or ""
+        form.email.data = session.pop(LOGIN_EMAIL, None)
     if form.validate_on_submit():
         # Over a limit this is a 429 (app/errors.py) before the password is checked.
         user = accounts.authenticate(form.email.data, form.password.data, client_address())
@@ -119,7 +129,8 @@ def confirm_email(token: str):
     form = ActionForm()
     if form.validate_on_submit():
         with refusals(form):
-            recovery.confirm_email(token)
+            user = recovery.confirm_email(token)
+            remember_login_email(user.email)
             flash(_("Thank you: your email address is confirmed. You can log in now."), "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/confirm_email.html", form=form)

@@ -1,4 +1,5 @@
-"""Forms of the family pages. They only parse input; the family service checks the answers."""
+"""Forms of the family pages that are not the application (its sections: sections.py).
+They only parse input; the services check it."""
 
 from __future__ import annotations
 
@@ -8,42 +9,19 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
-    FieldList,
     Form,
-    FormField,
     PasswordField,
-    SelectField,
     SelectMultipleField,
     StringField,
     SubmitField,
     TelField,
-    TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.forms import apply_domain_error
-from app.labels import choices
 from app.models import Cohort, Diet
-from app.models.families import GenderPreference
-from app.numbers import DecimalNumberField, NumberField, RowList, record_id, whole_number
-from app.services.errors import DomainError
-from app.services.hosting.families import (
-    ANSWER_FIELDS,
-    MAX_MEMBERS,
-    MEMBER_FIELDS,
-    REFERENCE_FIELDS,
-)
-from app.services.validation import ValidationFailed
-
-EMPTY_MEMBER_ROWS = 2
-STATES = [
-    SelectChoice("NY", _l("New York")),
-    SelectChoice("PA", _l("Pennsylvania")),
-    SelectChoice("ON", _l("Ontario (Canada)")),
-]
-DIETS = [SelectChoice(d.value, d.label) for d in Diet if d not in (Diet.NONE, Diet.OTHER)]
+from app.numbers import NumberField
 
 
 class SignupForm(FlaskForm):
@@ -74,6 +52,14 @@ class WithdrawForm(FlaskForm):
         _l("Yes, we want to withdraw our application."), validators=[DataRequired()]
     )
     submit = SubmitField(_l("Withdraw application"))
+
+
+# The programme's host area: Buffalo and the towns around it (families.US_STATES).
+STATES = [
+    SelectChoice("NY", _l("New York")),
+    SelectChoice("PA", _l("Pennsylvania")),
+]
+DIETS = [SelectChoice(d.value, d.label) for d in Diet if d not in (Diet.NONE, Diet.OTHER)]
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -108,193 +94,7 @@ class ReferenceForm(Form):
     )
 
 
-class ApplicationForm(FlaskForm):
-    family_name = StringField(
-        _l("Family name"),
-        validators=[Length(max=200)],
-        description=_l("e.g. Miller, or Miller-Lopez when you have two names"),
-        render_kw={"autocomplete": "family-name"},
-    )
-    address_line = StringField(
-        _l("Street address"),
-        validators=[Length(max=200)],
-        render_kw={"autocomplete": "street-address"},
-    )
-    city = StringField(
-        _l("City or town"),
-        validators=[Length(max=100)],
-        render_kw={"autocomplete": "address-level2"},
-    )
-    state = SelectField(_l("US state"), choices=STATES, default="NY")
-    postal_code = StringField(
-        _l("ZIP code"),
-        validators=[Length(max=10)],
-        render_kw={"autocomplete": "postal-code", "inputmode": "numeric"},
-    )
-    phone = TelField(
-        _l("Home phone"), validators=[Length(max=40)], render_kw={"autocomplete": "tel"}
-    )
-    mobile_phone = TelField(
-        _l("Mobile phone (optional)"),
-        validators=[Length(max=40)],
-        render_kw={"autocomplete": "tel"},
-    )
-    members = RowList(
-        FormField(MemberForm), label=_l("Who lives in your home"), max_entries=MAX_MEMBERS
-    )
-    languages = StringField(
-        _l("Languages spoken at home"),
-        validators=[Length(max=200)],
-        description=_l("Separate with commas, e.g. English, Spanish."),
-    )
-    has_pets = BooleanField(_l("We have pets"))
-    pets = StringField(
-        _l("Which pets?"), validators=[Length(max=200)], description=_l("e.g. two cats, a dog")
-    )
-    smoking_in_home = BooleanField(_l("Somebody smokes inside our home"))
-    bedrooms = NumberField(
-        _l("Bedrooms in your home"),
-        validators=[Optional()],
-        render_kw={"min": 1, "max": 20, "inputmode": "numeric"},
-    )
-    beds_offered = NumberField(
-        _l("How many students you can host"),
-        validators=[Optional()],
-        render_kw={"min": 1, "max": 6, "inputmode": "numeric"},
-    )
-    shared_room = BooleanField(
-        _l("A student would share a room (only with a student of the same gender)")
-    )
-    gender_preference = SelectField(
-        _l("You would prefer to host"), choices=choices(GenderPreference), default="any"
-    )
-    diets = MultiCheckboxField(
-        _l("Diets your family can cook for"),
-        choices=DIETS,
-        description=_l("Tick every diet you could manage at home."),
-    )
-    high_school = StringField(_l("Nearest high school"), validators=[Length(max=200)])
-    school_distance_miles = DecimalNumberField(
-        _l("Distance to that school (miles)"),
-        validators=[Optional()],
-        render_kw={"min": 0, "max": 100, "step": "0.1", "inputmode": "decimal"},
-    )
-    cohort_ids = MultiCheckboxField(_l("Groups you could host"), coerce=record_id)
-    motivation = TextAreaField(
-        _l("Why would you like to host a student?"),
-        validators=[Length(max=5000)],
-        description=_l("A few sentences about your family, your interests and your everyday life."),
-        render_kw={"rows": 6},
-    )
-    interests = StringField(
-        _l("Your family's interests and hobbies"),
-        validators=[Length(max=2000)],
-        description=_l(
-            "Separate with commas, e.g. hiking, baseball, music. "
-            "We match them with the students' interests."
-        ),
-    )
-    reference1 = FormField(ReferenceForm, label=_l("First reference"))
-    reference2 = FormField(ReferenceForm, label=_l("Second reference"))
-    background_check_consent = BooleanField(
-        _l("We agree to a background check of every adult who lives in our home"),
-        description=_l(
-            "A student is only placed with a family whose adults (18 and over) have passed a "
-            "criminal background check. The local coordinator arranges it with you and tells "
-            "you what is needed; the result is used only to decide on hosting."
-        ),
-    )
-    save = SubmitField(_l("Save and continue later"))
-    submit_application = SubmitField(_l("Submit application"))
-    save_changes = SubmitField(_l("Save changes"))
-
-    def __init__(self, cohorts: list[Cohort], *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.cohort_ids.choices = [(c.id, cohort_label(c)) for c in cohorts]
-
-    @classmethod
-    def filled(cls, values: dict, cohorts: list[Cohort]) -> ApplicationForm:
-        """The form showing stored answers (as families.as_values gives them), with empty
-        rows for more household members."""
-        data = dict(values)
-        free = max(0, min(EMPTY_MEMBER_ROWS, MAX_MEMBERS - len(values["members"])))
-        data["members"] = [*values["members"], *({} for _ in range(free))]
-        references = values["references"]
-        for number in (1, 2):
-            data[f"reference{number}"] = references[number - 1] if len(references) >= number else {}
-        return cls(cohorts, formdata=None, data=data)
-
-    def _filled_members(self) -> list[int]:
-        """Indices of the household rows with anything typed in; empty rows are ignored."""
-        return [
-            index
-            for index, entry in enumerate(self.members.entries)
-            if any(
-                entry.form[f].data not in (None, "") and str(entry.form[f].data).strip()
-                for f in MEMBER_FIELDS
-            )
-        ]
-
-    def values(self) -> dict:
-        """The answers in the shape families.save_answers takes."""
-        values = {name: _data(self[name]) for name in ("family_name", *ANSWER_FIELDS)}
-        values["diets"] = list(self.diets.data or [])
-        values["cohort_ids"] = list(self.cohort_ids.data or [])
-        values["members"] = [
-            {f: _data(self.members.entries[i].form[f]) for f in MEMBER_FIELDS}
-            for i in self._filled_members()
-        ]
-        values["references"] = [
-            {f: _data(self[f"reference{n}"].form[f]) for f in REFERENCE_FIELDS} for n in (1, 2)
-        ]
-        return values
-
-    def show_problems(self, error: DomainError) -> None:
-        """Show the service's problems next to the fields. Its member numbers count only
-        the filled rows; they are turned back into the rows of the form."""
-        if isinstance(error, ValidationFailed):
-            rows = self._filled_members()
-            error = ValidationFailed(
-                [(self._row_path(name, rows), m) for name, m in error.problems]
-            )
-        apply_domain_error(self, error)
-
-    @staticmethod
-    def _row_path(name: str, rows: list[int]) -> str:
-        parts = (name or "").split(".")
-        if len(parts) == 3 and parts[0] == "members":
-            try:
-                index = whole_number(parts[1], 0, len(rows) - 1)
-            except ValueError:
-                return name
-            return f"members.{rows[index]}.{parts[2]}"
-        return name
-
-    def summary(self) -> list[tuple[str, str, str]]:
-        """Every error as (field id, where, message), for the list at the top of the form."""
-        found = []
-
-        def add(field, where) -> None:
-            for message in field.errors:
-                if not isinstance(message, (dict, list)):  # a FieldList nests its rows' errors
-                    found.append((field.id, where, message))
-
-        for field in self:
-            if isinstance(field, FormField):
-                for sub in field.form:
-                    add(sub, f"{field.label.text}: {sub.label.text}")
-            elif isinstance(field, FieldList):
-                add(field, field.label.text)
-                for number, entry in enumerate(field.entries, start=1):
-                    for sub in entry.form:
-                        where = _l("Person %(n)d", n=number)
-                        add(sub, f"{where}: {sub.label.text}")
-            else:
-                add(field, field.label.text)
-        return found
-
-
-def _data(field):
+def field_data(field):
     """A field's value; a text field left out of the request counts as empty."""
     if isinstance(field, StringField) and field.data is None:
         return ""

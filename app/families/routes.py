@@ -4,18 +4,19 @@ from flask_login import current_user
 
 from app.access import Permission, public, requires
 from app.auth import links
-from app.auth.routes import home_for
+from app.auth.routes import home_for, remember_login_email
 from app.extensions import limiter
 from app.families import bp, progress
-from app.families.forms import ApplicationForm, SignupForm, WithdrawForm
+from app.families.forms import SignupForm, WithdrawForm
+from app.families.sections import SECTION_FORMS, HouseholdForm, field_label
 from app.forms import ActionForm
 from app.labels import label
 from app.loading import found_or_404
 from app.models import Cohort
 from app.models.families import ApplicationStatus, HostApplication, HostFamily
 from app.services.enrolment.students import age_on
-from app.services.errors import DomainError
-from app.services.hosting import families, rechecks
+from app.services.hosting import families, rechecks, sections
+from app.services.hosting.sections import Section
 from app.services.hosting.signup import sign_up
 from app.services.placement import placements
 from app.services.privacy import audit
@@ -42,6 +43,7 @@ def signup():
         with refusals(form):
             sign_up(form.email.data, form.password.data, links.confirm_email)
             send_queued_mail()
+            remember_login_email(form.email.data)
             # A taken email gets the same answer as a new one: nobody learns who has an account.
             flash(
                 _(
@@ -68,12 +70,25 @@ def portal():
     placed = placements.for_family(family.id)
     if placed:  # the family sees its students' care needs
         audit.medical_viewed((p.enrolment.student_id for p in placed), "family_portal")
+    can_edit = application is not None and application.status in families.OPEN_FOR_EDITS
+    tasks = sections.tasks(application) if can_edit else []
     return render_template(
         "families/portal.html",
         application=application,
+        tasks=tasks,
+        missing={
+            task.section: [
+                question
+                for question in (field_label(task.section, name) for name in task.missing)
+                if question != str(task.section.label)
+            ]
+            for task in tasks
+        },
+        completed=sum(task.status == sections.COMPLETED for task in tasks),
+        submit_form=ActionForm(),
         steps=progress.steps(application) if application else [],
         groups=list(application.cohorts) if application else [],
-        can_edit=application is not None and application.status in families.OPEN_FOR_EDITS,
+        can_edit=can_edit,
         can_withdraw=application is not None
         and application.status not in families.FINISHED
         and not placed,
@@ -96,69 +111,84 @@ def _cohort_choices(application: HostApplication) -> list[Cohort]:
     return hostable + [c for c in application.cohorts if c.id not in offered]
 
 
-@bp.route("/application", methods=["GET", "POST"])
-@requires(Permission.FAMILY_PORTAL)
-def edit():
+def _open_application() -> HostApplication | None:
+    """The family's application while its answers can be changed; else None after saying so."""
     application = families.current_application(_family())
     if application is None or application.status not in families.OPEN_FOR_EDITS:
         flash(_("This application is closed. To change your answers, apply again."), "info")
+        return None
+    return application
+
+
+@bp.route("/application")
+@requires(Permission.FAMILY_PORTAL)
+def edit():
+    """The task list is on the family's page; old links to the one long form land there."""
+    _family()
+    return redirect(url_for("families.portal", _anchor="tasks"))
+
+
+@bp.route("/application/<section>", methods=["GET", "POST"])
+@requires(Permission.FAMILY_PORTAL)
+def section(section: str):
+    """One section of the task list (household, home …): its own page and form, saved on
+    its own."""
+    part = found_or_404(next((s for s in Section if s.value == section), None))
+    application = _open_application()
+    if application is None:
         return redirect(url_for("families.portal"))
+    form_class = SECTION_FORMS[part]
     cohorts = _cohort_choices(application)
     if request.method == "GET":
-        form = ApplicationForm.filled(families.as_values(application), cohorts)
+        form = form_class.filled(families.as_values(application), cohorts)
     else:
-        form = ApplicationForm(cohorts)
-    if form.validate_on_submit():
-        response = _save(form, application)
-        if response is not None:
-            return response
+        form = form_class(cohorts)
+        if isinstance(form, HouseholdForm) and _changes_rows(form):
+            return _section_page(form, application, part)  # nothing is saved yet
+        if form.validate_on_submit():
+            response = _save(form, application, part)
+            if response is not None:
+                return response
+    return _section_page(form, application, part)
+
+
+def _changes_rows(form: HouseholdForm) -> bool:
+    """The buttons "Add another person" and "Remove" change the rows on the page, keeping
+    what was typed."""
+    if "add_member" in request.form:
+        form.add_person()
+        return True
+    if "remove_member" in request.form:
+        form.remove_person(request.form["remove_member"])
+        return True
+    return False
+
+
+def _section_page(form, application: HostApplication, part: Section):
     return render_template(
-        "families/edit.html",
+        "families/section.html",
         form=form,
+        section=part,
         application=application,
         draft=application.status == ApplicationStatus.DRAFT,
         decided=application.status in rechecks.DECIDED,
-        covered=rechecks.covered(application),
+        covered=sections.covered(application, part),
+        added=request.method == "POST" and "add_member" in request.form,
     )
 
 
-def _save(form: ApplicationForm, application: HostApplication):
-    """Save the answers, and submit a draft when asked to; a redirect when all went well."""
-    submitting = application.status == ApplicationStatus.DRAFT and form.submit_application.data
-    values = form.values()
-    reopened: rechecks.Changes = {}
+def _save(form, application: HostApplication, part: Section):
+    """Save the section's answers; a redirect to the task list when all went well."""
     with refusals(show=False) as refused:
-        reopened = families.save_answers(application, values, current_user.id)
-    if isinstance(refused.error, ValidationFailed):
-        # When submitting, show at once what a complete application still needs too.
-        problems = families.check_application(values, complete=True) if submitting else []
-        form.show_problems(ValidationFailed(problems) if problems else refused.error)
-        flash(_("Nothing was saved: some answers need correcting."), "error")
-        return None
+        reopened = sections.save(application, part, form.values(), current_user.id)
     if refused:
         form.show_problems(refused.error)
+        if isinstance(refused.error, ValidationFailed):
+            flash(_("Nothing was saved: some answers need correcting."), "error")
         return None
-    if submitting:
-        try:
-            families.submit(application)
-        except DomainError as error:
-            # Not a refusal of the request: submit refuses before it changes anything, and the
-            # answers saved above are committed, kept as a draft.
-            form.show_problems(error)
-            flash(
-                _(
-                    "Your answers are saved as a draft. To submit, please complete the marked "
-                    "fields."
-                ),
-                "error",
-            )
-            return None
-        message = _(
-            "Thank you! Your application is submitted. The local coordinator will contact you "
-            "about the next steps."
-        )
-    elif application.status == ApplicationStatus.DRAFT:
-        message = _("Your answers are saved. You can come back and continue at any time.")
+    name = part.label
+    if application.status == ApplicationStatus.DRAFT:
+        message = _("“%(section)s” is saved.", section=name)
     elif reopened:
         message = _(
             "Your changes are saved. Because of them we do these checks again: %(checks)s. "
@@ -169,6 +199,36 @@ def _save(form: ApplicationForm, application: HostApplication):
         message = _("Your changes are saved.")
     send_queued_mail()
     flash(message, "success")
+    return redirect(url_for("families.portal", _anchor="tasks"))
+
+
+@bp.route("/application/submit", methods=["POST"])
+@requires(Permission.FAMILY_PORTAL)
+def submit():
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    application = _open_application()
+    if application is None:
+        return redirect(url_for("families.portal"))
+    with refusals(show=False) as refused:
+        families.submit(application)
+    if refused:
+        # The task list says which sections are not complete yet.
+        message = (
+            _("Some answers are still missing: complete the sections marked below, then submit.")
+            if isinstance(refused.error, ValidationFailed)
+            else refused.error.message
+        )
+        flash(message, "error")
+        return redirect(url_for("families.portal", _anchor="tasks"))
+    send_queued_mail()
+    flash(
+        _(
+            "Thank you! Your application is submitted. The local coordinator will contact you "
+            "about the next steps."
+        ),
+        "success",
+    )
     return redirect(url_for("families.portal"))
 
 

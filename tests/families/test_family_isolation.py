@@ -16,7 +16,7 @@ def test_a_family_sees_only_its_own_application(app, client):
     make_application(app, "andersons@example.org", cohort_ids=[cohort], city="Amherst")
     make_application(app, "bakers@example.org", cohort_ids=[cohort], city="Tonawanda")
     log_in_family(client, "bakers@example.org")
-    page = client.get("/family/application").get_data(as_text=True)
+    page = client.get("/family/application/home").get_data(as_text=True)
     assert "Tonawanda" in page
     assert "Amherst" not in page
     assert "andersons@example.org" not in client.get("/family/").get_data(as_text=True)
@@ -39,13 +39,13 @@ def test_ids_posted_in_the_application_form_change_nothing_of_others(app, client
     log_in_family(client, "bakers@example.org")
     response = post(
         client,
-        "/family/application",
+        "/family/application/home",
         {
             "application_id": str(other),
             "family_id": "1",
             "id": str(other),
             "city": "Changed Town",
-            "save": "Save and continue later",
+            "save": "1",
         },
     )
     assert response.status_code in (200, 302)

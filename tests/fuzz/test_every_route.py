@@ -23,6 +23,7 @@ from werkzeug.test import encode_multipart
 from app import create_app
 from app.extensions import db
 from app.models import DocumentKind, Role, User
+from app.services.hosting.sections import Section
 from tests.conftest import empty_tables, make_config
 from tests.fuzz import garbage
 from tests.fuzz.world import World, build_world, fill, roles_for
@@ -122,6 +123,9 @@ def path_values(world: World, case: Case, data) -> dict[str, object]:
             values[name] = data.draw(st.one_of(kinds, garbage.TEXT.filter(bool)), label=name)
         elif name == "fmt":
             values[name] = data.draw(st.sampled_from(["csv", "xlsx", "pdf"]), label=name)
+        elif name == "section":
+            sections = st.sampled_from([section.value for section in Section])
+            values[name] = data.draw(st.one_of(sections, garbage.TEXT.filter(bool)), label=name)
         else:
             values[name] = data.draw(id_values(world, name), label=name)
     return values
@@ -208,16 +212,14 @@ def fuzz(world: World, case: Case, data) -> None:
 
 
 # An accepted form redirects (POST, redirect, GET); a POST answered with the page itself
-# (200) is the form shown again with its problems: refused like a 4xx.
-# families.edit keeps the answers of an application submitted incomplete as a draft (200),
-# by design (app/families/routes.py, _save).
-KEEPS_DRAFT = {"families.edit"}
+# (200) is the form shown again with its problems (or with a household row added or
+# removed, nothing saved): refused like a 4xx.
 
 
 def refused(case: Case, status: int) -> bool:
     if status >= 400:
         return True
-    return case.method == "POST" and status == 200 and case.endpoint not in KEEPS_DRAFT
+    return case.method == "POST" and status == 200
 
 
 COMMON = {

@@ -38,6 +38,7 @@ from app.models import (
     User,
 )
 from app.services.enrolment import documents, imports
+from app.services.hosting.sections import Section
 from app.services.hosting.signup import sign_up
 from app.services.identity import recovery
 from tests.conftest import CSRF_RE, PASSWORD, make_user
@@ -69,6 +70,8 @@ ID_MODELS = {
     "teacher_id": Teacher,
     "user_id": User,
 }
+# The sections of a family's application (/family/application/<section>).
+SECTIONS = [section.value for section in Section]
 # Two ids in one URL that belong together (a consent of that enrolment, ...).
 ID_PAIRS = {
     ("cohort_id", "placement_id"): (Placement.cohort_id, Placement.id),
@@ -219,6 +222,7 @@ class World:
         """The ids that exist now: accepted requests add rows (an uploaded file) and erase some."""
         self.ids, self.pairs = _rows(self.app)
         self.ids["token"] = self.tokens
+        self.ids["section"] = SECTIONS
 
     def snapshot(self) -> dict[str, list[str]]:
         """Every row of every watched table, as text (plain SQL: this runs twice a request)."""
@@ -327,6 +331,7 @@ def build_world(app: Flask) -> World:
     tokens = _link_tokens(app)
     ids, pairs = _rows(app)
     ids["token"] = tokens
+    ids["section"] = SECTIONS
     errors = ErrorLog()
     app.logger.addHandler(errors)
     world = World(app, actors, ids, pairs, Fields(), errors, tokens)

@@ -80,7 +80,7 @@ def test_a_family_reads_us_spelling_whatever_its_browser_says(app, client):
     make_application(app, "family@example.org", submitted=False)
     Auth(app, client).login("family@example.org", FAMILY_PASSWORD)
     headers = {"Accept-Language": "en-GB"}
-    application = text_of(client.get("/family/application", headers=headers))
+    application = text_of(client.get("/family/application/references", headers=headers))
     assert "for example a neighbor, a teacher" in application
     assert "e.g. neighbor, coach" in application
 

@@ -51,7 +51,8 @@ PAGES = {
     "teacher's cohort": Page("teacher", lambda w: f"/teachers/me/cohorts/{w.cohort_id}", budget=8),
     "cohort's teachers": Page("staff", lambda w: f"/teachers/cohorts/{w.cohort_id}", budget=7),
     # + the consents of the students placed there (what the consent rule shows of them)
-    "family portal": Page("family", lambda w: "/family/", budget=10),
+    # + the household members and references, for the task list's status of each section
+    "family portal": Page("family", lambda w: "/family/", budget=12),
 }
 
 

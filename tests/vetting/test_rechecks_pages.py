@@ -48,7 +48,13 @@ def form_data(app, application_id: int, **answers) -> dict:
     for number, reference in enumerate(values["references"], start=1):
         data.update({f"reference{number}-{f}": reference[f] or "" for f in reference})
     data["cohort_ids"] = [str(i) for i in values["cohort_ids"]]
-    return {**data, "save_changes": "Save changes"}
+    return {**data, "save": "1"}
+
+
+def save(family, app, application_id: int, section: str, **answers):
+    """The family saves one section of its application (each section's form takes its own
+    answers from what is posted)."""
+    return post(family, f"/family/application/{section}", form_data(app, application_id, **answers))
 
 
 def logged_in_family(app):
@@ -74,37 +80,55 @@ def move_house(app, application_id: int) -> None:
     family = logged_in_family(app)
     with app.app_context():
         members = families.as_values(db.session.get(HostApplication, application_id))["members"]
-    data = form_data(app, application_id, **NEW_HOME, members=[*members, LODGER])
-    assert post(family, "/family/application", data).status_code == 302
+    assert (
+        save(family, app, application_id, "household", members=[*members, LODGER]).status_code
+        == 302
+    )
+    assert save(family, app, application_id, "home", **NEW_HOME).status_code == 302
 
 
 # --- the family ------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
-    ("language", "heading", "home_visit"),
+    ("language", "heading", "household", "home"),
     [
-        ("en", "Before you change your answers", "Home visit: address, household members, pets"),
-        ("de", "Bevor Sie Ihre Angaben ändern", "Hausbesuch: Adresse, Haushaltsmitglieder"),
+        (
+            "en",
+            "Before you change your answers",
+            ["Background check: adults in the home", "Home visit: household members"],
+            ["Home visit: address, pets, smoking in the home, bedrooms"],
+        ),
+        (
+            "de",
+            "Bevor Sie Ihre Angaben ändern",
+            ["Hintergrundprüfung: Erwachsene im Haushalt", "Hausbesuch: Haushaltsmitglieder"],
+            ["Hausbesuch: Adresse, Haustiere, Rauchen in der Wohnung, Schlafzimmer"],
+        ),
     ],
 )
-def test_the_form_says_before_saving_which_changes_mean_a_new_check(
-    app, language, heading, home_visit
+def test_each_section_says_before_saving_which_of_its_changes_mean_a_new_check(
+    app, language, heading, household, home
 ):
     application_id = vetted(app)
     family = logged_in_family(app)
     post(family, "/language", {"language": language, "next": "/"})
-    page = text(family.get("/family/application").get_data(as_text=True))
+    page = text(family.get("/family/application/household").get_data(as_text=True))
     assert heading in page
-    assert home_visit in page
-    assert ("Background check: adults in the home" in page) == (language == "en")
-    assert ("Hintergrundprüfung: Erwachsene im Haushalt" in page) == (language == "de")
+    assert all(line in page for line in household)
+    assert "References:" not in page and "Referenzen:" not in page
+    page = text(family.get("/family/application/home").get_data(as_text=True))
+    assert all(line in page for line in home)
+    assert "adults in the home" not in page and "Erwachsene im Haushalt" not in page
+    page = text(family.get("/family/application/availability").get_data(as_text=True))
+    assert heading not in page  # no check covered the groups
     assert status_of(app, application_id) == A.HOME_VISITED  # reading the form changes nothing
 
 
 def test_nothing_is_said_before_a_check_is_recorded(app):
     vetted(app, "submitted")
-    page = text(logged_in_family(app).get("/family/application").get_data(as_text=True))
+    family = logged_in_family(app)
+    page = text(family.get("/family/application/household").get_data(as_text=True))
     assert "Before you change your answers" not in page
 
 
@@ -113,13 +137,17 @@ def test_the_family_is_told_what_its_change_reopened_and_sees_it_on_its_portal(a
     family = logged_in_family(app)
     with app.app_context():
         members = families.as_values(db.session.get(HostApplication, application_id))["members"]
-    data = form_data(app, application_id, **NEW_HOME, members=[*members, LODGER])
-    response = post(family, "/family/application", data)
+    response = save(family, app, application_id, "household", members=[*members, LODGER])
     assert response.status_code == 302
-    portal = family.get("/family/").get_data(as_text=True)
-    assert flashes(portal) == [
+    assert flashes(family.get("/family/").get_data(as_text=True)) == [
         "Your changes are saved. Because of them we do these checks again: background check, "
         "home visit. The local coordinator will contact you."
+    ]
+    assert save(family, app, application_id, "home", **NEW_HOME).status_code == 302
+    portal = family.get("/family/").get_data(as_text=True)
+    assert flashes(portal) == [
+        "Your changes are saved. Because of them we do these checks again: home visit. "
+        "The local coordinator will contact you."
     ]
     portal = text(portal)
     assert "to be done again: you changed adults in the home" in portal
@@ -130,11 +158,9 @@ def test_the_family_is_told_what_its_change_reopened_and_sees_it_on_its_portal(a
 def test_saving_what_no_check_covered_says_only_saved(app):
     application_id = vetted(app, "approved")
     family = logged_in_family(app)
-    page = text(family.get("/family/application").get_data(as_text=True))
+    page = text(family.get("/family/application/home").get_data(as_text=True))
     assert "Until then your approval is on hold: we place no new student with you." in page
-    response = post(
-        family, "/family/application", form_data(app, application_id, phone="716 555 0177")
-    )
+    response = save(family, app, application_id, "home", phone="716 555 0177")
     assert response.status_code == 302
     assert flashes(family.get("/family/").get_data(as_text=True)) == ["Your changes are saved."]
     assert status_of(app, application_id) == A.APPROVED
@@ -172,10 +198,12 @@ def test_the_vetting_page_and_the_queue_show_what_changed_after_the_check(app):
     assert f"visited on {format_date(TODAY, 'medium', locale='en_GB')}" in page
     assert "Next: the home visit" not in page
     assert "Next: the background check" in page
+    # One event for each section the family saved.
     assert (
-        "Changed after the check: adults in the home, address, household members. To check "
-        "again: background check, home visit. — Miller"
+        "Changed after the check: adults in the home, household members. To check again: "
+        "background check, home visit. — Miller"
     ) in page
+    assert "Changed after the check: address. To check again: home visit. — Miller" in page
     assert "Buffalo, NY 14201 changed after the check" in page
 
     queue = text(staff.get("/vetting/").get_data(as_text=True))

@@ -56,6 +56,8 @@ ANSWER_FIELDS = (
 MEMBER_FIELDS = ("name", "age", "relation")
 REFERENCE_FIELDS = ("name", "relation", "phone", "email")
 MAX_MEMBERS = 12
+# Where host families live: the programme's host area, Buffalo and the towns around it.
+US_STATES = ("NY", "PA")
 ZIP_CODE = re.compile(r"[0-9]{5}(-[0-9]{4})?")  # ASCII digits: isdigit() also took "١٤٢٠١"
 
 
@@ -103,7 +105,7 @@ def _check_shape(values: dict, check: Checker) -> None:
         ("interests", 2000),
     ):
         check.text(values, field, required=False, max_length=length)
-    if values.get("state") and values["state"] not in ("NY", "PA", "ON"):
+    if values.get("state") and values["state"] not in US_STATES:
         check.add("state", _l("Families live in the Buffalo area (NY)."))
     for field in ("phone", "mobile_phone"):
         check.phone(values, field, required=False)
@@ -243,16 +245,19 @@ def save_answers(
     application: HostApplication, values: dict, by_id: int | None = None
 ) -> rechecks.Changes:
     """Save the answers as they are (a draft may be unfinished); refuses malformed ones.
-    A submitted application must stay complete. A change to what a recorded check covered
-    reopens the check (by_id: who changed it); returns the checks reopened."""
+    Answers left out stay as stored (a section of the task list gives only its own), and
+    are checked with the new ones. A submitted application must stay complete. A change to
+    what a recorded check covered reopens the check (by_id: who changed it); returns the
+    checks reopened."""
     rechecks.lock(application)
     if application.status not in OPEN_FOR_EDITS:
         raise DomainError(str(_l("This application is closed; apply again to change answers.")))
+    before = as_values(application)
+    values = {**before, **values}
     problems = check_application(values, complete=application.status != A.DRAFT)
     if problems:
         raise ValidationFailed(problems)
     rechecks.keep_placed(application, values)
-    before = as_values(application)
     _apply(application, values)
     application.family.last_active_at = utcnow()
     db.session.flush()

@@ -3,9 +3,13 @@ then the browser's languages, then English."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
+from babel import support
 from flask import Flask, current_app, g, has_app_context, has_request_context, request
 from flask_babel import get_locale, get_translations
 from flask_login import current_user
+from wtforms.i18n import messages_path
 
 COOKIE = "lang"
 
@@ -44,6 +48,7 @@ def init_app(app: Flask) -> None:
         newstyle=True,
     )
     app.jinja_env.globals["current_language"] = current_language
+    app.before_request(_form_messages_in_our_words)
     app.jinja_env.filters["when"] = event_when
 
 
@@ -63,6 +68,42 @@ def translations():
     if locale is not None:
         babel.austausch_catalogue = (locale, found)
     return found
+
+
+class FormTranslations:
+    """The catalogue WTForms' own messages ("This field is required.", "Not a valid date
+    value.") are translated with: ours where it has the message, so that one meaning has one
+    wording in each language, else WTForms' own translation. Looked up when a message is
+    translated, not when the request begins."""
+
+    catalogues: ClassVar[dict[str, support.Translations]] = {}
+
+    def _wtforms(self) -> support.Translations:
+        language = current_language()
+        found = self.catalogues.get(language)
+        if found is None:
+            found = support.Translations.load(messages_path(), [language], domain="wtforms")
+            self.catalogues[language] = found
+        return found
+
+    def ugettext(self, string: str) -> str:
+        ours = translations().ugettext(string)
+        return ours if ours != string else self._wtforms().ugettext(string)
+
+    def ungettext(self, singular: str, plural: str, n: int) -> str:
+        ours = translations().ungettext(singular, plural, n)
+        if ours not in (singular, plural):
+            return ours
+        return self._wtforms().ungettext(singular, plural, n)
+
+
+_FORM_TRANSLATIONS = FormTranslations()
+
+
+def _form_messages_in_our_words() -> None:
+    # Flask-WTF translates WTForms' messages with the catalogue it finds on the request
+    # (flask_wtf.i18n, loaded there once per request); ours goes there first.
+    request.wtforms_translations = _FORM_TRANSLATIONS
 
 
 def event_when(event) -> str:

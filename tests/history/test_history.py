@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-import re
 from urllib.parse import urlsplit
 
 import pytest
@@ -12,16 +10,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import HistoryEvent, Role
 from tests.conftest import count, post
-
-
-def field_error(page: str, field: str) -> str:
-    """The error shown next to a form field, or '' when there is none."""
-    match = re.search(
-        rf'<small id="{field}-error" class="field-error" role="alert">(.*?)</small>',
-        page,
-        re.DOTALL,
-    )
-    return html.unescape(match.group(1)).strip() if match else ""
+from tests.form_errors import field_error
 
 
 def event_data(**changes) -> dict:

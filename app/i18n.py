@@ -11,6 +11,11 @@ from flask_babel import get_locale, get_translations
 from flask_login import current_user
 from wtforms.i18n import messages_path
 
+
+def N_(message: str) -> str:  # pybabel extracts the messages it marks
+    return message
+
+
 COOKIE = "lang"
 
 
@@ -70,11 +75,35 @@ def translations():
     return found
 
 
+# WTForms' own messages in the words our checks use (app/services/validation.py, numbers.py):
+# one meaning, one wording, in English and, through our catalogue, in German. The
+# placeholders stay WTForms' (it fills them in after translating).
+FORM_WORDING = {
+    "Not a valid date value.": N_("Enter a date."),
+    "Invalid email address.": N_("Enter a valid email address."),
+    "Not a valid choice.": N_("Choose one of the options."),
+    "Number must be between %(min)s and %(max)s.": N_("Enter a number from %(min)s to %(max)s."),
+    "Number must be at least %(min)s.": N_("Enter a number of at least %(min)s."),
+    "Number must be at most %(max)s.": N_("Enter a number of at most %(max)s."),
+    "Field must be between %(min)d and %(max)d characters long.": N_(
+        "Use %(min)d to %(max)d characters."
+    ),
+}
+FORM_PLURAL_WORDING = {
+    "Field cannot be longer than %(max)d character.": lambda n: translations().ungettext(
+        "Use at most %(max)d character.", "Use at most %(max)d characters.", n
+    ),
+    "Field must be at least %(min)d character long.": lambda n: translations().ungettext(
+        "Use at least %(min)d character.", "Use at least %(min)d characters.", n
+    ),
+}
+
+
 class FormTranslations:
     """The catalogue WTForms' own messages ("This field is required.", "Not a valid date
-    value.") are translated with: ours where it has the message, so that one meaning has one
-    wording in each language, else WTForms' own translation. Looked up when a message is
-    translated, not when the request begins."""
+    value.") are translated with: in our words (FORM_WORDING) and from our catalogue where it
+    has the message, so that one meaning has one wording in each language; else WTForms' own
+    translation. Looked up when a message is translated, not when the request begins."""
 
     catalogues: ClassVar[dict[str, support.Translations]] = {}
 
@@ -87,10 +116,14 @@ class FormTranslations:
         return found
 
     def ugettext(self, string: str) -> str:
+        string = FORM_WORDING.get(string, string)
         ours = translations().ugettext(string)
         return ours if ours != string else self._wtforms().ugettext(string)
 
     def ungettext(self, singular: str, plural: str, n: int) -> str:
+        reworded = FORM_PLURAL_WORDING.get(singular)
+        if reworded is not None:
+            return reworded(n)
         ours = translations().ungettext(singular, plural, n)
         if ours not in (singular, plural):
             return ours

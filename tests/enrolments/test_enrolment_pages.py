@@ -92,7 +92,12 @@ def test_enrolment_page_shows_status_choices_and_history(app, coordinator, full_
     page = coordinator.get(f"/enrolments/{placed}").get_data(as_text=True)
     assert name_of(app, placed) in page
     assert sorted(re.findall(r'name="status" value="(\w+)"', page)) == ["accepted", "withdrawn"]
-    assert "(place free)" in page
+    assert "(a place was free)" in page
+    coordinator.set_cookie("lang", "de")  # the reason the application recorded, in German
+    page = coordinator.get(f"/enrolments/{placed}").get_data(as_text=True)
+    assert "(ein Platz war frei)" in page
+    assert "place free" not in page
+    coordinator.delete_cookie("lang")
 
     waiting = full_cohort["waiting"][1]
     page = coordinator.get(f"/enrolments/{waiting}").get_data(as_text=True)

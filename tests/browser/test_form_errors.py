@@ -1,6 +1,7 @@
 """A failed submit on three kinds of form (logging in, a family's sign-up, a new cohort), in
-English (with JavaScript) and German (without: autofocus and plain links do it): the title starts with "Error:", the focus is
-on the summary at the top, and each of its links moves the focus to an existing field."""
+English (with JavaScript) and German (without: autofocus and plain links do it): the title
+starts with "Error:", the focus is on the summary at the top, and each of its links moves the
+focus to an existing field."""
 
 from __future__ import annotations
 

@@ -138,8 +138,8 @@ def test_admin_deletes_an_event_with_post_only(app, admin):
         ({"year": "", "month": "5", "day": ""}, "month", "A month needs a year."),
         ({"year": "2001", "month": "", "day": "5"}, "day", "A day needs a month."),
         ({"year": "", "month": "", "day": "5"}, "day", "needs"),
-        ({"year": "2001", "month": "13", "day": ""}, "month", "between 1 and 12"),
-        ({"year": "2001", "month": "1", "day": "32"}, "day", "between 1 and 31"),
+        ({"year": "2001", "month": "13", "day": ""}, "month", "from 1 to 12"),
+        ({"year": "2001", "month": "1", "day": "32"}, "day", "from 1 to 31"),
         ({"year": "", "month": "", "day": "", "ongoing": "y"}, "ongoing", "needs the year"),
     ],
     ids=[

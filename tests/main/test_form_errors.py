@@ -65,3 +65,27 @@ def test_wtforms_messages_are_in_the_application_s_words_in_english_too(coordina
     page = page.get_data(as_text=True)
     assert field_error(page, "name") == "Use at most 200 characters."
     assert field_error(page, "places") == "Enter a number from 1 to 10000."
+
+
+def test_the_family_application_names_rows_and_choice_groups_and_announces_once(app, client, auth):
+    from tests.factories import FAMILY_PASSWORD, make_application, make_cohort
+
+    cohort = make_cohort(app)
+    make_application(app, "fam@example.org", submitted=False, cohort_ids=[cohort])
+    auth.login("fam@example.org", FAMILY_PASSWORD)
+    form = client.get("/family/application").get_data(as_text=True)
+    values = {
+        name: value
+        for name, value in re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form)
+        if name not in ("csrf_token", "cohort_ids", "save", "save_changes")
+    }
+    values.update({"family_name": "", "members-0-age": "130", "submit_application": "1"})
+    page = post(client, "/family/application", values).get_data(as_text=True)
+    assert title(page).startswith("Error: ")
+    links = summary_links(page)
+    assert links["family_name"].startswith("Family name: ")
+    assert links["members-0-age"].startswith("Person 1: ")
+    # A group of checkboxes is reached at its first box (a fieldset takes no focus).
+    assert "cohort_ids-0" in links
+    # The flash that nothing was saved is shown, but only the summary is announced.
+    assert page.count('role="alert"') == 1

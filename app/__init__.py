@@ -41,7 +41,7 @@ def trust_proxies(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from app import database, i18n, labels
+    from app import database, forms, i18n, labels
     from app.extensions import csrf, db, limiter, login_manager, migrate
     from app.services.privacy import audit  # noqa: F401 (its listener notes changes at every flush)
 
@@ -53,6 +53,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     i18n.init_app(app)
+    forms.init_app(app)
     labels.init_app(app)
     login_manager.init_app(app)
 

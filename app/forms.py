@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import Enum
 from typing import TypeVar
 
-from flask import abort, flash, redirect, request, session, url_for
+from flask import Flask, abort, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from jinja2 import pass_context
 from wtforms import Field, FieldList, FormField
+from wtforms.widgets import HiddenInput, ListWidget
 
 from app.services.errors import DomainError
 from app.services.identity import searches
@@ -92,3 +95,83 @@ def search_words(list_name: str, endpoint: str, kept: tuple[str, ...], **values)
         kept_args = {name: source.get(name) for name in kept if source.get(name)}
         return None, redirect(url_for(endpoint, **kept_args, **values))
     return searches.remembered(token, list_name), None
+
+
+# --- the error pattern of every form -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One error of a failed submit, for the summary at the top of the page: the id of the
+    input its link moves to, where the field is ("Guardian 1: Phone") and the message."""
+
+    target: str
+    where: str
+    message: str
+
+
+def _target(field: Field) -> str:
+    """The id a summary link moves focus to: the field's input, or the first choice of a
+    group of radio buttons or checkboxes, or of a list's first row (a fieldset cannot take
+    focus); none for a hidden field."""
+    if isinstance(field.widget, HiddenInput):
+        return ""
+    if isinstance(field, FormField):
+        return _target(next(iter(field.form)))
+    if isinstance(field, FieldList):
+        return _target(field.entries[0]) if field.entries else field.id
+    if isinstance(field.widget, ListWidget):
+        for option in field:
+            return option.id
+    return field.id
+
+
+def _messages(field: Field) -> list[str]:
+    # A FieldList or FormField nests its rows' errors (lists, dicts): those come with the rows.
+    return [message for message in field.errors if isinstance(message, str)]
+
+
+def error_summary(form: FlaskForm) -> list[Problem]:
+    """Every error of the form, in the order of its fields; nested forms and rows of a list
+    are named with their group ("Reference 1: Phone"; a form's `row_label(number)` names a
+    list's rows, "Person 2: Age")."""
+    found: list[Problem] = []
+    row_label = getattr(form, "row_label", None)
+
+    def add(field: Field, where: str) -> None:
+        for message in _messages(field):
+            found.append(Problem(_target(field), where, message))
+
+    def walk(fields, prefix: str) -> None:
+        for field in fields:
+            label = field.label.text if field.label else ""
+            if field.errors:
+                add(field, f"{prefix}{label}")
+            if isinstance(field, FormField):
+                walk(field.form, f"{prefix}{label}: ")
+            elif isinstance(field, FieldList):
+                for number, entry in enumerate(field.entries, start=1):
+                    name = row_label(number) if row_label else f"{label} {number}"
+                    if isinstance(entry, FormField):
+                        walk(entry.form, f"{prefix}{name}: ")
+                    else:
+                        add(entry, f"{prefix}{name}")
+
+    walk(form, "")
+    return found
+
+
+@pass_context
+def form_problems(context) -> list[Problem]:
+    """The errors of every form the page was given (`render_template(..., form=form)`): the
+    layout puts "Error:" before the title and the summary at the top of the page when there
+    are any, so that every form shows its errors alike."""
+    found: list[Problem] = []
+    for value in context.get_all().values():
+        if isinstance(value, FlaskForm):
+            found.extend(error_summary(value))
+    return found
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals["form_problems"] = form_problems

@@ -4,11 +4,20 @@ English for host families, else as the browser asks; see app.services.identity.l
 
 from __future__ import annotations
 
+from typing import ClassVar
+
+from babel import support
 from flask import Flask, current_app, g, has_app_context, has_request_context, request
 from flask_babel import get_locale, get_translations
 from flask_login import current_user
+from wtforms.i18n import messages_path
 
 from app.services.identity import locales
+
+
+def N_(message: str) -> str:  # pybabel extracts the messages it marks
+    return message
+
 
 COOKIE = "lang"
 
@@ -56,6 +65,7 @@ def init_app(app: Flask) -> None:
         newstyle=True,
     )
     app.jinja_env.globals["current_language"] = current_language
+    app.before_request(_form_messages_in_our_words)
     app.jinja_env.filters["when"] = event_when
 
 
@@ -75,6 +85,70 @@ def translations():
     if locale is not None:
         babel.austausch_catalogue = (locale, found)
     return found
+
+
+# WTForms' own messages in the words our checks use (app/services/validation.py, numbers.py):
+# one meaning, one wording, in English and, through our catalogue, in German. The
+# placeholders stay WTForms' (it fills them in after translating).
+FORM_WORDING = {
+    "Not a valid date value.": N_("Enter a date."),
+    "Invalid email address.": N_("Enter a valid email address."),
+    "Not a valid choice.": N_("Choose one of the options."),
+    "Number must be between %(min)s and %(max)s.": N_("Enter a number from %(min)s to %(max)s."),
+    "Number must be at least %(min)s.": N_("Enter a number of at least %(min)s."),
+    "Number must be at most %(max)s.": N_("Enter a number of at most %(max)s."),
+    "Field must be between %(min)d and %(max)d characters long.": N_(
+        "Use %(min)d to %(max)d characters."
+    ),
+}
+FORM_PLURAL_WORDING = {
+    "Field cannot be longer than %(max)d character.": lambda n: translations().ungettext(
+        "Use at most %(max)d character.", "Use at most %(max)d characters.", n
+    ),
+    "Field must be at least %(min)d character long.": lambda n: translations().ungettext(
+        "Use at least %(min)d character.", "Use at least %(min)d characters.", n
+    ),
+}
+
+
+class FormTranslations:
+    """The catalogue WTForms' own messages ("This field is required.", "Not a valid date
+    value.") are translated with: in our words (FORM_WORDING) and from our catalogue where it
+    has the message, so that one meaning has one wording in each language; else WTForms' own
+    translation. Looked up when a message is translated, not when the request begins."""
+
+    catalogues: ClassVar[dict[str, support.Translations]] = {}
+
+    def _wtforms(self) -> support.Translations:
+        language = current_language()
+        found = self.catalogues.get(language)
+        if found is None:
+            found = support.Translations.load(messages_path(), [language], domain="wtforms")
+            self.catalogues[language] = found
+        return found
+
+    def ugettext(self, string: str) -> str:
+        string = FORM_WORDING.get(string, string)
+        ours = translations().ugettext(string)
+        return ours if ours != string else self._wtforms().ugettext(string)
+
+    def ungettext(self, singular: str, plural: str, n: int) -> str:
+        reworded = FORM_PLURAL_WORDING.get(singular)
+        if reworded is not None:
+            return reworded(n)
+        ours = translations().ungettext(singular, plural, n)
+        if ours not in (singular, plural):
+            return ours
+        return self._wtforms().ungettext(singular, plural, n)
+
+
+_FORM_TRANSLATIONS = FormTranslations()
+
+
+def _form_messages_in_our_words() -> None:
+    # Flask-WTF translates WTForms' messages with the catalogue it finds on the request
+    # (flask_wtf.i18n, loaded there once per request); ours goes there first.
+    request.wtforms_translations = _FORM_TRANSLATIONS
 
 
 def event_when(event) -> str:

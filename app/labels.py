@@ -16,6 +16,7 @@ from app.models import (
     Direction,
     DocumentKind,
     EnrolmentStatus,
+    EventReason,
     Gender,
     Role,
     TeacherRole,
@@ -32,7 +33,7 @@ from app.services.placement.placement_rules import Rule
 _BY_VALUE: dict[str, LabelledEnum] = {}
 for _enum in (
     CohortStatus, Direction, EnrolmentStatus, DocumentKind, Gender, Diet,
-    ApplicationStatus, VisaStatus, TeacherRole, Rule, Role,
+    ApplicationStatus, VisaStatus, TeacherRole, Rule, Role, EventReason,
 ):  # fmt: skip
     for _member in _enum:
         _BY_VALUE.setdefault(_member.value, _member)

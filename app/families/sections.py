@@ -7,7 +7,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    FieldList,
     FormField,
     SelectField,
     StringField,
@@ -62,29 +61,6 @@ class SectionForm(FlaskForm):
 
     def show_problems(self, error: DomainError) -> None:
         apply_domain_error(self, error)
-
-    def summary(self) -> list[tuple[str, str, str]]:
-        """Every error as (field id, where, message), for the list at the top of the form."""
-        found = []
-
-        def add(field, where) -> None:
-            for message in field.errors:
-                if not isinstance(message, (dict, list)):  # a FieldList nests its rows' errors
-                    found.append((field.id, where, message))
-
-        for field in self:
-            if isinstance(field, FormField):
-                for sub in field.form:
-                    add(sub, f"{field.label.text}: {sub.label.text}")
-            elif isinstance(field, FieldList):
-                add(field, field.label.text)
-                for number, entry in enumerate(field.entries, start=1):
-                    for sub in entry.form:
-                        where = _l("Person %(n)d", n=number)
-                        add(sub, f"{where}: {sub.label.text}")
-            else:
-                add(field, field.label.text)
-        return found
 
 
 class HouseholdForm(SectionForm):
@@ -181,6 +157,10 @@ class HouseholdForm(SectionForm):
                 return name
             return f"members.{rows[index]}.{parts[2]}"
         return name
+
+    def row_label(self, number: int) -> str:
+        """How the error summary (app/forms.py) names a household row: as its legend does."""
+        return str(_l("Person %(n)d", n=number))
 
 
 class HomeForm(SectionForm):

@@ -9,6 +9,7 @@ from app.models.enrolments import (
     EnrolmentDocument,
     EnrolmentEvent,
     EnrolmentStatus,
+    EventReason,
     GuardianConsent,
 )
 from app.models.families import (
@@ -59,6 +60,7 @@ __all__ = [
     "EnrolmentDocument",
     "EnrolmentEvent",
     "EnrolmentStatus",
+    "EventReason",
     "FamilyReference",
     "Gender",
     "GenderPreference",

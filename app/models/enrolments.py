@@ -26,6 +26,16 @@ class EnrolmentStatus(LabelledEnum):
     COMPLETED = "completed", _l("completed")
 
 
+class EventReason(LabelledEnum):
+    """Why the application changed an enrolment's status by itself (EnrolmentEvent.reason,
+    beside the reasons staff type): stored as the value, shown as the label."""
+
+    PLACE_FREE = "place free", _l("a place was free")
+    COHORT_FULL = "cohort full", _l("the cohort was full")
+    MOVED_UP = "moved up from the waitlist", _l("moved up from the waitlist")
+    ENROLMENT_WITHDRAWN = "enrolment withdrawn", _l("the enrolment was withdrawn")
+
+
 # Statuses that hold one of the cohort's places.
 HOLDS_PLACE = (EnrolmentStatus.APPLIED, EnrolmentStatus.ACCEPTED, EnrolmentStatus.COMPLETED)
 

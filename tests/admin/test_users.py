@@ -12,18 +12,9 @@ from app.extensions import db
 from app.models import Role, User
 from app.services.identity import accounts
 from tests.conftest import PASSWORD, Auth, count, make_user, post
+from tests.form_errors import field_error, summary_links, title
 
 NEW_PASSWORD = "purple-elephant-umbrella"
-
-
-def field_error(page: str, field: str) -> str:
-    """The error shown next to a form field, or '' when there is none."""
-    match = re.search(
-        rf'<small id="{field}-error" class="field-error" role="alert">(.*?)</small>',
-        page,
-        re.DOTALL,
-    )
-    return html.unescape(match.group(1)).strip() if match else ""
 
 
 def input_value(page: str, field: str) -> str | None:
@@ -86,7 +77,8 @@ def test_bad_input_is_shown_next_to_the_field(app, admin, email, password, field
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert message in field_error(page, field)
-    assert "Please correct the marked fields." in page
+    assert field in summary_links(page)  # the summary at the top links to the field
+    assert title(page).startswith("Error: ")
     assert input_value(page, "email") == email  # what was typed is kept
     assert not input_value(page, "password")  # a password is never sent back
     assert count(app, User) == before

@@ -27,18 +27,9 @@ from tests.conftest import (
     make_user,
     post,
 )
+from tests.form_errors import field_error
 
 NEW_PASSWORD = "purple-elephant-umbrella"
-
-
-def field_error(page: str, field: str) -> str:
-    """The error shown next to a form field, or '' when there is none."""
-    match = re.search(
-        rf'<small id="{field}-error" class="field-error" role="alert">(.*?)</small>',
-        page,
-        re.DOTALL,
-    )
-    return html.unescape(match.group(1)).strip() if match else ""
 
 
 def assert_friendly_error(response, code: int, heading: str, *, hidden: str = "") -> str:

@@ -16,14 +16,9 @@ from app.models import Cohort, CohortStatus, DocumentKind, Enrolment, EnrolmentS
 from app.services.enrolment import cohorts, documents, enrolments
 from tests.conftest import count, post
 from tests.factories import enrol, make_cohort, make_student
+from tests.form_errors import field_error
 
 DEPARTURE = date.today() + timedelta(days=200)
-
-
-def field_error(page: str, field: str) -> str:
-    """The error shown next to a form field, or '' when there is none."""
-    match = re.search(rf'<small id="{field}-error" class="field-error"[^>]*>(.*?)</small>', page)
-    return html.unescape(match.group(1)).strip() if match else ""
 
 
 def input_value(page: str, field: str) -> str | None:

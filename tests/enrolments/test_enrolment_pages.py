@@ -25,14 +25,10 @@ from app.models import (
 from app.services.enrolment import documents
 from tests.conftest import count, post
 from tests.factories import enrol, make_cohort, make_student
+from tests.form_errors import field_error, summary_links
 
 S = EnrolmentStatus
 WORDING = documents.current_wording_version()
-
-
-def field_error(page: str, field: str) -> str:
-    match = re.search(rf'<small id="{field}-error" class="field-error"[^>]*>(.*?)</small>', page)
-    return html.unescape(match.group(1)).strip() if match else ""
 
 
 def flashes(page: str) -> list[str]:
@@ -97,7 +93,12 @@ def test_enrolment_page_shows_status_choices_and_history(app, coordinator, full_
     assert name_of(app, placed) in page
     assert re.findall(r'name="status" value="(\w+)"', page) == ["accepted"]
     assert f'href="/enrolments/{placed}/withdraw"' in page  # a link to the confirmation
-    assert "(place free)" in page
+    assert "(a place was free)" in page
+    coordinator.set_cookie("lang", "de")  # the reason the application recorded, in German
+    page = coordinator.get(f"/enrolments/{placed}").get_data(as_text=True)
+    assert "(ein Platz war frei)" in page
+    assert "place free" not in page
+    coordinator.delete_cookie("lang")
 
     waiting = full_cohort["waiting"][1]
     page = coordinator.get(f"/enrolments/{waiting}").get_data(as_text=True)
@@ -333,7 +334,7 @@ def test_consent_needs_a_guardian_a_date_and_a_known_wording(
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert field_error(page, field)
-    assert "Please correct the marked fields." in page
+    assert field in summary_links(page)  # the summary at the top links to the field
     assert count(app, GuardianConsent) == 0
 
 

@@ -15,15 +15,10 @@ from app.models import ApplicationStatus, HostApplication, HostFamily, OutboxEma
 from app.services.identity import accounts
 from tests.conftest import PASSWORD, Auth, confirm_address, count, make_user, post
 from tests.factories import make_cohort
+from tests.form_errors import field_error
 
 FAMILY = "miller@example.org"
 NEUTRAL = "We have sent you an email: confirm your email address with its link"
-
-
-def field_error(page: str, field: str) -> str:
-    """The error shown next to a form field, or '' when there is none."""
-    match = re.search(rf'<small id="{field}-error" class="field-error"[^>]*>(.*?)</small>', page)
-    return html.unescape(match.group(1)).strip() if match else ""
 
 
 def input_value(page: str, field: str) -> str | None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import re
 from urllib.parse import urlsplit
 
 import pytest
@@ -12,16 +11,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import HistoryEvent, Role
 from tests.conftest import count, post
-
-
-def field_error(page: str, field: str) -> str:
-    """The error shown next to a form field, or '' when there is none."""
-    match = re.search(
-        rf'<small id="{field}-error" class="field-error" role="alert">(.*?)</small>',
-        page,
-        re.DOTALL,
-    )
-    return html.unescape(match.group(1)).strip() if match else ""
+from tests.form_errors import field_error
 
 
 def event_data(**changes) -> dict:
@@ -153,8 +143,8 @@ def test_admin_deletes_an_event_after_confirming(app, admin):
         ({"year": "", "month": "5", "day": ""}, "month", "A month needs a year."),
         ({"year": "2001", "month": "", "day": "5"}, "day", "A day needs a month."),
         ({"year": "", "month": "", "day": "5"}, "day", "needs"),
-        ({"year": "2001", "month": "13", "day": ""}, "month", "between 1 and 12"),
-        ({"year": "2001", "month": "1", "day": "32"}, "day", "between 1 and 31"),
+        ({"year": "2001", "month": "13", "day": ""}, "month", "from 1 to 12"),
+        ({"year": "2001", "month": "1", "day": "32"}, "day", "from 1 to 31"),
         ({"year": "", "month": "", "day": "", "ongoing": "y"}, "ongoing", "needs the year"),
     ],
     ids=[

@@ -25,14 +25,9 @@ from app.models import (
 from app.services.enrolment import cohorts, documents, enrolments
 from tests.conftest import count, post
 from tests.factories import STATUS_PATH, enrol, make_cohort, make_student
+from tests.form_errors import field_error, summary_links
 
 FIFTEEN = date(date.today().year - 15, 2, 1)
-
-
-def field_error(page: str, field: str) -> str:
-    """The error shown next to a form field, or '' when there is none."""
-    match = re.search(rf'<small id="{field}-error" class="field-error"[^>]*>(.*?)</small>', page)
-    return html.unescape(match.group(1)).strip() if match else ""
 
 
 def input_value(page: str, field: str) -> str | None:
@@ -219,7 +214,7 @@ def test_bad_student_input_is_shown_and_nothing_stored(app, coordinator, changes
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert message in field_error(page, field)
-    assert "Please correct the marked fields." in page
+    assert field in summary_links(page)  # the summary at the top links to the field
     assert input_value(page, "first_name") == "Mia"
     assert input_value(page, "last_name") == "Kowalski"
     assert input_value(page, "school") == "Helmholtz-Gymnasium"
@@ -604,7 +599,7 @@ def test_the_medical_notes_hint_names_everybody_who_reads_them(coordinator, lang
     """Teachers of the cohort and the host family read medical notes too: the form says so."""
     coordinator.set_cookie("lang", language)
     page = html.unescape(coordinator.get("/students/new").get_data(as_text=True))
-    hint = re.search(r'<small id="medical_notes-help">([^<]*)</small>', page)
+    hint = re.search(r'<small id="medical_notes-help" class="field-hint">([^<]*)</small>', page)
     assert hint is not None
     assert all(reader in hint.group(1) for reader in readers), hint.group(1)
     assert "only" not in hint.group(1) and "nur" not in hint.group(1)

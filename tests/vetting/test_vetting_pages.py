@@ -29,6 +29,7 @@ from app.services.identity import accounts
 from app.services.mail import notifications
 from tests.conftest import Auth, count, make_user, post
 from tests.factories import make_application, make_cohort
+from tests.form_errors import field_error
 
 
 def medium(day: date) -> str:
@@ -55,11 +56,6 @@ def listed(page: str) -> list[str]:
         html.unescape(name)
         for name in re.findall(r'<td><a href="/vetting/\d+">([^<]+)</a></td>', page)
     ]
-
-
-def field_error(page: str, field: str) -> str:
-    match = re.search(rf'<small id="{field}-error" class="field-error"[^>]*>(.*?)</small>', page)
-    return html.unescape(match.group(1)).strip() if match else ""
 
 
 def flashes(page: str) -> list[str]:

@@ -19,6 +19,7 @@ from app.models import (
     Enrolment,
     EnrolmentEvent,
     EnrolmentStatus,
+    EventReason,
     Student,
 )
 from app.models.base import utcnow
@@ -94,13 +95,13 @@ def enrol(student: Student, cohort: Cohort, by_id: int | None = None) -> Enrolme
         raise DomainError(str(_l("This student is already enrolled in this cohort.")), "cohort")
     if _take_place(cohort.id):
         enrolment = Enrolment(student=student, cohort=cohort, status=S.APPLIED)
-        reason = "place free"
+        reason = EventReason.PLACE_FREE.value
     else:
         number = _next_waitlist_number(cohort.id)
         enrolment = Enrolment(
             student=student, cohort=cohort, status=S.WAITLISTED, waitlist_number=number
         )
-        reason = "cohort full"
+        reason = EventReason.COHORT_FULL.value
     db.session.add(enrolment)
     _record(enrolment, None, reason, by_id)
     db.session.flush()
@@ -169,7 +170,9 @@ def enrol_many(student_ids: list[int], cohort: Cohort, by_id: int | None) -> tup
             "enrolment_id": enrolment_id,
             "from_status": None,
             "to_status": row["status"],
-            "reason": "place free" if row["status"] == S.APPLIED else "cohort full",
+            "reason": (
+                EventReason.PLACE_FREE if row["status"] == S.APPLIED else EventReason.COHORT_FULL
+            ).value,
             "by_user_id": by_id,
         }
         for enrolment_id, row in zip(ids, rows, strict=True)
@@ -210,7 +213,7 @@ def change_status(
             _release_place(enrolment.cohort_id)
         placement = placements.active_placement(enrolment)
         if placement is not None:  # the family's bed is free again
-            placements.cancel(placement, by_id, reason or "enrolment withdrawn")
+            placements.cancel(placement, by_id, reason or EventReason.ENROLMENT_WITHDRAWN.value)
     _record(enrolment, old, reason, by_id)
     db.session.flush()
     if new == S.WITHDRAWN and old in HOLDS_PLACE:
@@ -266,7 +269,7 @@ def fill_free_places(cohort: Cohort) -> list[Enrolment]:
             continue
         db.session.refresh(first)
         audit.changed_in_bulk("enrolment", [first.id], ["status", "waitlist_number"])
-        _record(first, S.WAITLISTED, "moved up from the waitlist", None)
+        _record(first, S.WAITLISTED, EventReason.MOVED_UP.value, None)
         promoted.append(first)
     db.session.flush()
     db.session.refresh(cohort)

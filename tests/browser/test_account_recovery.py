@@ -42,7 +42,8 @@ def log_in(page, email: str, password: str) -> None:
     page.goto("/login")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
+    with page.expect_navigation():  # the next page has loaded, whatever the load
+        page.get_by_role("button", name="Log in").click()
 
 
 def test_a_forgotten_password_is_replaced_through_the_emailed_link(app, page, mail_server):

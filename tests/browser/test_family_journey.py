@@ -18,7 +18,8 @@ def log_in(page, email: str, password: str) -> None:
     page.goto("/login")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
+    with page.expect_navigation():  # the next page has loaded, whatever the load
+        page.get_by_role("button", name="Log in").click()
 
 
 def open_section(page, name: str) -> None:
@@ -48,7 +49,8 @@ def test_family_applies_is_vetted_and_applies_again(app, phone_page, page):
     # After confirming, the login has the email filled in. Save halfway and leave.
     assert family.get_by_label("Email").input_value() == FAMILY_EMAIL
     family.get_by_label("Password").fill(FAMILY_PASSWORD)
-    family.get_by_role("button", name="Log in").click()
+    with family.expect_navigation():  # the next page has loaded, whatever the load
+        family.get_by_role("button", name="Log in").click()
     family.get_by_role("link", name="Continue your application").click()
     family.get_by_label("Family name").fill("Miller")
     family.locator("#members-0-name").fill("Pat Miller")

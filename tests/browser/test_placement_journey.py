@@ -23,7 +23,8 @@ def log_in(page, email: str, password: str = PASSWORD) -> None:
     page.goto("/login")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
+    with page.expect_navigation():  # the next page has loaded, whatever the load
+        page.get_by_role("button", name="Log in").click()
 
 
 def make_teacher(app, cohort_id: int, email: str, name: str, role: str) -> None:

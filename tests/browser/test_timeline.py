@@ -18,7 +18,8 @@ def test_staff_logs_in_and_reads_the_timeline(app, page):
     page.get_by_role("link", name="Log in").first.click()
     page.get_by_label("Email").fill("coordinator@example.org")
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    with page.expect_navigation():  # the next page has loaded, whatever the load
+        page.get_by_role("button", name="Log in").click()
 
     assert page.get_by_role("heading", name="Dashboard").is_visible()
     assert "1950" in page.locator("main").inner_text()

@@ -19,7 +19,8 @@ def log_in(page, email: str) -> None:
     page.goto("/login")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    with page.expect_navigation():  # the next page has loaded, whatever the load
+        page.get_by_role("button", name="Log in").click()
 
 
 def shoot(page, name: str) -> None:

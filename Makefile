@@ -77,7 +77,7 @@ lint: $(VENV)/.dev-installed
 
 ## Refresh the message catalogues after changing visible strings.
 extract-messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg --ignore-dirs ".* __pycache__" -k _l -k lazy_gettext -o app/translations/messages.pot .
 	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations -l de --no-fuzzy-matching
 	@echo "US spellings: app/translations/en_US holds only the strings spelt differently (tests/main/test_locale.py)."
 

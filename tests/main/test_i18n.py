@@ -63,6 +63,10 @@ def read_catalogue(path: Path):
         return read_po(source)
 
 
+# Babel skips folders whose names start with "_" unless told otherwise: templates/_macros/ too.
+IGNORE_DIRS = ["--ignore-dirs", ".* __pycache__"]
+
+
 def extract_messages(target: Path) -> None:
     """Extract the visible strings from the current source, as `make extract-messages` does."""
     pybabel = Path(sys.executable).parent / "pybabel"
@@ -71,7 +75,18 @@ def extract_messages(target: Path) -> None:
     )
     keywords = [arg for keyword in KEYWORDS for arg in ("-k", keyword)]
     result = subprocess.run(
-        [*command, "-q", "extract", "-F", "babel.cfg", *keywords, "-o", str(target), "."],
+        [
+            *command,
+            "-q",
+            "extract",
+            "-F",
+            "babel.cfg",
+            *IGNORE_DIRS,
+            *keywords,
+            "-o",
+            str(target),
+            ".",
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -327,19 +327,21 @@ class Staff(AppUser):
         student = random.choice(candidates)
         enrolment_id = student["enrolment_id"]
         self.checked("GET", f"/enrolments/{enrolment_id}", "/enrolments/[id]")
+        # The withdrawal goes through its confirmation page, as a coordinator's would.
+        self.checked("GET", f"/enrolments/{enrolment_id}/withdraw", "/enrolments/[id]/withdraw")
         journal("withdraw_attempt", enrolment_id=enrolment_id)
         response, ok = self.checked(
             "POST",
-            f"/enrolments/{enrolment_id}/status",
-            "/enrolments/[id]/status withdraw",
+            f"/enrolments/{enrolment_id}/withdraw",
+            "/enrolments/[id]/withdraw confirm",
             expect_path=f"/enrolments/{enrolment_id}",
-            data={"csrf_token": self.csrf, "status": "withdrawn", "reason": "load test"},
+            data={"csrf_token": self.csrf, "reason": "load test"},
         )
         if not ok:
             return
         flashes = " ".join(flash_messages(response.text))
-        if "status was changed" not in flashes:
-            self.fail_named("/enrolments/[id]/status withdraw", f"refused: {flashes!r}")
+        if "was withdrawn" not in flashes:
+            self.fail_named("/enrolments/[id]/withdraw confirm", f"refused: {flashes!r}")
             return
         student["withdrawn"] = True
         journal("withdraw", enrolment_id=enrolment_id)

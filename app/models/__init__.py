@@ -1,7 +1,19 @@
 """The domain's tables, one module per part. Importing this package registers them all."""
 
 from app.models.audit import AuditEntry
-from app.models.cohorts import Cohort, CohortStatus, Direction, Programme
+from app.models.care import (
+    ActionKind,
+    ConcernAction,
+    ConcernCategory,
+    ConcernReport,
+    ConcernStatus,
+    Contact,
+    ContactMode,
+    ContactWith,
+    Severity,
+    Wellbeing,
+)
+from app.models.cohorts import Cohort, CohortStatus, ContactPeriod, Direction, Programme
 from app.models.enrolments import (
     HOLDS_PLACE,
     DocumentKind,
@@ -24,7 +36,7 @@ from app.models.families import (
 from app.models.history import HistoryEvent
 from app.models.imports import ImportBatch, ImportStatus
 from app.models.notifications import OutboxEmail
-from app.models.placements import Placement, PlacementStatus
+from app.models.placements import Placement, PlacementKind, PlacementStatus
 from app.models.privacy import CohortStatistics
 from app.models.recovery import AccountLink, Attempt, AttemptKind, LinkPurpose
 from app.models.searches import SavedSearch
@@ -44,6 +56,7 @@ from app.models.users import LoginSession, Role, User
 __all__ = [
     "HOLDS_PLACE",
     "AccountLink",
+    "ActionKind",
     "ApplicationStatus",
     "Attempt",
     "AttemptKind",
@@ -52,6 +65,14 @@ __all__ = [
     "CohortStatistics",
     "CohortStatus",
     "CohortTeacher",
+    "ConcernAction",
+    "ConcernCategory",
+    "ConcernReport",
+    "ConcernStatus",
+    "Contact",
+    "ContactMode",
+    "ContactPeriod",
+    "ContactWith",
     "Diet",
     "Direction",
     "DocumentKind",
@@ -76,11 +97,13 @@ __all__ = [
     "LoginSession",
     "OutboxEmail",
     "Placement",
+    "PlacementKind",
     "PlacementStatus",
     "Programme",
     "Role",
     "SavedSearch",
     "Setting",
+    "Severity",
     "Student",
     "StudentWord",
     "Teacher",
@@ -88,4 +111,5 @@ __all__ = [
     "User",
     "VettingEvent",
     "VisaStatus",
+    "Wellbeing",
 ]

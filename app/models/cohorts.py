@@ -27,6 +27,12 @@ class CohortStatus(LabelledEnum):
     ARCHIVED = "archived", _l("archived")
 
 
+class ContactPeriod(LabelledEnum):
+    # How often the rule asks for a contact with every student and every host family.
+    MONTH = "month", _l("at least once every calendar month")
+    WEEK = "week", _l("at least once every calendar week (Monday to Sunday)")
+
+
 class Programme(db.Model):
     """An exchange programme between a home city and a partner city."""
 
@@ -37,8 +43,31 @@ class Programme(db.Model):
     home_city: Mapped[str] = mapped_column(sa.String(100))
     partner_city: Mapped[str] = mapped_column(sa.String(100))
     first_year: Mapped[int | None]  # the year the programme's first cohort travelled
+    # The time zones of the two cities: "today" during a stay is the host area's day.
+    home_timezone: Mapped[str] = mapped_column(
+        sa.String(50), default="Europe/Berlin", server_default="Europe/Berlin"
+    )
+    partner_timezone: Mapped[str] = mapped_column(
+        sa.String(50), default="America/New_York", server_default="America/New_York"
+    )
+    # The contact rule during a stay: the first contact within so many days of arrival, then
+    # one in every period (calendar month or week) with every student and every host family.
+    contact_period: Mapped[ContactPeriod] = mapped_column(
+        enum_column(ContactPeriod, "contact_period"),
+        default=ContactPeriod.MONTH,
+        server_default=ContactPeriod.MONTH.value,
+    )
+    contact_first_days: Mapped[int] = mapped_column(default=7, server_default="7")
+    # Students still unplaced this many weeks before departure are listed and sent weekly.
+    unplaced_alert_weeks: Mapped[int] = mapped_column(default=6, server_default="6")
+    unplaced_alerted_on: Mapped[date | None]  # the last day the weekly list went out
 
     cohorts: Mapped[list[Cohort]] = relationship(back_populates="programme")
+
+    __table_args__ = (
+        sa.CheckConstraint("contact_first_days BETWEEN 1 AND 60", name="contact_first_days"),
+        sa.CheckConstraint("unplaced_alert_weeks BETWEEN 1 AND 52", name="unplaced_alert_weeks"),
+    )
 
 
 class Cohort(db.Model):
@@ -81,6 +110,14 @@ class Cohort(db.Model):
         # Lists of cohorts are newest first, page by page.
         sa.Index("ix_cohorts_departure", "departure_date", "id"),
     )
+
+    @property
+    def stay_timezone(self) -> str:
+        """The time zone of where the students live during the stay."""
+        programme = self.programme
+        if self.direction is Direction.OUTBOUND:
+            return programme.partner_timezone
+        return programme.home_timezone
 
     @property
     def places_free(self) -> int:

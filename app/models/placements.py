@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.base import enum_column, utcnow
+from app.models.base import LabelledEnum, enum_column, utcnow
 from app.models.cohorts import Cohort
 from app.models.enrolments import Enrolment
 from app.models.families import HostApplication
@@ -18,6 +19,11 @@ from app.models.families import HostApplication
 class PlacementStatus(StrEnum):
     ACTIVE = "active"
     CANCELLED = "cancelled"
+
+
+class PlacementKind(LabelledEnum):
+    REGULAR = "regular", _l("for the stay")
+    TEMPORARY = "temporary", _l("temporary")
 
 
 class Placement(db.Model):
@@ -40,6 +46,13 @@ class Placement(db.Model):
     )
     placed_at: Mapped[datetime] = mapped_column(default=utcnow)
     reason: Mapped[str] = mapped_column(sa.String(500), default="")  # why, when moved
+    # A temporary placement (an emergency move) ends on a set day; a regular one with the stay.
+    kind: Mapped[PlacementKind] = mapped_column(
+        enum_column(PlacementKind, "placement_kind"),
+        default=PlacementKind.REGULAR,
+        server_default=PlacementKind.REGULAR.value,
+    )
+    ends_on: Mapped[date | None]
     override_reason: Mapped[str] = mapped_column(sa.String(500), default="")
     overridden_rules: Mapped[str] = mapped_column(sa.String(200), default="")
     cancelled_at: Mapped[datetime | None]
@@ -66,4 +79,5 @@ class Placement(db.Model):
         sa.CheckConstraint(
             "overridden_rules = '' OR override_reason <> ''", name="override_has_reason"
         ),
+        sa.CheckConstraint("(kind = 'temporary') = (ends_on IS NOT NULL)", name="temporary_ends"),
     )

@@ -25,6 +25,10 @@ class Permission(StrEnum):
     PRINT_ROSTERS = "print_rosters"  # rosters and emergency cards (teachers: their own cohorts)
     READ_AUDIT = "read_audit"  # the audit trail: who saw or changed what
     MANAGE_PRIVACY = "manage_privacy"  # retention settings, people's data exports and erasure
+    CARE = "care"  # contacts during the stay, the contact rule's view, concern reports' pages
+    REPORT_CONCERNS = "report_concerns"  # report a concern (a family: about its own student)
+    MANAGE_CONCERNS = "manage_concerns"  # take reports, their status, follow-ups, moves, closing
+    CARE_SETTINGS = "care_settings"  # a programme's contact rule and alerts before departure
 
 
 GRANTS: dict[Permission, frozenset[Role]] = {
@@ -42,6 +46,12 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.PRINT_ROSTERS: frozenset({Role.ADMIN, Role.COORDINATOR, Role.TEACHER}),
     Permission.READ_AUDIT: frozenset({Role.ADMIN}),
     Permission.MANAGE_PRIVACY: frozenset({Role.ADMIN}),
+    Permission.CARE: frozenset({Role.ADMIN, Role.COORDINATOR, Role.TEACHER}),
+    Permission.REPORT_CONCERNS: frozenset(
+        {Role.ADMIN, Role.COORDINATOR, Role.TEACHER, Role.HOST_FAMILY}
+    ),
+    Permission.MANAGE_CONCERNS: frozenset({Role.ADMIN, Role.COORDINATOR}),
+    Permission.CARE_SETTINGS: frozenset({Role.ADMIN, Role.COORDINATOR}),
 }
 
 

@@ -4,6 +4,7 @@ command share. Beds are taken with a guarded UPDATE, so concurrent requests neve
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -16,6 +17,7 @@ from app.models import (
     Enrolment,
     EnrolmentStatus,
     Placement,
+    PlacementKind,
     PlacementStatus,
     Student,
 )
@@ -32,6 +34,7 @@ from app.services.placement.placement_rules import (
     Rule,
     broken_rules,
 )
+from app.services.supervision.compliance import local_today
 
 ACTIVE = PlacementStatus.ACTIVE
 
@@ -90,10 +93,13 @@ def place(
     by_id: int | None,
     override_reason: str = "",
     reason: str = "",
+    ends_on: date | None = None,
 ) -> Placement:
     """Place the enrolled student with the family. Hard rules refuse; soft rules refuse
-    unless a written override reason is given, which is recorded with the rules it overrides."""
+    unless a written override reason is given, which is recorded with the rules it overrides.
+    With `ends_on` the placement is temporary (an emergency move) and ends on that day."""
     cohort = enrolment.cohort
+    _check_end(cohort, ends_on)
     _lock_family(application.id, cohort.id)
     if active_placement(enrolment) is not None:
         raise DomainError(str(_l("This student is already placed; move them instead.")))
@@ -112,6 +118,8 @@ def place(
         reason=(reason or "").strip()[:500],
         override_reason=override_reason if broken else "",
         overridden_rules=",".join(rule.value for rule in broken),
+        kind=PlacementKind.TEMPORARY if ends_on else PlacementKind.REGULAR,
+        ends_on=ends_on,
     )
     db.session.add(placement)
     try:
@@ -155,14 +163,33 @@ def cancel(placement: Placement, by_id: int | None, reason: str) -> None:
     db.session.flush()
 
 
+def _check_end(cohort: Cohort, ends_on: date | None) -> None:
+    """A temporary placement ends after today and no later than the group's return."""
+    if ends_on is None:
+        return
+    if not isinstance(ends_on, date) or not local_today(cohort) < ends_on <= cohort.return_date:
+        raise DomainError(
+            str(
+                _l(
+                    "Enter an end date after today and no later than the return (%(day)s).",
+                    day=cohort.return_date.isoformat(),
+                )
+            ),
+            "ends_on",
+        )
+
+
 def move(
     placement: Placement,
     application: HostApplication,
     by_id: int | None,
     reason: str,
     override_reason: str = "",
+    ends_on: date | None = None,
 ) -> Placement:
-    """Move a placed student to another family, with a reason; all or nothing."""
+    """Move a placed student to another family, with a reason; all or nothing. With
+    `ends_on` the new placement is temporary (an emergency move): the same rules apply."""
+    _check_end(placement.cohort, ends_on)
     if application.id == placement.application_id:
         raise DomainError(str(_l("The student already lives with this family.")), "application_id")
     broken = _broken(placement.enrolment, application)  # refuse before anything changes
@@ -171,7 +198,7 @@ def move(
     ):
         raise PlacementRefused(broken)
     cancel(placement, by_id, reason)
-    return place(placement.enrolment, application, by_id, override_reason, reason)
+    return place(placement.enrolment, application, by_id, override_reason, reason, ends_on)
 
 
 def placeable_enrolments(cohort: Cohort) -> list[Enrolment]:

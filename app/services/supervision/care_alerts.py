@@ -1,0 +1,157 @@
+"""Alerts nobody can miss, sent by `flask care send-alerts` (safe to run every hour: what
+went out is noted, so a second run sends nothing twice):
+
+- students still unplaced a set number of weeks before their cohort leaves (a setting of
+  the programme, 6 by default), listed on the dashboard and sent to coordinators weekly;
+- a concern report's follow-up day, sent to its owner once.
+
+The emails carry counts and links, never a student's name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import contains_eager
+
+from app.extensions import db
+from app.models import (
+    HOLDS_PLACE,
+    Cohort,
+    CohortStatus,
+    Enrolment,
+    Placement,
+    PlacementStatus,
+    Programme,
+    Student,
+)
+from app.services.mail import notifications
+from app.services.supervision import compliance, concerns
+
+WEEKLY = timedelta(days=7)
+BEFORE_DEPARTURE = (CohortStatus.PLANNING, CohortStatus.OPEN, CohortStatus.CLOSED)
+
+
+@dataclass(frozen=True)
+class Unplaced:
+    """A cohort leaving soon and its students who still have no host family."""
+
+    cohort: Cohort
+    weeks_left: int
+    enrolments: list[Enrolment]
+
+
+def unplaced_soon(now: datetime | None = None) -> list[Unplaced]:
+    """Cohorts leaving within their programme's alert weeks with students not yet placed,
+    the next departure first. Two statements."""
+    placed = sa.select(Placement.enrolment_id).where(Placement.status == PlacementStatus.ACTIVE)
+    rows = db.session.scalars(
+        sa.select(Enrolment)
+        .join(Enrolment.cohort)
+        .join(Cohort.programme)
+        .join(Enrolment.student)
+        .where(
+            Cohort.status.in_(BEFORE_DEPARTURE),
+            Enrolment.status.in_(HOLDS_PLACE),
+            Enrolment.id.not_in(placed),
+        )
+        .options(contains_eager(Enrolment.student), contains_eager(Enrolment.cohort))
+        .order_by(Cohort.departure_date, Cohort.id, Student.last_name, Student.first_name)
+    ).all()
+    found: dict[int, Unplaced] = {}
+    for enrolment in rows:
+        cohort = enrolment.cohort
+        today = compliance.local_today(cohort, now)
+        days_left = (cohort.departure_date - today).days
+        if days_left < 0 or days_left > cohort.programme.unplaced_alert_weeks * 7:
+            continue
+        if cohort.id not in found:
+            found[cohort.id] = Unplaced(cohort, days_left // 7, [])
+        found[cohort.id].enrolments.append(enrolment)
+    return list(found.values())
+
+
+def send_unplaced(now: datetime | None, link: Callable[[Cohort], str]) -> int:
+    """The weekly email to coordinators and admins, per programme with cohorts in the list;
+    sent again after seven days at the earliest. How many emails were queued."""
+    lists = unplaced_soon(now)
+    by_programme: dict[int, list[Unplaced]] = {}
+    for item in lists:
+        by_programme.setdefault(item.cohort.programme_id, []).append(item)
+    sent = 0
+    for programme_id, items in by_programme.items():
+        programme = db.session.get(Programme, programme_id, with_for_update=True)
+        today = compliance.today_in(programme.partner_timezone, now)
+        if programme.unplaced_alerted_on and today - programme.unplaced_alerted_on < WEEKLY:
+            continue
+        for member in notifications.staff():
+            with notifications.in_language(member):
+                lines = [
+                    str(
+                        _l(
+                            "%(cohort)s leaves on %(day)s: %(count)d not placed yet. %(link)s",
+                            cohort=item.cohort.name,
+                            day=item.cohort.departure_date.isoformat(),
+                            count=len(item.enrolments),
+                            link=link(item.cohort),
+                        )
+                    )
+                    for item in items
+                ]
+                subject = _l("Students without a host family before departure")
+                body = _l(
+                    "These cohorts leave within %(weeks)d weeks and have students without a "
+                    "host family:\n\n%(lines)s\n\nThis email is sent once a week while the "
+                    "list is not empty.",
+                    weeks=programme.unplaced_alert_weeks,
+                    lines="\n".join(lines),
+                )
+                notifications.queue(member.email, str(subject), str(body))
+                sent += 1
+        programme.unplaced_alerted_on = today
+    db.session.flush()
+    return sent
+
+
+def send_follow_ups(now: datetime | None, link: concerns.Link) -> int:
+    """Remind each owner of the reports whose follow-up day has come, once per day set."""
+    sent = 0
+    for report in concerns.follow_ups_due(compliance.today_in("UTC", now) + timedelta(days=1)):
+        today = compliance.local_today(report.cohort, now)
+        if report.follow_up_on > today:
+            continue
+        report.follow_up_reminded_on = report.follow_up_on
+        owner = report.owner
+        if owner is None or not owner.active:
+            continue
+        with notifications.in_language(owner):
+            subject = _l("A concern report is due for its follow-up")
+            body = _l(
+                "A report you own (%(category)s, %(cohort)s) asked to be looked at again on "
+                "%(day)s.\n\nLog in to read it:\n%(link)s",
+                category=report.category.label,
+                cohort=report.cohort.name,
+                day=report.follow_up_on.isoformat(),
+                link=link(report.id),
+            )
+            notifications.queue(owner.email, str(subject), str(body))
+        sent += 1
+    db.session.flush()
+    return sent
+
+
+def follow_ups_waiting(today: date) -> int:
+    """How many open reports are at or past their follow-up day (for the dashboard)."""
+    from app.models import ConcernReport, ConcernStatus
+
+    return db.session.scalar(
+        sa.select(sa.func.count(ConcernReport.id)).where(
+            ConcernReport.status != ConcernStatus.CLOSED,
+            ConcernReport.follow_up_on.is_not(None),
+            ConcernReport.follow_up_on <= today,
+        )
+    )

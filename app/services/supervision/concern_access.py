@@ -1,0 +1,129 @@
+"""Who may report, see and act on concern reports: the narrowest access that works.
+
+Staff see every report, the cohort's teachers the reports about their cohort's students, a
+host family what it reported itself; a safeguarding report (abuse or neglect) only admins and
+its owner. Any coordinator may take a safeguarding report nobody owns yet, so that one who is
+on duty can act at once; taking it makes them its owner.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import (
+    HOLDS_PLACE,
+    Cohort,
+    ConcernCategory,
+    ConcernReport,
+    ConcernStatus,
+    Enrolment,
+    HostApplication,
+    HostFamily,
+    Placement,
+    PlacementStatus,
+    Role,
+    User,
+)
+from app.services.supervision import contacts
+
+STAFF = (Role.ADMIN, Role.COORDINATOR)
+
+
+def _family_of(user: User) -> HostFamily | None:
+    return db.session.scalar(sa.select(HostFamily).where(HostFamily.user_id == user.id))
+
+
+def family_students(user: User) -> list[Enrolment]:
+    """The students living with the user's host family now."""
+    family = _family_of(user)
+    if family is None:
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(Enrolment)
+            .join(Placement, Placement.enrolment_id == Enrolment.id)
+            .join(HostApplication, HostApplication.id == Placement.application_id)
+            .where(
+                HostApplication.family_id == family.id,
+                Placement.status == PlacementStatus.ACTIVE,
+                Enrolment.status.in_(HOLDS_PLACE),
+            )
+            .order_by(Enrolment.id)
+        )
+    )
+
+
+def may_report(user: User, enrolment: Enrolment) -> bool:
+    """Staff about any student holding a place, a teacher about their cohort's students, a
+    host family about the student living with it."""
+    if enrolment.status not in HOLDS_PLACE:
+        return False
+    if user.role in STAFF:
+        return True
+    if user.role == Role.TEACHER:
+        return contacts.cohort_for(user, enrolment.cohort_id) is not None
+    if user.role == Role.HOST_FAMILY:
+        return enrolment.id in {e.id for e in family_students(user)}
+    return False
+
+
+def may_see(user: User, report: ConcernReport) -> bool:
+    if user.role == Role.ADMIN or report.owner_id == user.id:
+        return True
+    if report.safeguarding:
+        return False
+    if user.role == Role.COORDINATOR:
+        return True
+    if user.role == Role.TEACHER:
+        return contacts.cohort_for(user, report.cohort_id) is not None
+    if user.role == Role.HOST_FAMILY:
+        return report.reported_by_id == user.id
+    return False
+
+
+def may_manage(user: User, report: ConcernReport) -> bool:
+    """Take, change the status, set a follow-up, move the student, close: staff who see it."""
+    return user.role in STAFF and may_see(user, report)
+
+
+def may_take(user: User, report: ConcernReport) -> bool:
+    """Staff who see it; and any coordinator a safeguarding report nobody owns yet."""
+    if user.role not in STAFF or report.status is ConcernStatus.CLOSED:
+        return False
+    if report.owner_id is None and report.safeguarding:
+        return True
+    return may_see(user, report) and report.owner_id != user.id
+
+
+def may_add_action(user: User, report: ConcernReport) -> bool:
+    """Staff who see it, and the cohort's teachers (who are on the spot)."""
+    if report.status is ConcernStatus.CLOSED or user.role == Role.HOST_FAMILY:
+        return False
+    return may_see(user, report)
+
+
+def visible(user: User) -> sa.Select:
+    """The reports the person may see, newest first, as a query to page through."""
+    query = sa.select(ConcernReport).order_by(
+        ConcernReport.reported_at.desc(), ConcernReport.id.desc()
+    )
+    sensitive = ConcernReport.category == ConcernCategory.SAFEGUARDING
+    if user.role == Role.ADMIN:
+        return query
+    if user.role == Role.COORDINATOR:
+        return query.where(sa.or_(~sensitive, ConcernReport.owner_id == user.id))
+    if user.role == Role.TEACHER:
+        from app.models import CohortTeacher, Teacher
+        from app.services.supervision.teacher_roster import FINISHED
+
+        cohorts = (
+            sa.select(CohortTeacher.cohort_id)
+            .join(Teacher, Teacher.id == CohortTeacher.teacher_id)
+            .join(Cohort, Cohort.id == CohortTeacher.cohort_id)
+            .where(Teacher.user_id == user.id, Cohort.status.not_in(FINISHED))
+        )
+        return query.where(ConcernReport.cohort_id.in_(cohorts), ~sensitive)
+    if user.role == Role.HOST_FAMILY:
+        return query.where(ConcernReport.reported_by_id == user.id, ~sensitive)
+    return query.where(sa.false())

@@ -1,11 +1,10 @@
 """`flask demo`: fill an empty database with a fictional programme year to explore, through
 the same services as the web (so every rule holds), and print a login for each role.
 
-A cohort abroad now (every student placed, documents complete, two teachers), a cohort taking
-enrolments (accepted, applied, waitlisted and one withdrawn student, documents partly in,
-some placed), a cohort in planning, and host families at every step of vetting. Dates are
-counted from today, so the year looks current whenever it is made; the same day gives the
-same data."""
+A cohort abroad now (every student placed, documents complete, two teachers, their monthly
+calls: demo_care), a cohort taking enrolments (accepted, applied, waitlisted and one withdrawn
+student, documents partly in, some placed), a cohort in planning, and host families at every
+step of vetting. Dates are counted from today: the year looks current whenever it is made."""
 
 from __future__ import annotations
 
@@ -17,8 +16,8 @@ import sqlalchemy as sa
 from flask import current_app
 from flask.cli import with_appcontext
 
+from app.cli import demo_care, demo_dates
 from app.cli import demo_data as data
-from app.cli import demo_dates
 from app.extensions import db
 from app.models import (
     ApplicationStatus,
@@ -304,6 +303,7 @@ def fill(today: date | None = None) -> dict:
     travelling = year.cohorts["travelling"]
     cohorts.set_status(travelling, "closed")
     cohorts.set_status(travelling, "travelling")
+    demo_care.fill(travelling, staff_users[1])
     # The emails the sign-ups and decisions queued went to made-up addresses: none is sent.
     db.session.execute(sa.delete(OutboxEmail).where(OutboxEmail.id > first_email))
     db.session.flush()

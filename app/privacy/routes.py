@@ -44,6 +44,7 @@ def index():
     if not form.is_submitted():
         form.retention_months.data = settings.retention_months()
         form.family_inactive_months.data = settings.family_inactive_months()
+        form.safeguarding_keep_until_age.data = settings.safeguarding_keep_until_age()
         return _settings_page(form)
     if form.validate():
         with refusals(form):
@@ -51,6 +52,9 @@ def index():
                 {
                     settings.RETENTION_MONTHS.key: form.retention_months.data,
                     settings.FAMILY_INACTIVE_MONTHS.key: form.family_inactive_months.data,
+                    settings.SAFEGUARDING_KEEP_UNTIL_AGE.key: (
+                        form.safeguarding_keep_until_age.data
+                    ),
                 },
                 current_user.id,
             )
@@ -88,6 +92,7 @@ def _student_page(student: Student, form: EraseForm, status: int = 200):
         student=student,
         enrolments=privacy_requests.enrolments_of(student),
         mentions=privacy_requests.student_mentions(student),
+        keep_until_age=settings.safeguarding_keep_until_age(),
         form=form,
     )
     return page, status

@@ -16,6 +16,11 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import (
     AccountLink,
+    ConcernAction,
+    ConcernCategory,
+    ConcernReport,
+    Contact,
+    ContactWith,
     EmergencyContact,
     Enrolment,
     EnrolmentDocument,
@@ -54,7 +59,22 @@ FREE_TEXT = (
     HostApplication.home_visit_notes,
     HostApplication.decision_note,
     ImportBatch.content,
+    Contact.participants,
+    Contact.notes,
+    ConcernReport.what_happened,
+    ConcernReport.action_taken,
+    ConcernReport.outcome,
+    ConcernAction.text,
 )
+
+# Safeguarding reports (abuse or neglect) are kept as written, whoever is erased: keeping them
+# is a legal obligation and may be needed to check a later allegation (GDPR art. 17(3)(b), (e)).
+SAFEGUARDING = ConcernReport.category == ConcernCategory.SAFEGUARDING
+SAFEGUARDING_IDS = sa.select(ConcernReport.id).where(SAFEGUARDING)
+KEPT_AS_WRITTEN = {
+    ConcernReport: ~SAFEGUARDING,
+    ConcernAction: ConcernAction.report_id.not_in(SAFEGUARDING_IDS),
+}
 
 # Free text people write about themselves or their home, where somebody else may be named (a
 # friend in the same cohort, a former guest): listed when that somebody is erased, and cleared
@@ -102,9 +122,57 @@ def _ids(statement: Callable[[list[int]], sa.Select], ids: Iterable[int]) -> lis
     return found
 
 
-def delete_enrolments(ids: Iterable[int]) -> int:
-    """Delete enrolments with their placements, events, documents and consents."""
+def report_ids(enrolment_ids: Iterable[int], safeguarding: bool) -> list[int]:
+    """The concern reports about these enrolments: the safeguarding ones, or the others."""
+    kind = SAFEGUARDING if safeguarding else ~SAFEGUARDING
+    return _ids(
+        lambda chunk: sa.select(ConcernReport.id).where(
+            ConcernReport.enrolment_id.in_(chunk), kind
+        ),
+        enrolment_ids,
+    )
+
+
+def delete_reports(ids: Iterable[int]) -> int:
+    """Delete concern reports with their timeline."""
     ids = list(ids)
+    delete_rows(ConcernAction, ConcernAction.report_id, ids)
+    return delete_rows(ConcernReport, ConcernReport.id, ids)
+
+
+def detach_reports(ids: Iterable[int]) -> int:
+    """Keep these (safeguarding) reports without their links to the enrolment, the contact
+    and the placement that are deleted: the student's name and birth date stay on them."""
+    changed = 0
+    for chunk in chunks(ids):
+        changed += db.session.execute(
+            sa.update(ConcernReport)
+            .where(ConcernReport.id.in_(chunk))
+            .values(enrolment_id=None, contact_id=None, placement_id=None)
+        ).rowcount
+    return changed
+
+
+def _delete_care(enrolment_ids: list[int]) -> None:
+    """Contacts with and reports about these students: a contact with the student and the
+    family stays as one with the family (without the student's wellbeing and the notes);
+    safeguarding reports stay, detached."""
+    delete_reports(report_ids(enrolment_ids, safeguarding=False))
+    detach_reports(report_ids(enrolment_ids, safeguarding=True))
+    for chunk in chunks(enrolment_ids):
+        db.session.execute(
+            sa.update(Contact)
+            .where(Contact.enrolment_id.in_(chunk), Contact.with_whom == ContactWith.BOTH)
+            .values(with_whom=ContactWith.FAMILY, enrolment_id=None, wellbeing=None, notes="")
+        )
+    delete_rows(Contact, Contact.enrolment_id, enrolment_ids)
+
+
+def delete_enrolments(ids: Iterable[int]) -> int:
+    """Delete enrolments with their placements, events, documents, consents, contacts and
+    concern reports (safeguarding reports stay, detached)."""
+    ids = list(ids)
+    _delete_care(ids)
     for model in (Placement, EnrolmentEvent, EnrolmentDocument, GuardianConsent):
         delete_rows(model, model.enrolment_id, ids)
     return delete_rows(Enrolment, Enrolment.id, ids)
@@ -126,6 +194,13 @@ def delete_students(ids: Iterable[int]) -> int:
 def delete_applications(ids: Iterable[int]) -> int:
     """Delete host applications with everything under them and the placements made with them."""
     ids = list(ids)
+    for chunk in chunks(ids):  # a contact with both stays as one with the student
+        db.session.execute(
+            sa.update(Contact)
+            .where(Contact.application_id.in_(chunk), Contact.with_whom == ContactWith.BOTH)
+            .values(with_whom=ContactWith.STUDENT, application_id=None)
+        )
+    delete_rows(Contact, Contact.application_id, ids)
     delete_rows(Placement, Placement.application_id, ids)
     for model in (HouseholdMember, FamilyReference, VettingEvent):
         delete_rows(model, model.application_id, ids)
@@ -199,7 +274,10 @@ def _replace_in_column(column: Any, found: re.Pattern[str], terms: list[str]) ->
     model = column.class_
     limit = getattr(column.type, "length", None)
     changed = 0
-    rows = db.session.execute(sa.select(model.id, column).where(_mentions(column, terms))).all()
+    query = sa.select(model.id, column).where(_mentions(column, terms))
+    if model in KEPT_AS_WRITTEN:
+        query = query.where(KEPT_AS_WRITTEN[model])
+    rows = db.session.execute(query).all()
     for row_id, text in rows:
         new = found.sub(ERASED, text or "")
         if new != text:

@@ -1,6 +1,8 @@
 """The retention purge: a cohort's personal data goes `retention_months` after its completion,
 leaving anonymous statistics; host families inactive for `family_inactive_months` go once every
-cohort they applied for is purged; stale uploads, old emails, emailed links that no longer
+cohort they applied for is purged; a cohort's contacts and concern reports go with it, except
+safeguarding reports, kept (detached from the enrolment) until the student is
+`safeguarding_keep_until_age`; stale uploads, old emails, emailed links that no longer
 work and attempts the limits on passwords no longer count go too. Safe to run daily:
 what is purged is marked, so a second run finds nothing more.
 
@@ -12,7 +14,7 @@ from __future__ import annotations
 import calendar
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
@@ -24,6 +26,8 @@ from app.models import (
     Cohort,
     CohortStatistics,
     CohortStatus,
+    ConcernReport,
+    Contact,
     Enrolment,
     HostApplication,
     HostFamily,
@@ -107,6 +111,9 @@ class PurgeReport:
     email_ids: list[int] = field(default_factory=list)
     link_ids: list[int] = field(default_factory=list)
     attempt_ids: list[int] = field(default_factory=list)
+    contact_ids: list[int] = field(default_factory=list)
+    report_ids: list[int] = field(default_factory=list)  # concern reports, with their actions
+    safeguarding_kept: list[int] = field(default_factory=list)  # detached from the enrolment
     audit_entries: int = 0  # scrubbed; 0 in a dry run
 
     @property
@@ -118,6 +125,8 @@ class PurgeReport:
             "cohorts": len(self.cohorts),
             "enrolments": len(self.enrolment_ids),
             "students": len(self.student_ids),
+            "contacts": len(self.contact_ids),
+            "concern_reports": len(self.report_ids),
             "families": len(self.family_ids),
             "users": len(self.user_ids),
             "import_batches": len(self.batch_ids),
@@ -138,6 +147,11 @@ class PurgeReport:
         ]
         counts = ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in self.counts().items())
         out.append(f"{head}: {counts}.")
+        if self.safeguarding_kept:
+            out.append(
+                f"Safeguarding reports kept, detached from the enrolment: "
+                f"{len(self.safeguarding_kept)}."
+            )
         if not self.dry_run:
             out.append(f"Audit entries unlinked: {self.audit_entries}.")
         return out
@@ -180,6 +194,54 @@ def _never_enrolled(now: datetime) -> list[int]:
     enrolled = sa.exists().where(Enrolment.student_id == Student.id)
     query = sa.select(Student.id).where(~enrolled, Student.created_at <= cutoff)
     return list(db.session.scalars(query.order_by(Student.id)))
+
+
+def add_years(day: date, years: int) -> date:
+    """The same day `years` later; 28 February for 29 February in a common year."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def safeguarding_kept_until(report: ConcernReport, cohort: Cohort) -> date:
+    """Until when a safeguarding report is kept: the student's birthday at the setting's age;
+    without a birth date, as long after the cohort's completion as a student of 18 then would
+    need to reach that age (7 years with the default of 25)."""
+    age = settings.safeguarding_keep_until_age()
+    if report.student_born is not None:
+        return add_years(report.student_born, age)
+    completed = cohort.completed_at.date() if cohort.completed_at else cohort.return_date
+    return add_years(completed, age - 18)
+
+
+def _plan_care(report: PurgeReport, cohort_ids: list[int]) -> None:
+    """Add the contacts and concern reports of the cohorts purged now, and the safeguarding
+    reports of purged cohorts whose time has come; the other safeguarding reports are kept."""
+    if cohort_ids:
+        report.contact_ids = list(
+            db.session.scalars(sa.select(Contact.id).where(Contact.cohort_id.in_(cohort_ids)))
+        )
+        report.report_ids = list(
+            db.session.scalars(
+                sa.select(ConcernReport.id).where(
+                    ConcernReport.cohort_id.in_(cohort_ids), ~privacy.SAFEGUARDING
+                )
+            )
+        )
+    purged = sa.or_(Cohort.purged_at.is_not(None), Cohort.id.in_(cohort_ids))
+    rows = db.session.execute(
+        sa.select(ConcernReport, Cohort)
+        .join(Cohort, Cohort.id == ConcernReport.cohort_id)
+        .where(privacy.SAFEGUARDING, purged)
+        .order_by(ConcernReport.id)
+    ).all()
+    today = report.now.date()
+    for found, cohort in rows:
+        if safeguarding_kept_until(found, cohort) <= today:
+            report.report_ids.append(found.id)
+        elif cohort.id in cohort_ids:
+            report.safeguarding_kept.append(found.id)
 
 
 def _plan_families(report: PurgeReport, cohort_ids: list[int]) -> None:
@@ -290,6 +352,9 @@ def _close_cohort(cohort: Cohort, now: datetime) -> None:
 def _carry_out(report: PurgeReport) -> None:
     for line in report.cohorts:
         _close_cohort(db.session.get(Cohort, line.cohort_id), report.now)
+    privacy.delete_reports(report.report_ids)
+    privacy.detach_reports(report.safeguarding_kept)
+    privacy.delete_rows(Contact, Contact.id, report.contact_ids)
     privacy.delete_enrolments(report.enrolment_ids)
     privacy.delete_students(report.student_ids)
     privacy.delete_families(report.family_ids)
@@ -304,6 +369,7 @@ def _carry_out(report: PurgeReport) -> None:
             "family": report.family_ids,
             "application": report.application_ids,
             "user": report.user_ids,
+            "concern_report": report.report_ids,
         },
         report.user_ids,
     )
@@ -314,6 +380,7 @@ def purge(now: datetime, dry_run: bool = False) -> PurgeReport:
     """Delete (or, in a dry run, list) what is past its retention; see the module's text."""
     report = PurgeReport(now=now, dry_run=dry_run)
     cohort_ids = _plan_cohorts(report)
+    _plan_care(report, cohort_ids)
     _plan_families(report, cohort_ids)
     _plan_leftovers(report, cohort_ids)
     if not dry_run:

@@ -1,5 +1,7 @@
 """Requests of people (GDPR art. 15, 17, 20): export everything held about a student (with
-guardians and emergency contacts) or a host family as JSON in a ZIP, and erase one of them.
+guardians and emergency contacts, contacts during the stay and concern reports about them) or
+a host family (with the contacts with it and the reports it made) as JSON in a ZIP, and erase
+one of them.
 
 An erasure first ends what holds a place or a bed through the services (so the waitlist moves
 and the bed is free), then deletes the rows, the emails to or about the person, replaces their
@@ -21,6 +23,10 @@ from app.extensions import db
 from app.models import (
     AuditEntry,
     Cohort,
+    ConcernCategory,
+    ConcernReport,
+    Contact,
+    ContactWith,
     Enrolment,
     EnrolmentStatus,
     HostApplication,
@@ -111,6 +117,24 @@ def _enrolment(enrolment: Enrolment) -> dict:
     }
 
 
+def _contacts(condition: sa.ColumnElement[bool]) -> list[Contact]:
+    return list(
+        db.session.scalars(
+            sa.select(Contact).where(condition).order_by(Contact.contacted_on, Contact.id)
+        )
+    )
+
+
+def _reports(condition: sa.ColumnElement[bool]) -> list[ConcernReport]:
+    return list(
+        db.session.scalars(sa.select(ConcernReport).where(condition).order_by(ConcernReport.id))
+    )
+
+
+def _report(report: ConcernReport) -> dict:
+    return {**row(report), "actions": [row(a) for a in report.actions]}
+
+
 def enrolments_of(student: Student) -> list[Enrolment]:
     return list(
         db.session.scalars(
@@ -122,7 +146,9 @@ def enrolments_of(student: Student) -> list[Enrolment]:
 def student_data(student: Student) -> dict:
     """Everything held about the student, with guardians, emergency contacts and enrolments."""
     held = enrolments_of(student)
+    ids = [e.id for e in held]
     people = [student, *student.guardians, *student.emergency_contacts]
+    reports = _reports(ConcernReport.enrolment_id.in_(ids))
     return {
         "format": FORMAT,
         "kind": "student",
@@ -131,8 +157,16 @@ def student_data(student: Student) -> dict:
         "guardians": [row(g) for g in student.guardians],
         "emergency_contacts": [row(c) for c in student.emergency_contacts],
         "enrolments": [_enrolment(e) for e in held],
+        "contacts": [row(c) for c in _contacts(Contact.enrolment_id.in_(ids))],
+        "concern_reports": [_report(r) for r in reports],
         "emails": _emails_to([p.email for p in people]),
-        "audit_trail": _trail({"student": [student.id], "enrolment": [e.id for e in held]}),
+        "audit_trail": _trail(
+            {
+                "student": [student.id],
+                "enrolment": ids,
+                "concern_report": [r.id for r in reports],
+            }
+        ),
     }
 
 
@@ -169,6 +203,38 @@ def _application(application: HostApplication) -> dict:
     }
 
 
+FAMILY_CONTACT_FIELDS = ("id", "cohort_id", "with_whom", "contacted_on", "mode", "participants")
+FAMILY_SAFEGUARDING_FIELDS = (
+    "id", "cohort_id", "category", "happened_on", "what_happened", "action_taken", "reported_at",
+)  # fmt: skip
+
+
+def _family_contacts(application_ids: list[int]) -> list[dict]:
+    """Contacts with the family: the student only by id, without their wellbeing; the notes
+    only of a contact with the family alone."""
+    rows = db.session.execute(
+        sa.select(Contact, Enrolment.student_id)
+        .outerjoin(Enrolment, Enrolment.id == Contact.enrolment_id)
+        .where(Contact.application_id.in_(application_ids))
+        .order_by(Contact.contacted_on, Contact.id)
+    ).all()
+    found = []
+    for contact, student_id in rows:
+        item = {**row(contact, FAMILY_CONTACT_FIELDS), "student_id": student_id}
+        if contact.with_whom is ContactWith.FAMILY:
+            item["notes"] = contact.notes
+        found.append(item)
+    return found
+
+
+def _family_report(report: ConcernReport) -> dict:
+    """A report the family made, as it sees it; of a safeguarding report (admins and its
+    owner only) what the family wrote itself."""
+    if report.category is ConcernCategory.SAFEGUARDING:
+        return row(report, FAMILY_SAFEGUARDING_FIELDS)
+    return _report(report)
+
+
 def family_data(family: HostFamily) -> dict:
     """Everything held about the family: account, applications, household, references."""
     applications = sorted(family.applications, key=lambda a: a.id)
@@ -180,6 +246,10 @@ def family_data(family: HostFamily) -> dict:
         "family": row(family),
         "account": row(family.user, ACCOUNT_FIELDS),
         "applications": [_application(a) for a in applications],
+        "contacts": _family_contacts([a.id for a in applications]),
+        "concern_reports": [
+            _family_report(r) for r in _reports(ConcernReport.reported_by_id == family.user_id)
+        ],
         "emails": _emails_to(addresses),
         "audit_trail": _trail(
             {
@@ -252,7 +322,10 @@ def student_mentions(student: Student) -> list[privacy.Mention]:
 
 def erase_student(student: Student, by_id: int | None, clear_mentions: bool = False) -> None:
     """Erase the student with guardians and contacts, leaving no trace of them; with
-    clear_mentions, their names in other people's free text (student_mentions) too."""
+    clear_mentions, their names in other people's free text (student_mentions) too. Contacts
+    with the student and concern reports about them go too, except safeguarding reports: kept
+    as written, detached from the enrolment, with the student's name and birth date, until the
+    purge deletes them (a legal obligation, GDPR art. 17(3)(b) and (e))."""
     held = enrolments_of(student)
     names, addresses = student_terms(student)
     cleared = (
@@ -260,7 +333,9 @@ def erase_student(student: Student, by_id: int | None, clear_mentions: bool = Fa
         if clear_mentions
         else 0
     )
-    records = {"student": [student.id], "enrolment": [e.id for e in held]}
+    enrolment_ids = [e.id for e in held]
+    reports = privacy.report_ids(enrolment_ids, safeguarding=False)
+    records = {"student": [student.id], "enrolment": enrolment_ids, "concern_report": reports}
     with audit.quiet():
         _end_enrolments(held, by_id)
         db.session.flush()
@@ -305,7 +380,11 @@ def family_mentions(family: HostFamily) -> list[privacy.Mention]:
 
 def erase_family(family: HostFamily, by_id: int | None, clear_mentions: bool = False) -> None:
     """Erase the family and its account; its placements end first, then go with it. With
-    clear_mentions, its names in other people's free text (family_mentions) too."""
+    clear_mentions, its names in other people's free text (family_mentions) too. Contacts
+    with the family alone go; one with the student too stays as a contact with the student.
+    Concern reports it made stay: they are about the student and part of the student's record
+    of care (kept with the cohort), so they lose the link to the family's account and its names
+    in their text are replaced, except in safeguarding reports, which are kept as written."""
     names, addresses = family_terms(family)
     application_ids, user_ids = privacy.family_parts([family.id])
     own = {"host_applications": application_ids}

@@ -228,11 +228,13 @@ def _family_contacts(application_ids: list[int]) -> list[dict]:
 
 
 def _family_report(report: ConcernReport) -> dict:
-    """A report the family made, as it sees it; of a safeguarding report (admins and its
-    owner only) what the family wrote itself."""
+    """A report the family made, the student only by the enrolment's id; of a safeguarding
+    report (admins and its owner only) what the family wrote itself."""
     if report.category is ConcernCategory.SAFEGUARDING:
         return row(report, FAMILY_SAFEGUARDING_FIELDS)
-    return _report(report)
+    found = _report(report)
+    del found["student_name"], found["student_born"]  # the student only by the enrolment's id
+    return found
 
 
 def family_data(family: HostFamily) -> dict:

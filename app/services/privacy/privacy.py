@@ -2,12 +2,14 @@
 people (privacy_requests): rows are deleted children first, in a few statements, and names and
 addresses left in free-text notes elsewhere are replaced with "[erased]".
 
-Services only flush; the command or the view commits once."""
+Contacts and concern reports go with the enrolment or the family they belong to, except
+safeguarding reports (privacy_care). Services only flush; the command or the view commits
+once."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,10 +19,8 @@ from app.extensions import db
 from app.models import (
     AccountLink,
     ConcernAction,
-    ConcernCategory,
     ConcernReport,
     Contact,
-    ContactWith,
     EmergencyContact,
     Enrolment,
     EnrolmentDocument,
@@ -42,9 +42,11 @@ from app.models import (
 )
 from app.models.families import application_cohorts
 from app.services.identity import limits, searches
+from app.services.privacy import privacy_care
+from app.services.privacy.rows import chunks, delete_rows
+from app.services.privacy.rows import ids_of as _ids
 
 ERASED = "[erased]"
-CHUNK = 500
 MIN_TERM = 3  # shorter words ("Li", "Ng") would erase parts of unrelated notes
 
 # Free-text columns staff write into, where a person's name or email may turn up.
@@ -66,15 +68,6 @@ FREE_TEXT = (
     ConcernReport.outcome,
     ConcernAction.text,
 )
-
-# Safeguarding reports (abuse or neglect) are kept as written, whoever is erased: keeping them
-# is a legal obligation and may be needed to check a later allegation (GDPR art. 17(3)(b), (e)).
-SAFEGUARDING = ConcernReport.category == ConcernCategory.SAFEGUARDING
-SAFEGUARDING_IDS = sa.select(ConcernReport.id).where(SAFEGUARDING)
-KEPT_AS_WRITTEN = {
-    ConcernReport: ~SAFEGUARDING,
-    ConcernAction: ConcernAction.report_id.not_in(SAFEGUARDING_IDS),
-}
 
 # Free text people write about themselves or their home, where somebody else may be named (a
 # friend in the same cohort, a former guest): listed when that somebody is erased, and cleared
@@ -99,80 +92,11 @@ class Mention:
     column: str
 
 
-def chunks(ids: Iterable[int]) -> Iterator[list[int]]:
-    """The ids in lists short enough for an IN clause."""
-    ids = sorted(set(ids))
-    for start in range(0, len(ids), CHUNK):
-        yield ids[start : start + CHUNK]
-
-
-def delete_rows(model: Any, column: Any, ids: Iterable[int]) -> int:
-    """Delete the rows whose column is one of ids; how many."""
-    deleted = 0
-    for chunk in chunks(ids):
-        deleted += db.session.execute(sa.delete(model).where(column.in_(chunk))).rowcount
-    return deleted
-
-
-def _ids(statement: Callable[[list[int]], sa.Select], ids: Iterable[int]) -> list[int]:
-    """The ids a select finds for each chunk of the given ids."""
-    found: list[int] = []
-    for chunk in chunks(ids):
-        found.extend(db.session.scalars(statement(chunk)))
-    return found
-
-
-def report_ids(enrolment_ids: Iterable[int], safeguarding: bool) -> list[int]:
-    """The concern reports about these enrolments: the safeguarding ones, or the others."""
-    kind = SAFEGUARDING if safeguarding else ~SAFEGUARDING
-    return _ids(
-        lambda chunk: sa.select(ConcernReport.id).where(
-            ConcernReport.enrolment_id.in_(chunk), kind
-        ),
-        enrolment_ids,
-    )
-
-
-def delete_reports(ids: Iterable[int]) -> int:
-    """Delete concern reports with their timeline."""
-    ids = list(ids)
-    delete_rows(ConcernAction, ConcernAction.report_id, ids)
-    return delete_rows(ConcernReport, ConcernReport.id, ids)
-
-
-def detach_reports(ids: Iterable[int]) -> int:
-    """Keep these (safeguarding) reports without their links to the enrolment, the contact
-    and the placement that are deleted: the student's name and birth date stay on them."""
-    changed = 0
-    for chunk in chunks(ids):
-        changed += db.session.execute(
-            sa.update(ConcernReport)
-            .where(ConcernReport.id.in_(chunk))
-            .values(enrolment_id=None, contact_id=None, placement_id=None)
-        ).rowcount
-    return changed
-
-
-def _delete_care(enrolment_ids: list[int]) -> None:
-    """Contacts with and reports about these students: a contact with the student and the
-    family stays as one with the family (without the student's wellbeing and the notes);
-    safeguarding reports stay, detached."""
-    delete_reports(report_ids(enrolment_ids, safeguarding=False))
-    detach_reports(report_ids(enrolment_ids, safeguarding=True))
-    for chunk in chunks(enrolment_ids):
-        db.session.execute(
-            sa.update(Contact)
-            .where(Contact.enrolment_id.in_(chunk), Contact.with_whom == ContactWith.BOTH)
-            .values(with_whom=ContactWith.FAMILY, enrolment_id=None, wellbeing=None, notes="")
-        )
-    delete_rows(Contact, Contact.enrolment_id, enrolment_ids)
-
-
 def delete_enrolments(ids: Iterable[int]) -> int:
     """Delete enrolments with their placements, events, documents, consents, contacts and
     concern reports (safeguarding reports stay, detached)."""
     ids = list(ids)
-    _delete_care(ids)
+    privacy_care.delete_care(ids)
     for model in (Placement, EnrolmentEvent, EnrolmentDocument, GuardianConsent):
         delete_rows(model, model.enrolment_id, ids)
     return delete_rows(Enrolment, Enrolment.id, ids)
@@ -194,13 +118,7 @@ def delete_students(ids: Iterable[int]) -> int:
 def delete_applications(ids: Iterable[int]) -> int:
     """Delete host applications with everything under them and the placements made with them."""
     ids = list(ids)
-    for chunk in chunks(ids):  # a contact with both stays as one with the student
-        db.session.execute(
-            sa.update(Contact)
-            .where(Contact.application_id.in_(chunk), Contact.with_whom == ContactWith.BOTH)
-            .values(with_whom=ContactWith.STUDENT, application_id=None)
-        )
-    delete_rows(Contact, Contact.application_id, ids)
+    privacy_care.delete_family_contacts(ids)
     delete_rows(Placement, Placement.application_id, ids)
     for model in (HouseholdMember, FamilyReference, VettingEvent):
         delete_rows(model, model.application_id, ids)
@@ -275,8 +193,8 @@ def _replace_in_column(column: Any, found: re.Pattern[str], terms: list[str]) ->
     limit = getattr(column.type, "length", None)
     changed = 0
     query = sa.select(model.id, column).where(_mentions(column, terms))
-    if model in KEPT_AS_WRITTEN:
-        query = query.where(KEPT_AS_WRITTEN[model])
+    if model in privacy_care.KEPT_AS_WRITTEN:
+        query = query.where(privacy_care.KEPT_AS_WRITTEN[model])
     rows = db.session.execute(query).all()
     for row_id, text in rows:
         new = found.sub(ERASED, text or "")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import calendar
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 import sqlalchemy as sa
 
@@ -26,7 +26,6 @@ from app.models import (
     Cohort,
     CohortStatistics,
     CohortStatus,
-    ConcernReport,
     Contact,
     Enrolment,
     HostApplication,
@@ -41,7 +40,7 @@ from app.models import (
 )
 from app.models.families import application_cohorts
 from app.services.identity import accounts, limits
-from app.services.privacy import audit, privacy, settings
+from app.services.privacy import audit, privacy, privacy_care, settings
 
 FINISHED = (CohortStatus.COMPLETED, CohortStatus.ARCHIVED)
 PENDING_IMPORT_DAYS = 30
@@ -196,54 +195,6 @@ def _never_enrolled(now: datetime) -> list[int]:
     return list(db.session.scalars(query.order_by(Student.id)))
 
 
-def add_years(day: date, years: int) -> date:
-    """The same day `years` later; 28 February for 29 February in a common year."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
-
-
-def safeguarding_kept_until(report: ConcernReport, cohort: Cohort) -> date:
-    """Until when a safeguarding report is kept: the student's birthday at the setting's age;
-    without a birth date, as long after the cohort's completion as a student of 18 then would
-    need to reach that age (7 years with the default of 25)."""
-    age = settings.safeguarding_keep_until_age()
-    if report.student_born is not None:
-        return add_years(report.student_born, age)
-    completed = cohort.completed_at.date() if cohort.completed_at else cohort.return_date
-    return add_years(completed, age - 18)
-
-
-def _plan_care(report: PurgeReport, cohort_ids: list[int]) -> None:
-    """Add the contacts and concern reports of the cohorts purged now, and the safeguarding
-    reports of purged cohorts whose time has come; the other safeguarding reports are kept."""
-    if cohort_ids:
-        report.contact_ids = list(
-            db.session.scalars(sa.select(Contact.id).where(Contact.cohort_id.in_(cohort_ids)))
-        )
-        report.report_ids = list(
-            db.session.scalars(
-                sa.select(ConcernReport.id).where(
-                    ConcernReport.cohort_id.in_(cohort_ids), ~privacy.SAFEGUARDING
-                )
-            )
-        )
-    purged = sa.or_(Cohort.purged_at.is_not(None), Cohort.id.in_(cohort_ids))
-    rows = db.session.execute(
-        sa.select(ConcernReport, Cohort)
-        .join(Cohort, Cohort.id == ConcernReport.cohort_id)
-        .where(privacy.SAFEGUARDING, purged)
-        .order_by(ConcernReport.id)
-    ).all()
-    today = report.now.date()
-    for found, cohort in rows:
-        if safeguarding_kept_until(found, cohort) <= today:
-            report.report_ids.append(found.id)
-        elif cohort.id in cohort_ids:
-            report.safeguarding_kept.append(found.id)
-
-
 def _plan_families(report: PurgeReport, cohort_ids: list[int]) -> None:
     """Add families inactive for long whose every cohort is purged (or being purged now)."""
     cutoff = add_months(report.now, -settings.family_inactive_months())
@@ -352,8 +303,8 @@ def _close_cohort(cohort: Cohort, now: datetime) -> None:
 def _carry_out(report: PurgeReport) -> None:
     for line in report.cohorts:
         _close_cohort(db.session.get(Cohort, line.cohort_id), report.now)
-    privacy.delete_reports(report.report_ids)
-    privacy.detach_reports(report.safeguarding_kept)
+    privacy_care.delete_reports(report.report_ids)
+    privacy_care.detach_reports(report.safeguarding_kept)
     privacy.delete_rows(Contact, Contact.id, report.contact_ids)
     privacy.delete_enrolments(report.enrolment_ids)
     privacy.delete_students(report.student_ids)
@@ -380,7 +331,7 @@ def purge(now: datetime, dry_run: bool = False) -> PurgeReport:
     """Delete (or, in a dry run, list) what is past its retention; see the module's text."""
     report = PurgeReport(now=now, dry_run=dry_run)
     cohort_ids = _plan_cohorts(report)
-    _plan_care(report, cohort_ids)
+    privacy_care.plan_purge(report, cohort_ids)
     _plan_families(report, cohort_ids)
     _plan_leftovers(report, cohort_ids)
     if not dry_run:

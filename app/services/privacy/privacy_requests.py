@@ -13,9 +13,6 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from datetime import date, datetime
-from enum import Enum
-from typing import Any
 
 import sqlalchemy as sa
 
@@ -23,10 +20,6 @@ from app.extensions import db
 from app.models import (
     AuditEntry,
     Cohort,
-    ConcernCategory,
-    ConcernReport,
-    Contact,
-    ContactWith,
     Enrolment,
     EnrolmentStatus,
     HostApplication,
@@ -40,7 +33,8 @@ from app.models.base import utcnow
 from app.models.families import application_cohorts
 from app.services.enrolment import enrolments
 from app.services.placement import placements
-from app.services.privacy import audit, privacy
+from app.services.privacy import audit, privacy, privacy_care
+from app.services.privacy.rows import plain, row
 
 FORMAT = "austausch-personal-data/1"
 ERASE_REASON = "erased on request"
@@ -59,21 +53,6 @@ OPEN = (EnrolmentStatus.APPLIED, EnrolmentStatus.ACCEPTED, EnrolmentStatus.WAITL
 
 
 # --- export -------------------------------------------------------------------------------
-
-
-def plain(value: Any) -> Any:
-    """A column value as JSON: dates as ISO strings, enums as their value."""
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Enum):
-        return value.value
-    return value
-
-
-def row(obj: Any, only: tuple[str, ...] | None = None) -> dict[str, Any]:
-    """Every column of a row (or only those named), as JSON values."""
-    keys = only or tuple(attr.key for attr in sa.inspect(obj).mapper.column_attrs)
-    return {key: plain(getattr(obj, key)) for key in keys}
 
 
 def _emails_to(addresses: list[str | None]) -> list[dict]:
@@ -117,24 +96,6 @@ def _enrolment(enrolment: Enrolment) -> dict:
     }
 
 
-def _contacts(condition: sa.ColumnElement[bool]) -> list[Contact]:
-    return list(
-        db.session.scalars(
-            sa.select(Contact).where(condition).order_by(Contact.contacted_on, Contact.id)
-        )
-    )
-
-
-def _reports(condition: sa.ColumnElement[bool]) -> list[ConcernReport]:
-    return list(
-        db.session.scalars(sa.select(ConcernReport).where(condition).order_by(ConcernReport.id))
-    )
-
-
-def _report(report: ConcernReport) -> dict:
-    return {**row(report), "actions": [row(a) for a in report.actions]}
-
-
 def enrolments_of(student: Student) -> list[Enrolment]:
     return list(
         db.session.scalars(
@@ -148,7 +109,7 @@ def student_data(student: Student) -> dict:
     held = enrolments_of(student)
     ids = [e.id for e in held]
     people = [student, *student.guardians, *student.emergency_contacts]
-    reports = _reports(ConcernReport.enrolment_id.in_(ids))
+    reports = privacy_care.student_reports(ids)
     return {
         "format": FORMAT,
         "kind": "student",
@@ -157,8 +118,8 @@ def student_data(student: Student) -> dict:
         "guardians": [row(g) for g in student.guardians],
         "emergency_contacts": [row(c) for c in student.emergency_contacts],
         "enrolments": [_enrolment(e) for e in held],
-        "contacts": [row(c) for c in _contacts(Contact.enrolment_id.in_(ids))],
-        "concern_reports": [_report(r) for r in reports],
+        "contacts": privacy_care.student_contacts(ids),
+        "concern_reports": privacy_care.student_report_data(reports),
         "emails": _emails_to([p.email for p in people]),
         "audit_trail": _trail(
             {
@@ -203,40 +164,6 @@ def _application(application: HostApplication) -> dict:
     }
 
 
-FAMILY_CONTACT_FIELDS = ("id", "cohort_id", "with_whom", "contacted_on", "mode", "participants")
-FAMILY_SAFEGUARDING_FIELDS = (
-    "id", "cohort_id", "category", "happened_on", "what_happened", "action_taken", "reported_at",
-)  # fmt: skip
-
-
-def _family_contacts(application_ids: list[int]) -> list[dict]:
-    """Contacts with the family: the student only by id, without their wellbeing; the notes
-    only of a contact with the family alone."""
-    rows = db.session.execute(
-        sa.select(Contact, Enrolment.student_id)
-        .outerjoin(Enrolment, Enrolment.id == Contact.enrolment_id)
-        .where(Contact.application_id.in_(application_ids))
-        .order_by(Contact.contacted_on, Contact.id)
-    ).all()
-    found = []
-    for contact, student_id in rows:
-        item = {**row(contact, FAMILY_CONTACT_FIELDS), "student_id": student_id}
-        if contact.with_whom is ContactWith.FAMILY:
-            item["notes"] = contact.notes
-        found.append(item)
-    return found
-
-
-def _family_report(report: ConcernReport) -> dict:
-    """A report the family made, the student only by the enrolment's id; of a safeguarding
-    report (admins and its owner only) what the family wrote itself."""
-    if report.category is ConcernCategory.SAFEGUARDING:
-        return row(report, FAMILY_SAFEGUARDING_FIELDS)
-    found = _report(report)
-    del found["student_name"], found["student_born"]  # the student only by the enrolment's id
-    return found
-
-
 def family_data(family: HostFamily) -> dict:
     """Everything held about the family: account, applications, household, references."""
     applications = sorted(family.applications, key=lambda a: a.id)
@@ -248,10 +175,8 @@ def family_data(family: HostFamily) -> dict:
         "family": row(family),
         "account": row(family.user, ACCOUNT_FIELDS),
         "applications": [_application(a) for a in applications],
-        "contacts": _family_contacts([a.id for a in applications]),
-        "concern_reports": [
-            _family_report(r) for r in _reports(ConcernReport.reported_by_id == family.user_id)
-        ],
+        "contacts": privacy_care.family_contacts([a.id for a in applications]),
+        "concern_reports": privacy_care.family_reports(family.user_id),
         "emails": _emails_to(addresses),
         "audit_trail": _trail(
             {
@@ -336,7 +261,7 @@ def erase_student(student: Student, by_id: int | None, clear_mentions: bool = Fa
         else 0
     )
     enrolment_ids = [e.id for e in held]
-    reports = privacy.report_ids(enrolment_ids, safeguarding=False)
+    reports = privacy_care.report_ids(enrolment_ids, safeguarding=False)
     records = {"student": [student.id], "enrolment": enrolment_ids, "concern_report": reports}
     with audit.quiet():
         _end_enrolments(held, by_id)

@@ -12,6 +12,7 @@ flushes."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -149,6 +150,27 @@ def plan_purge(report: Any, cohort_ids: list[int]) -> None:
             report.report_ids.append(found.id)
         elif cohort.id in cohort_ids:
             report.safeguarding_kept.append(found.id)
+
+
+@dataclass(frozen=True)
+class Held:
+    """What the duty of care holds about a person, for the erasure page."""
+
+    contacts: int
+    reports: int
+    safeguarding: int  # of the reports: kept when the student is erased
+
+
+def held_for_student(enrolment_ids: list[int]) -> Held:
+    contacts = db.session.scalar(
+        sa.select(sa.func.count(Contact.id)).where(Contact.enrolment_id.in_(enrolment_ids))
+    )
+    reports = db.session.execute(
+        sa.select(
+            sa.func.count(ConcernReport.id), sa.func.count(ConcernReport.id).filter(SAFEGUARDING)
+        ).where(ConcernReport.enrolment_id.in_(enrolment_ids))
+    ).one()
+    return Held(contacts or 0, reports[0] or 0, reports[1] or 0)
 
 
 # --- exports --------------------------------------------------------------------------------

@@ -359,6 +359,11 @@ def test_the_erasure_page_says_safeguarding_reports_are_kept(app, auth):
     page = auth.client.get(f"/admin/privacy/students/{world['erika']}").get_data(as_text=True)
     assert "except safeguarding reports" in page
     assert "until the student is 25" in page
+    assert "<dt>Contacts during the stay</dt><dd>1</dd>" in page
+    assert "<dt>Concern reports</dt><dd>1</dd>" in page
+    add_report(app, world["erika_enrolment"], what="Abuse", category=ConcernCategory.SAFEGUARDING)
+    page = auth.client.get(f"/admin/privacy/students/{world['erika']}").get_data(as_text=True)
+    assert "<dd>2 (1 safeguarding report, kept when erasing)</dd>" in page
 
 
 def _admin(app) -> int:

@@ -80,6 +80,9 @@ class Config:
     # The host names this site answers to (Flask refuses others): links in emails are built
     # from the request's host, so a forged Host header must not reach them.
     TRUSTED_HOSTS = _names("TRUSTED_HOSTS")
+    # Where the site is reached from outside: links in emails that commands send (no request
+    # to take the host from), e.g. `flask care send-alerts`.
+    APPLICATION_URL = os.environ.get("APPLICATION_URL", "http://localhost:5000")
 
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")

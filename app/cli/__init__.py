@@ -1,6 +1,6 @@
-"""flask commands: users, history, mail, privacy, backup and restore, demo. Each command but backup
-and restore (which work on the database's files) is one unit of work: committed when it ends
-well, rolled back on a refusal, which it prints (exit status 1)."""
+"""flask commands: users, history, mail, privacy, care alerts, backup and restore, demo. Each
+command but backup and restore (which work on the database's files) is one unit of work:
+committed when it ends well, rolled back on a refusal, which it prints (exit status 1)."""
 
 from __future__ import annotations
 
@@ -278,6 +278,8 @@ def restore_database(source: str, yes: bool) -> None:
 
 
 def register(app: Flask) -> None:
+    from app.cli.care import care_cli  # it uses Commands, defined above
+
     app.cli.add_command(backup_database)
     app.cli.add_command(restore_database)
     app.cli.add_command(users_cli)
@@ -286,6 +288,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(demo_cli.demo)
     app.cli.add_command(mail_cli)
     app.cli.add_command(privacy_cli)
+    app.cli.add_command(care_cli)
 
     @app.shell_context_processor
     def shell_context() -> dict:

@@ -26,6 +26,20 @@ class SettingsForm(FlaskForm):
             "max": settings.FAMILY_INACTIVE_MONTHS.high,
         },
     )
+    safeguarding_keep_until_age = NumberField(
+        _l("Keep safeguarding reports until the student is (years old)"),
+        validators=[InputRequired()],
+        description=_l(
+            "From 18 to 100; 25 unless changed. A report of abuse or neglect outlives the "
+            "cohort's purge, detached from the enrolment, so that a later allegation can be "
+            "checked: records of concerns about a child's safety are commonly kept until the "
+            "person is 25."
+        ),
+        render_kw={
+            "min": settings.SAFEGUARDING_KEEP_UNTIL_AGE.low,
+            "max": settings.SAFEGUARDING_KEEP_UNTIL_AGE.high,
+        },
+    )
     submit = SubmitField(_l("Save settings"))
 
 

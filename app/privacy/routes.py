@@ -15,7 +15,7 @@ from app.models import Cohort, CohortStatistics, HostFamily, Student
 from app.models.base import utcnow
 from app.privacy import bp
 from app.privacy.forms import EraseForm, SettingsForm
-from app.services.privacy import privacy_purge, privacy_requests, settings
+from app.services.privacy import privacy_care, privacy_purge, privacy_requests, settings
 from app.unit_of_work import after_commit, refusals
 
 
@@ -44,6 +44,7 @@ def index():
     if not form.is_submitted():
         form.retention_months.data = settings.retention_months()
         form.family_inactive_months.data = settings.family_inactive_months()
+        form.safeguarding_keep_until_age.data = settings.safeguarding_keep_until_age()
         return _settings_page(form)
     if form.validate():
         with refusals(form):
@@ -51,6 +52,9 @@ def index():
                 {
                     settings.RETENTION_MONTHS.key: form.retention_months.data,
                     settings.FAMILY_INACTIVE_MONTHS.key: form.family_inactive_months.data,
+                    settings.SAFEGUARDING_KEEP_UNTIL_AGE.key: (
+                        form.safeguarding_keep_until_age.data
+                    ),
                 },
                 current_user.id,
             )
@@ -83,11 +87,14 @@ def _zip(content: bytes, name: str) -> Response:
 
 
 def _student_page(student: Student, form: EraseForm, status: int = 200):
+    enrolments = privacy_requests.enrolments_of(student)
     page = render_template(
         "privacy/student.html",
         student=student,
-        enrolments=privacy_requests.enrolments_of(student),
+        enrolments=enrolments,
         mentions=privacy_requests.student_mentions(student),
+        keep_until_age=settings.safeguarding_keep_until_age(),
+        care=privacy_care.held_for_student([e.id for e in enrolments]),
         form=form,
     )
     return page, status

@@ -34,7 +34,7 @@ class Page:
 
 
 PAGES = {
-    "dashboard": Page("staff", lambda w: "/dashboard", budget=8),
+    "dashboard": Page("staff", lambda w: "/dashboard", budget=9),  # + the unplaced list
     "cohort list": Page("staff", lambda w: "/cohorts/", budget=4),  # + the count of pages
     "cohort": Page("staff", lambda w: f"/cohorts/{w.cohort_id}", budget=15),
     # + the search words kept with the login session (not in the cookie)

@@ -23,6 +23,9 @@ from app.models import (
     AuditEntry,
     Cohort,
     CohortTeacher,
+    ConcernAction,
+    ConcernReport,
+    Contact,
     EmergencyContact,
     Enrolment,
     FamilyReference,
@@ -72,6 +75,16 @@ TRACKED: dict[type, Target] = {
     # Assigning a teacher lets them read the cohort's medical notes: which teacher is kept.
     CohortTeacher: lambda o: ("cohort", o.cohort_id, "teacher"),
     HistoryEvent: lambda o: ("history_event", o.id, ""),
+    # The duty of care: a contact belongs to the student's enrolment, or to the family's
+    # application when it was with the family alone; a report has a record of its own (it may
+    # outlive the enrolment), its timeline is part of it.
+    Contact: lambda o: (
+        ("enrolment", o.enrolment_id, "contact")
+        if o.enrolment_id is not None
+        else ("application", o.application_id, "contact")
+    ),
+    ConcernReport: lambda o: ("concern_report", o.id, ""),
+    ConcernAction: lambda o: ("concern_report", o.report_id, "action"),
 }
 
 _quiet = contextvars.ContextVar("audit_quiet", default=False)

@@ -147,7 +147,12 @@ Who may see what, by role (see `app/services/identity/permissions.py`):
   emergency contacts and the host family's address and phones, only while the cohort is not
   completed;
 - **host families**: their own application, and the student placed with them: name, age,
-  gender, interests, languages and what care needs (diet, allergies, medical notes).
+  gender, interests, languages and what care needs (diet, allergies, medical notes), and the
+  concern reports they made themselves.
+
+Concern reports about a student are seen by staff and the cohort's supervising teachers; a
+safeguarding report only by admins and the report's owner. Every view of a report is recorded in
+the audit trail.
 
 When a student's guardians withdraw their consent, the student stays where their safety needs
 them, but every page, printout, card and email shows only their safety data: name, host family
@@ -174,7 +179,16 @@ changes.
   `retention_months` months (default 12) after the cohort is completed. Only anonymous
   statistics stay: the year, the number of students and families, and the schools with their
   number of students. A student recorded but never enrolled goes `retention_months` after
-  being recorded.
+  being recorded. Contacts during the stay and concern reports (with their timeline) go with
+  the cohort's personal data.
+- **Safeguarding reports** (concerns of abuse or neglect) are kept longer: detached from the
+  enrolment, with the student's name and birth date, until the student is
+  `safeguarding_keep_until_age` (default 25), then deleted. Records of concerns about a child's
+  safety are commonly kept until the person is 25 (e.g. the IRMS toolkit for schools in
+  England), so that a later allegation can be checked; erasure on request does not apply to
+  them while keeping them is a legal obligation or needed for legal claims (GDPR art. 17(3)(b)
+  and (e)). A report without a birth date is kept until `safeguarding_keep_until_age` minus 18
+  years after the cohort's completion.
 - **Host families** (the family, its applications, household members, references, vetting steps
   and its user account) are deleted after `family_inactive_months` months (default 24) without
   activity, once every cohort they hosted has been deleted.
@@ -192,9 +206,10 @@ changes.
 ## Health data
 
 Special-category data (GDPR art. 9) is marked ⚕ **health**: a student's diet, allergies, pet
-allergy and medical notes, and the places that may copy them. Only admin, coordinators, the
-supervising teachers of the student's cohort and the host family the student lives with see it,
-and their views are recorded in the audit trail.
+allergy and medical notes, the places that may copy them, and what the duty of care records
+during the stay (a contact's wellbeing mark, a concern report's category). Only admin,
+coordinators, the supervising teachers of the student's cohort and the host family the student
+lives with see it, and their views are recorded in the audit trail.
 """
 
 _HEADER = (

@@ -2,12 +2,14 @@
 people (privacy_requests): rows are deleted children first, in a few statements, and names and
 addresses left in free-text notes elsewhere are replaced with "[erased]".
 
-Services only flush; the command or the view commits once."""
+Contacts and concern reports go with the enrolment or the family they belong to, except
+safeguarding reports (privacy_care). Services only flush; the command or the view commits
+once."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +18,9 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import (
     AccountLink,
+    ConcernAction,
+    ConcernReport,
+    Contact,
     EmergencyContact,
     Enrolment,
     EnrolmentDocument,
@@ -37,9 +42,11 @@ from app.models import (
 )
 from app.models.families import application_cohorts
 from app.services.identity import limits, searches
+from app.services.privacy import privacy_care
+from app.services.privacy.rows import chunks, delete_rows
+from app.services.privacy.rows import ids_of as _ids
 
 ERASED = "[erased]"
-CHUNK = 500
 MIN_TERM = 3  # shorter words ("Li", "Ng") would erase parts of unrelated notes
 
 # Free-text columns staff write into, where a person's name or email may turn up.
@@ -54,6 +61,12 @@ FREE_TEXT = (
     HostApplication.home_visit_notes,
     HostApplication.decision_note,
     ImportBatch.content,
+    Contact.participants,
+    Contact.notes,
+    ConcernReport.what_happened,
+    ConcernReport.action_taken,
+    ConcernReport.outcome,
+    ConcernAction.text,
 )
 
 # Free text people write about themselves or their home, where somebody else may be named (a
@@ -79,32 +92,11 @@ class Mention:
     column: str
 
 
-def chunks(ids: Iterable[int]) -> Iterator[list[int]]:
-    """The ids in lists short enough for an IN clause."""
-    ids = sorted(set(ids))
-    for start in range(0, len(ids), CHUNK):
-        yield ids[start : start + CHUNK]
-
-
-def delete_rows(model: Any, column: Any, ids: Iterable[int]) -> int:
-    """Delete the rows whose column is one of ids; how many."""
-    deleted = 0
-    for chunk in chunks(ids):
-        deleted += db.session.execute(sa.delete(model).where(column.in_(chunk))).rowcount
-    return deleted
-
-
-def _ids(statement: Callable[[list[int]], sa.Select], ids: Iterable[int]) -> list[int]:
-    """The ids a select finds for each chunk of the given ids."""
-    found: list[int] = []
-    for chunk in chunks(ids):
-        found.extend(db.session.scalars(statement(chunk)))
-    return found
-
-
 def delete_enrolments(ids: Iterable[int]) -> int:
-    """Delete enrolments with their placements, events, documents and consents."""
+    """Delete enrolments with their placements, events, documents, consents, contacts and
+    concern reports (safeguarding reports stay, detached)."""
     ids = list(ids)
+    privacy_care.delete_care(ids)
     for model in (Placement, EnrolmentEvent, EnrolmentDocument, GuardianConsent):
         delete_rows(model, model.enrolment_id, ids)
     return delete_rows(Enrolment, Enrolment.id, ids)
@@ -126,6 +118,7 @@ def delete_students(ids: Iterable[int]) -> int:
 def delete_applications(ids: Iterable[int]) -> int:
     """Delete host applications with everything under them and the placements made with them."""
     ids = list(ids)
+    privacy_care.delete_family_contacts(ids)
     delete_rows(Placement, Placement.application_id, ids)
     for model in (HouseholdMember, FamilyReference, VettingEvent):
         delete_rows(model, model.application_id, ids)
@@ -199,7 +192,10 @@ def _replace_in_column(column: Any, found: re.Pattern[str], terms: list[str]) ->
     model = column.class_
     limit = getattr(column.type, "length", None)
     changed = 0
-    rows = db.session.execute(sa.select(model.id, column).where(_mentions(column, terms))).all()
+    query = sa.select(model.id, column).where(_mentions(column, terms))
+    if model in privacy_care.KEPT_AS_WRITTEN:
+        query = query.where(privacy_care.KEPT_AS_WRITTEN[model])
+    rows = db.session.execute(query).all()
     for row_id, text in rows:
         new = found.sub(ERASED, text or "")
         if new != text:

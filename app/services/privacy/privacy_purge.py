@@ -1,6 +1,8 @@
 """The retention purge: a cohort's personal data goes `retention_months` after its completion,
 leaving anonymous statistics; host families inactive for `family_inactive_months` go once every
-cohort they applied for is purged; stale uploads, old emails, emailed links that no longer
+cohort they applied for is purged; a cohort's contacts and concern reports go with it, except
+safeguarding reports, kept (detached from the enrolment) until the student is
+`safeguarding_keep_until_age`; stale uploads, old emails, emailed links that no longer
 work and attempts the limits on passwords no longer count go too. Safe to run daily:
 what is purged is marked, so a second run finds nothing more.
 
@@ -24,6 +26,7 @@ from app.models import (
     Cohort,
     CohortStatistics,
     CohortStatus,
+    Contact,
     Enrolment,
     HostApplication,
     HostFamily,
@@ -37,7 +40,7 @@ from app.models import (
 )
 from app.models.families import application_cohorts
 from app.services.identity import accounts, limits
-from app.services.privacy import audit, privacy, settings
+from app.services.privacy import audit, privacy, privacy_care, settings
 
 FINISHED = (CohortStatus.COMPLETED, CohortStatus.ARCHIVED)
 PENDING_IMPORT_DAYS = 30
@@ -107,6 +110,9 @@ class PurgeReport:
     email_ids: list[int] = field(default_factory=list)
     link_ids: list[int] = field(default_factory=list)
     attempt_ids: list[int] = field(default_factory=list)
+    contact_ids: list[int] = field(default_factory=list)
+    report_ids: list[int] = field(default_factory=list)  # concern reports, with their actions
+    safeguarding_kept: list[int] = field(default_factory=list)  # detached from the enrolment
     audit_entries: int = 0  # scrubbed; 0 in a dry run
 
     @property
@@ -118,6 +124,8 @@ class PurgeReport:
             "cohorts": len(self.cohorts),
             "enrolments": len(self.enrolment_ids),
             "students": len(self.student_ids),
+            "contacts": len(self.contact_ids),
+            "concern_reports": len(self.report_ids),
             "families": len(self.family_ids),
             "users": len(self.user_ids),
             "import_batches": len(self.batch_ids),
@@ -138,6 +146,11 @@ class PurgeReport:
         ]
         counts = ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in self.counts().items())
         out.append(f"{head}: {counts}.")
+        if self.safeguarding_kept:
+            out.append(
+                f"Safeguarding reports kept, detached from the enrolment: "
+                f"{len(self.safeguarding_kept)}."
+            )
         if not self.dry_run:
             out.append(f"Audit entries unlinked: {self.audit_entries}.")
         return out
@@ -290,6 +303,9 @@ def _close_cohort(cohort: Cohort, now: datetime) -> None:
 def _carry_out(report: PurgeReport) -> None:
     for line in report.cohorts:
         _close_cohort(db.session.get(Cohort, line.cohort_id), report.now)
+    privacy_care.delete_reports(report.report_ids)
+    privacy_care.detach_reports(report.safeguarding_kept)
+    privacy.delete_rows(Contact, Contact.id, report.contact_ids)
     privacy.delete_enrolments(report.enrolment_ids)
     privacy.delete_students(report.student_ids)
     privacy.delete_families(report.family_ids)
@@ -304,6 +320,7 @@ def _carry_out(report: PurgeReport) -> None:
             "family": report.family_ids,
             "application": report.application_ids,
             "user": report.user_ids,
+            "concern_report": report.report_ids,
         },
         report.user_ids,
     )
@@ -314,6 +331,7 @@ def purge(now: datetime, dry_run: bool = False) -> PurgeReport:
     """Delete (or, in a dry run, list) what is past its retention; see the module's text."""
     report = PurgeReport(now=now, dry_run=dry_run)
     cohort_ids = _plan_cohorts(report)
+    privacy_care.plan_purge(report, cohort_ids)
     _plan_families(report, cohort_ids)
     _plan_leftovers(report, cohort_ids)
     if not dry_run:

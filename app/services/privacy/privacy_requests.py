@@ -1,5 +1,7 @@
 """Requests of people (GDPR art. 15, 17, 20): export everything held about a student (with
-guardians and emergency contacts) or a host family as JSON in a ZIP, and erase one of them.
+guardians and emergency contacts, contacts during the stay and concern reports about them) or
+a host family (with the contacts with it and the reports it made) as JSON in a ZIP, and erase
+one of them.
 
 An erasure first ends what holds a place or a bed through the services (so the waitlist moves
 and the bed is free), then deletes the rows, the emails to or about the person, replaces their
@@ -11,9 +13,6 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from datetime import date, datetime
-from enum import Enum
-from typing import Any
 
 import sqlalchemy as sa
 
@@ -34,7 +33,8 @@ from app.models.base import utcnow
 from app.models.families import application_cohorts
 from app.services.enrolment import enrolments
 from app.services.placement import placements
-from app.services.privacy import audit, privacy
+from app.services.privacy import audit, privacy, privacy_care
+from app.services.privacy.rows import plain, row
 
 FORMAT = "austausch-personal-data/1"
 ERASE_REASON = "erased on request"
@@ -53,21 +53,6 @@ OPEN = (EnrolmentStatus.APPLIED, EnrolmentStatus.ACCEPTED, EnrolmentStatus.WAITL
 
 
 # --- export -------------------------------------------------------------------------------
-
-
-def plain(value: Any) -> Any:
-    """A column value as JSON: dates as ISO strings, enums as their value."""
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Enum):
-        return value.value
-    return value
-
-
-def row(obj: Any, only: tuple[str, ...] | None = None) -> dict[str, Any]:
-    """Every column of a row (or only those named), as JSON values."""
-    keys = only or tuple(attr.key for attr in sa.inspect(obj).mapper.column_attrs)
-    return {key: plain(getattr(obj, key)) for key in keys}
 
 
 def _emails_to(addresses: list[str | None]) -> list[dict]:
@@ -122,7 +107,9 @@ def enrolments_of(student: Student) -> list[Enrolment]:
 def student_data(student: Student) -> dict:
     """Everything held about the student, with guardians, emergency contacts and enrolments."""
     held = enrolments_of(student)
+    ids = [e.id for e in held]
     people = [student, *student.guardians, *student.emergency_contacts]
+    reports = privacy_care.student_reports(ids)
     return {
         "format": FORMAT,
         "kind": "student",
@@ -131,8 +118,16 @@ def student_data(student: Student) -> dict:
         "guardians": [row(g) for g in student.guardians],
         "emergency_contacts": [row(c) for c in student.emergency_contacts],
         "enrolments": [_enrolment(e) for e in held],
+        "contacts": privacy_care.student_contacts(ids),
+        "concern_reports": privacy_care.student_report_data(reports),
         "emails": _emails_to([p.email for p in people]),
-        "audit_trail": _trail({"student": [student.id], "enrolment": [e.id for e in held]}),
+        "audit_trail": _trail(
+            {
+                "student": [student.id],
+                "enrolment": ids,
+                "concern_report": [r.id for r in reports],
+            }
+        ),
     }
 
 
@@ -180,6 +175,8 @@ def family_data(family: HostFamily) -> dict:
         "family": row(family),
         "account": row(family.user, ACCOUNT_FIELDS),
         "applications": [_application(a) for a in applications],
+        "contacts": privacy_care.family_contacts([a.id for a in applications]),
+        "concern_reports": privacy_care.family_reports(family.user_id),
         "emails": _emails_to(addresses),
         "audit_trail": _trail(
             {
@@ -252,7 +249,10 @@ def student_mentions(student: Student) -> list[privacy.Mention]:
 
 def erase_student(student: Student, by_id: int | None, clear_mentions: bool = False) -> None:
     """Erase the student with guardians and contacts, leaving no trace of them; with
-    clear_mentions, their names in other people's free text (student_mentions) too."""
+    clear_mentions, their names in other people's free text (student_mentions) too. Contacts
+    with the student and concern reports about them go too, except safeguarding reports: kept
+    as written, detached from the enrolment, with the student's name and birth date, until the
+    purge deletes them (a legal obligation, GDPR art. 17(3)(b) and (e))."""
     held = enrolments_of(student)
     names, addresses = student_terms(student)
     cleared = (
@@ -260,7 +260,9 @@ def erase_student(student: Student, by_id: int | None, clear_mentions: bool = Fa
         if clear_mentions
         else 0
     )
-    records = {"student": [student.id], "enrolment": [e.id for e in held]}
+    enrolment_ids = [e.id for e in held]
+    reports = privacy_care.report_ids(enrolment_ids, safeguarding=False)
+    records = {"student": [student.id], "enrolment": enrolment_ids, "concern_report": reports}
     with audit.quiet():
         _end_enrolments(held, by_id)
         db.session.flush()
@@ -305,7 +307,11 @@ def family_mentions(family: HostFamily) -> list[privacy.Mention]:
 
 def erase_family(family: HostFamily, by_id: int | None, clear_mentions: bool = False) -> None:
     """Erase the family and its account; its placements end first, then go with it. With
-    clear_mentions, its names in other people's free text (family_mentions) too."""
+    clear_mentions, its names in other people's free text (family_mentions) too. Contacts
+    with the family alone go; one with the student too stays as a contact with the student.
+    Concern reports it made stay: they are about the student and part of the student's record
+    of care (kept with the cohort), so they lose the link to the family's account and its names
+    in their text are replaced, except in safeguarding reports, which are kept as written."""
     names, addresses = family_terms(family)
     application_ids, user_ids = privacy.family_parts([family.id])
     own = {"host_applications": application_ids}

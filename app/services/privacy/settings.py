@@ -1,5 +1,6 @@
 """Settings an admin changes in the application, stored as text in the settings table and read
-back as typed values: the retention periods of the privacy purge."""
+back as typed values: the retention periods of the privacy purge, and until what age of the
+student a safeguarding report is kept."""
 
 from __future__ import annotations
 
@@ -24,7 +25,12 @@ class IntSetting:
 
 RETENTION_MONTHS = IntSetting("retention_months", 12, 1, 120)
 FAMILY_INACTIVE_MONTHS = IntSetting("family_inactive_months", 24, 6, 120)
-SETTINGS = {s.key: s for s in (RETENTION_MONTHS, FAMILY_INACTIVE_MONTHS)}
+# Records of concerns about a child's safety are commonly kept until the person is 25 (e.g. the
+# IRMS toolkit for schools in England), so that a later allegation can be checked.
+SAFEGUARDING_KEEP_UNTIL_AGE = IntSetting("safeguarding_keep_until_age", 25, 18, 100)
+SETTINGS = {
+    s.key: s for s in (RETENTION_MONTHS, FAMILY_INACTIVE_MONTHS, SAFEGUARDING_KEEP_UNTIL_AGE)
+}
 
 
 def _parse(value: object) -> int | None:
@@ -53,6 +59,11 @@ def retention_months() -> int:
 def family_inactive_months() -> int:
     """Months without activity after which a host family's data is deleted."""
     return get_int(FAMILY_INACTIVE_MONTHS)
+
+
+def safeguarding_keep_until_age() -> int:
+    """The student's age until which a safeguarding report is kept after the cohort's purge."""
+    return get_int(SAFEGUARDING_KEEP_UNTIL_AGE)
 
 
 def _check(checker: Checker, setting: IntSetting, value: object) -> int | None:

@@ -47,7 +47,7 @@ class Unplaced:
 
 def unplaced_soon(now: datetime | None = None) -> list[Unplaced]:
     """Cohorts leaving within their programme's alert weeks with students not yet placed,
-    the next departure first. Two statements."""
+    the next departure first. One statement."""
     placed = sa.select(Placement.enrolment_id).where(Placement.status == PlacementStatus.ACTIVE)
     rows = db.session.scalars(
         sa.select(Enrolment)
@@ -59,7 +59,10 @@ def unplaced_soon(now: datetime | None = None) -> list[Unplaced]:
             Enrolment.status.in_(HOLDS_PLACE),
             Enrolment.id.not_in(placed),
         )
-        .options(contains_eager(Enrolment.student), contains_eager(Enrolment.cohort))
+        .options(
+            contains_eager(Enrolment.student),
+            contains_eager(Enrolment.cohort).contains_eager(Cohort.programme),
+        )
         .order_by(Cohort.departure_date, Cohort.id, Student.last_name, Student.first_name)
     ).all()
     found: dict[int, Unplaced] = {}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -14,6 +14,10 @@ from app.models import (
     Cohort,
     CohortStatistics,
     CohortStatus,
+    ConcernAction,
+    ConcernCategory,
+    ConcernReport,
+    Contact,
     DocumentKind,
     Enrolment,
     Guardian,
@@ -41,7 +45,14 @@ from tests.factories import (
     place,
 )
 from tests.rosters.data import build
-from tests.services.privacy.traces import complete, row_counts, snapshot, traces
+from tests.services.privacy.traces import (
+    add_contact,
+    add_report,
+    complete,
+    row_counts,
+    snapshot,
+    traces,
+)
 
 # The frozen clock: years ahead, so that every row made today is long past its retention.
 NOW = utcnow().replace(microsecond=0) + timedelta(days=5 * 365)
@@ -59,6 +70,9 @@ class World:
     user_ids: list[int] = field(default_factory=list)
     both: int = 0  # a student enrolled in both cohorts
     kept_family: int = 0  # application id
+    demir: int = 0  # her enrolment: a safeguarding report about her is added by some tests
+    contact_ids: list[int] = field(default_factory=list)
+    report_ids: list[int] = field(default_factory=list)
 
 
 def _dress_old_cohort(app, data) -> None:
@@ -123,6 +137,29 @@ def _purged_people(app, world: World, data) -> None:
         world.needles += ["Pat Miller", "Sam Miller", "Ann Neighbour", "ann@example.org"]
 
 
+def _care(app, world: World, data) -> None:
+    """Contacts with Becker and the Millers, and with the Schneiders alone; a report about
+    Becker. Their notes name the people purged."""
+    becker, miller = data.enrolments["Becker"], data.families["Miller"]
+    world.contact_ids = [
+        add_contact(
+            app, world.old, enrolment_id=becker, application_id=miller,
+            participants="Jonas Becker, Pat Miller", notes="Jonas Becker misses home a little.",
+        ),
+        add_contact(
+            app, world.old, application_id=data.families["Schneider"],
+            notes="Schneider family fine; petra.becker@example.org called them.",
+        ),
+    ]  # fmt: skip
+    world.report_ids = [
+        add_report(
+            app, becker, what="Jonas Becker stayed out all night.", action="Called Pat Miller.",
+            contact_id=world.contact_ids[0],
+        )
+    ]  # fmt: skip
+    world.demir = data.enrolments["Demir"]
+
+
 def make_world(app) -> World:
     data = build(app, name="Buffalo autumn 2027")
     _dress_old_cohort(app, data)
@@ -133,6 +170,7 @@ def make_world(app) -> World:
     complete(app, data.cohort_id, add_months(NOW, -13))
     complete(app, kept, add_months(NOW, -11))
     world = World(old=data.cohort_id, kept=kept, both=both, kept_family=kept_family)
+    _care(app, world, data)
     _purged_people(app, world, data)
     return world
 
@@ -228,6 +266,7 @@ def _linked(app, world: World) -> list[tuple[str, int]]:
         "family": world.family_ids,
         "application": world.application_ids,
         "user": world.user_ids,
+        "concern_report": world.report_ids,
     }
     with app.app_context():
         rows = db.session.execute(
@@ -445,3 +484,107 @@ def test_settings_have_defaults_and_refuse_values_out_of_range(app):
 )
 def test_add_months(start, months, expected):
     assert add_months(start, months) == expected
+
+
+# --- contacts and concern reports ----------------------------------------------------------
+
+
+def test_contacts_and_concern_reports_go_with_the_cohort(app, world):
+    with app.app_context():
+        kept_contact = add_contact(app, world.kept, enrolment_id=_karl(world))
+    report = run_purge(app)
+    assert (report.counts()["contacts"], report.counts()["concern_reports"]) == (2, 1)
+    assert report.safeguarding_kept == []
+    with app.app_context():
+        assert db.session.scalar(_count(Contact).where(Contact.cohort_id == world.old)) == 0
+        assert db.session.scalar(_count(ConcernReport)) == 0
+        assert db.session.scalar(_count(ConcernAction)) == 0
+        assert db.session.get(Contact, kept_contact) is not None
+
+
+def _karl(world: World) -> int:
+    return db.session.scalar(
+        sa.select(Enrolment.id)
+        .join(Student, Student.id == Enrolment.student_id)
+        .where(Enrolment.cohort_id == world.kept, Student.last_name == "Bleibtreu")
+    )
+
+
+def _safeguarding(app, world: World, born: date | None) -> int:
+    return add_report(
+        app,
+        world.demir,
+        what="Aylin Demir said a Schneider hit her.",
+        action="Moved her to a temporary family.",
+        category=ConcernCategory.SAFEGUARDING,
+        born=born,
+    )
+
+
+def test_a_safeguarding_report_outlives_the_purge_until_the_student_is_25(app, world):
+    born = date(NOW.year - 20, 3, 1)  # 20 at the purge
+    kept = _safeguarding(app, world, born)
+    report = run_purge(app)
+    assert report.safeguarding_kept == [kept]
+    assert report.counts()["concern_reports"] == 1  # Becker's
+    assert "Safeguarding reports kept, detached from the enrolment: 1." in report.lines()
+    with app.app_context():
+        found = db.session.get(ConcernReport, kept)
+        assert found.enrolment_id is None and found.placement_id is None
+        assert found.enrolment_id is None and db.session.get(Enrolment, world.demir) is None
+        assert (found.student_name, found.student_born) == ("Aylin Demir", born)
+        assert found.what_happened == "Aylin Demir said a Schneider hit her."
+        assert [a.text for a in found.actions][-1] == "Moved her to a temporary family."
+    # Only the kept report still names her; every other trace of the purged people is gone.
+    assert traces(app, ["Aylin Demir", "Schneider"]) == [
+        "concern_reports.student_name ∋ Aylin Demir",
+        "concern_reports.what_happened ∋ Aylin Demir",
+        "concern_reports.what_happened ∋ Schneider",
+    ]
+
+    day_before = datetime(born.year + 25, 2, 28, 12)
+    assert run_purge(app, day_before).report_ids == []  # the other cohort goes now
+    on_her_birthday = run_purge(app, datetime(born.year + 25, 3, 1, 12))
+    assert on_her_birthday.report_ids == [kept]
+    assert on_her_birthday.lines()[-2].startswith("Deleted: 0 cohorts, 0 enrolments")
+    with app.app_context():
+        assert db.session.get(ConcernReport, kept) is None
+        assert db.session.scalar(_count(ConcernAction)) == 0
+        linked = _count(AuditEntry).where(
+            AuditEntry.record_type == "concern_report", AuditEntry.record_id == kept
+        )
+        assert db.session.scalar(linked) == 0
+    assert traces(app, ["Aylin Demir"]) == []
+
+
+def test_the_setting_says_until_what_age_safeguarding_reports_are_kept(app, world):
+    kept = _safeguarding(app, world, date(NOW.year - 20, 3, 1))
+    with app.app_context():
+        settings.save({"safeguarding_keep_until_age": 21}, None)
+        db.session.commit()
+    run_purge(app)
+    with app.app_context():
+        assert db.session.get(ConcernReport, kept) is not None
+        settings.save({"safeguarding_keep_until_age": 20}, None)
+        db.session.commit()
+    assert run_purge(app).report_ids == [kept]  # she is 20 now: its time has come
+
+
+def test_a_safeguarding_report_without_a_birth_date_is_kept_seven_years(app, world):
+    kept = _safeguarding(app, world, None)
+    run_purge(app)
+    completed = add_months(NOW, -13)
+    assert run_purge(app, add_months(completed, 7 * 12) - timedelta(days=1)).report_ids == []
+    assert run_purge(app, add_months(completed, 7 * 12)).report_ids == [kept]
+
+
+def test_a_safeguarding_report_of_a_cohort_within_retention_is_untouched(app, world):
+    with app.app_context():
+        karl = _karl(world)
+    kept = add_report(
+        app, karl, what="Safeguarding", category=ConcernCategory.SAFEGUARDING,
+        born=date(2000, 1, 1),
+    )  # fmt: skip
+    run_purge(app)  # Karl is long past 25, but his cohort's retention still runs
+    with app.app_context():
+        assert db.session.get(ConcernReport, kept).enrolment_id == karl

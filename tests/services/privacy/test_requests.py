@@ -13,6 +13,11 @@ from app.extensions import db
 from app.models import (
     AuditEntry,
     Cohort,
+    ConcernAction,
+    ConcernCategory,
+    ConcernReport,
+    Contact,
+    ContactWith,
     DocumentKind,
     Enrolment,
     EnrolmentStatus,
@@ -47,7 +52,7 @@ from tests.factories import (
     make_student,
     place,
 )
-from tests.services.privacy.traces import traces
+from tests.services.privacy.traces import add_contact, add_report, traces
 
 ERIKA = {
     "first_name": "Erika",
@@ -181,9 +186,23 @@ def student_world(app) -> dict:
             ]
         )  # fmt: skip
         db.session.commit()
+    contact = add_contact(
+        app, cohort, enrolment_id=erika_enrolment, application_id=family,
+        participants="Erika Loeschmann, host mother", notes="Erika Loeschmann misses her aunt.",
+    )  # fmt: skip
+    add_report(
+        app, erika_enrolment, what="Erika Loeschmann cried all day.",
+        action="Phoned gerda@example.org.", contact_id=contact,
+    )  # fmt: skip
+    carl_contact = add_contact(
+        app, other_cohort, enrolment_id=carl_enrolment, notes="Carl visits Erika Loeschmann."
+    )
+    with app.app_context():
         return {
             "cohort": cohort,
             "erika": erika,
+            "erika_contact": contact,
+            "carl_contact": carl_contact,
             "erika_enrolment": erika_enrolment,
             "wanda_enrolment": wanda_enrolment,
             "family": family,
@@ -215,6 +234,13 @@ def test_the_export_holds_every_field_of_the_student_and_the_guardians(app):
         assert enrolment["placements"] == [columns_of(placement)]
         assert [e["recipient"] for e in data["emails"]] == ["gerda@example.org"]
         assert data["student"]["date_of_birth"] == student.date_of_birth.isoformat()
+        assert data["contacts"] == [columns_of(db.session.get(Contact, world["erika_contact"]))]
+        (report,) = data["concern_reports"]
+        held_report = db.session.scalar(sa.select(ConcernReport))
+        assert {k: report[k] for k in columns_of(held_report)} == columns_of(held_report)
+        assert report["what_happened"] == "Erika Loeschmann cried all day."
+        assert report["actions"] == [columns_of(a) for a in held_report.actions]
+        assert len(report["actions"]) == 2
 
 
 def test_the_export_holds_nothing_of_another_student(app):
@@ -254,6 +280,14 @@ def test_erasing_a_student_leaves_no_trace_in_any_table(app):
         bodies = list(db.session.scalars(sa.select(OutboxEmail.body)))
         assert "Carl Kumpel" in bodies
         assert "Thanks" not in bodies  # to her mother
+        assert db.session.scalar(sa.select(sa.func.count(ConcernReport.id))) == 0
+        assert db.session.scalar(sa.select(sa.func.count(ConcernAction.id))) == 0
+        assert db.session.get(Contact, world["carl_contact"]).notes == "Carl visits [erased]."
+        # The contact with her and the family stays as one with the family, without her.
+        contact = db.session.get(Contact, world["erika_contact"])
+        assert (contact.with_whom, contact.enrolment_id) == (ContactWith.FAMILY, None)
+        assert (contact.wellbeing, contact.notes) == (None, "")
+        assert contact.participants == "[erased], host mother"
 
 
 def test_erasing_a_student_frees_the_place_and_the_bed(app):
@@ -290,6 +324,48 @@ def test_erasing_a_student_cuts_the_audit_trail_and_is_recorded_without_a_name(a
         assert entry.user_id == admin
 
 
+def test_erasing_a_student_keeps_safeguarding_reports_as_written_and_detached(app):
+    world = student_world(app)
+    born = date(2010, 4, 1)
+    kept = add_report(
+        app, world["erika_enrolment"], what="Erika Loeschmann told of abuse at home.",
+        action="Told gerda@example.org nothing yet.", category=ConcernCategory.SAFEGUARDING,
+        born=born, contact_id=world["erika_contact"],
+    )  # fmt: skip
+    admin = _admin(app)
+    with app.app_context():
+        erase_student(db.session.get(Student, world["erika"]), admin)
+        db.session.commit()
+        report = db.session.get(ConcernReport, kept)
+        assert (report.enrolment_id, report.contact_id) == (None, None)
+        assert (report.student_name, report.student_born) == ("Erika Loeschmann", born)
+        assert report.what_happened == "Erika Loeschmann told of abuse at home."
+        assert report.actions[-1].text == "Told gerda@example.org nothing yet."
+        assert db.session.scalar(sa.select(sa.func.count(ConcernReport.id))) == 1  # routine gone
+    assert audit_links(app, "concern_report", [kept]) > 0  # a kept record keeps its trail
+    assert traces(app, ERIKA_TRACES) == [
+        "concern_reports.student_name ∋ Loeschmann",
+        "concern_reports.student_name ∋ Erika Loeschmann",
+        "concern_reports.what_happened ∋ Loeschmann",
+        "concern_reports.what_happened ∋ Erika Loeschmann",
+        "concern_reports.action_taken ∋ gerda@example.org",
+        "concern_actions.text ∋ gerda@example.org",
+    ]
+
+
+def test_the_erasure_page_says_safeguarding_reports_are_kept(app, auth):
+    world = student_world(app)
+    auth.login_as("admin")
+    page = auth.client.get(f"/admin/privacy/students/{world['erika']}").get_data(as_text=True)
+    assert "except safeguarding reports" in page
+    assert "until the student is 25" in page
+    assert "<dt>Contacts during the stay</dt><dd>1</dd>" in page
+    assert "<dt>Concern reports</dt><dd>1</dd>" in page
+    add_report(app, world["erika_enrolment"], what="Abuse", category=ConcernCategory.SAFEGUARDING)
+    page = auth.client.get(f"/admin/privacy/students/{world['erika']}").get_data(as_text=True)
+    assert "<dd>2 (1 safeguarding report, kept when erasing)</dd>" in page
+
+
 def _admin(app) -> int:
     from tests.conftest import make_user
 
@@ -324,6 +400,16 @@ def family_world(app) -> dict:
         db.session.commit()
         world = {"cohort": cohort, "application": application, "other": other, "sven": sven}
         world |= {"tilo": tilo, "uwe": uwe, "family": family.id, "user": family.user_id}
+    world["alone"] = add_contact(
+        app, cohort, application_id=application, notes="Ulla Famerase is tired."
+    )
+    world["both"] = add_contact(
+        app, cohort, enrolment_id=sven, application_id=application,
+        participants="Sven, Ulla Famerase", notes="Sven is settling in with the Famerase family.",
+    )  # fmt: skip
+    world["report"] = add_report(
+        app, sven, what="Sven came home late, says Ulla Famerase.", reported_by_id=world["user"]
+    )
     logged_in = Auth(app, app.test_client()).login("famerase@example.org", FAMILY_PASSWORD)
     assert logged_in.status_code == 302
     return world
@@ -350,7 +436,16 @@ def test_the_family_export_holds_its_data_and_placed_students_only_by_id(app):
         sven = db.session.get(Enrolment, world["sven"]).student_id
         tilo = db.session.get(Enrolment, world["tilo"]).student_id
         assert students == {sven, tilo}
-    for other in ("Gastkind", "Umzug", "Sven", "Nachbarn", "Bleibend"):
+        contacts = {c["id"]: c for c in data["contacts"]}
+        assert set(contacts) == {world["alone"], world["both"]}
+        assert contacts[world["alone"]]["notes"] == "Ulla Famerase is tired."
+        assert contacts[world["both"]]["student_id"] == sven
+        assert "notes" not in contacts[world["both"]]  # about the student as much
+        assert "wellbeing" not in contacts[world["both"]]  # the student's
+        (report,) = data["concern_reports"]
+        assert report["what_happened"] == "Sven came home late, says Ulla Famerase."
+        assert len(report["actions"]) == 2
+    for other in ("Gastkind", "Umzug", "Nachbarn", "Bleibend"):
         assert other not in text
 
 
@@ -377,6 +472,13 @@ def test_erasing_a_family_leaves_no_trace_and_ends_its_placements(app):
             )
         )
         assert note == "Knows [erased]"
+        assert db.session.get(Contact, world["alone"]) is None
+        both = db.session.get(Contact, world["both"])  # stays as a contact with Sven
+        assert (both.with_whom, both.application_id) == (ContactWith.STUDENT, None)
+        assert both.notes == "Sven is settling in with the [erased] family."
+        report = db.session.get(ConcernReport, world["report"])  # Sven's record of care
+        assert report.reported_by_id is None
+        assert report.what_happened == "Sven came home late, says [erased]."
 
 
 def test_erasing_a_family_cuts_the_audit_trail(app):
@@ -395,6 +497,30 @@ def test_erasing_a_family_cuts_the_audit_trail(app):
     with app.app_context():
         entry = last_entry("privacy.erased")
         assert entry.details == {"kind": "family"} and entry.record_id is None
+
+
+def test_erasing_a_family_keeps_a_safeguarding_report_it_made_as_written(app):
+    world = family_world(app)
+    kept = add_report(
+        app, world["sven"], what="Ulla Famerase saw bruises on Sven.",
+        category=ConcernCategory.SAFEGUARDING, reported_by_id=world["user"],
+    )  # fmt: skip
+    with app.app_context():
+        family = db.session.get(HostFamily, world["family"])
+        (report,) = [
+            r for r in unzip(export_family(family))[1]["concern_reports"] if r["id"] == kept
+        ]
+        assert report["what_happened"] == "Ulla Famerase saw bruises on Sven."
+        assert "owner_id" not in report and "actions" not in report  # admins and owner only
+        erase_family(family, None)
+        db.session.commit()
+        report = db.session.get(ConcernReport, kept)
+        assert report.what_happened == "Ulla Famerase saw bruises on Sven."
+        assert report.reported_by_id is None
+    assert traces(app, FAMILY_TRACES) == [
+        "concern_reports.what_happened ∋ Famerase",
+        "concern_reports.what_happened ∋ Ulla Famerase",
+    ]
 
 
 # --- the commands ------------------------------------------------------------------------

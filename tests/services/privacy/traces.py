@@ -1,14 +1,28 @@
 """Helpers of the privacy tests: search every text column of every table for a person, take a
-snapshot of the whole database, walk a cohort to completed."""
+snapshot of the whole database, walk a cohort to completed, record contacts and concerns."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Cohort, CohortStatus
+from app.models import (
+    ActionKind,
+    Cohort,
+    CohortStatus,
+    ConcernAction,
+    ConcernCategory,
+    ConcernReport,
+    ConcernStatus,
+    Contact,
+    ContactMode,
+    ContactWith,
+    Enrolment,
+    Severity,
+    Wellbeing,
+)
 from app.services.enrolment import cohorts
 
 TEXT_TYPES = (sa.String, sa.Text, sa.JSON)
@@ -70,3 +84,70 @@ def complete(app, cohort_id: int, completed_at: datetime | None) -> None:
             cohorts.set_status(cohort, status)
         cohort.completed_at = completed_at
         db.session.commit()
+
+
+def add_contact(
+    app,
+    cohort_id: int,
+    *,
+    enrolment_id: int | None = None,
+    application_id: int | None = None,
+    notes: str = "",
+    participants: str = "",
+) -> int:
+    """A contact with the student, the family, or both (when both are given)."""
+    if enrolment_id and application_id:
+        whom = ContactWith.BOTH
+    else:
+        whom = ContactWith.STUDENT if enrolment_id else ContactWith.FAMILY
+    with app.app_context():
+        contact = Contact(
+            cohort_id=cohort_id,
+            enrolment_id=enrolment_id,
+            application_id=application_id,
+            with_whom=whom,
+            contacted_on=date(2027, 9, 15),
+            mode=ContactMode.PHONE,
+            participants=participants,
+            wellbeing=None if whom is ContactWith.FAMILY else Wellbeing.SOME_CONCERNS,
+            notes=notes,
+        )
+        db.session.add(contact)
+        db.session.commit()
+        return contact.id
+
+
+def add_report(
+    app,
+    enrolment_id: int,
+    *,
+    what: str,
+    action: str = "",
+    category: ConcernCategory = ConcernCategory.HOMESICKNESS,
+    born: date | None = None,
+    reported_by_id: int | None = None,
+    contact_id: int | None = None,
+) -> int:
+    """A concern report about the student with one action in its timeline; the student's name
+    and birth date are copied onto it as the service does."""
+    with app.app_context():
+        enrolment = db.session.get(Enrolment, enrolment_id)
+        report = ConcernReport(
+            cohort_id=enrolment.cohort_id,
+            enrolment_id=enrolment.id,
+            student_name=enrolment.student.full_name,
+            student_born=born,
+            category=category,
+            severity=Severity.URGENT,
+            happened_on=date(2027, 9, 14),
+            what_happened=what,
+            action_taken=action,
+            reported_by_id=reported_by_id,
+            contact_id=contact_id,
+            status=ConcernStatus.OPEN,
+        )
+        report.actions.append(ConcernAction(kind=ActionKind.REPORTED))
+        report.actions.append(ConcernAction(kind=ActionKind.NOTE, text=action or "Called"))
+        db.session.add(report)
+        db.session.commit()
+        return report.id

@@ -127,10 +127,10 @@ def send_follow_ups(now: datetime | None, link: concerns.Link) -> int:
         today = compliance.local_today(report.cohort, now)
         if report.follow_up_on > today:
             continue
-        report.follow_up_reminded_on = report.follow_up_on
         owner = report.owner
         if owner is None or not owner.active:
-            continue
+            continue  # not marked: whoever takes it is reminded on the next run
+        report.follow_up_reminded_on = report.follow_up_on
         with notifications.in_language(owner):
             subject = _l("A concern report is due for its follow-up")
             body = _l(

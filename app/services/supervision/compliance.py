@@ -187,6 +187,11 @@ class Compliance:
         chosen = self.subjects if teacher_id is False else self.of_teacher(teacher_id)
         return sum(1 for s in chosen if s.standing.soon)
 
+    def due_this_week(self, teacher_id: int | bool | None = False) -> int:
+        """Contacts due within the week that are not overdue yet."""
+        chosen = self.subjects if teacher_id is False else self.of_teacher(teacher_id)
+        return sum(1 for s in chosen if s.standing.soon and s.standing.state is State.DUE)
+
     def totals(self, teacher_id: int | bool | None = False) -> tuple[int, int]:
         """Over the stay so far: (windows met, windows missed)."""
         chosen = self.subjects if teacher_id is False else self.of_teacher(teacher_id)

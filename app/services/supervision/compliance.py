@@ -114,8 +114,11 @@ class Standing:
     soon: bool = False  # overdue, or due within the week (SOON days)
 
 
-def standing(windows_: list[Window], contacts: list[date], today: date) -> Standing:
-    """Judge the contacts (days) against the windows on `today`."""
+def standing(
+    windows_: list[Window], contacts: list[date], today: date, leaving: date | None = None
+) -> Standing:
+    """Judge the contacts (days) against the windows on `today`; the stay ends on `leaving`
+    (else with its last window: the last days of a stay may ask for nothing)."""
     days = sorted(contacts)
     last = max((d for d in days if d <= today), default=None)
     met = missed = 0
@@ -137,7 +140,7 @@ def standing(windows_: list[Window], contacts: list[date], today: date) -> Stand
         state, deadline = State.OVERDUE, overdue_since
     elif waiting is not None:
         state, deadline = State.DUE, waiting
-    elif today > windows_[-1].ends:
+    elif today > (leaving or windows_[-1].ends):
         state, deadline = State.ENDED, None
     else:
         state, deadline = State.DONE, None
@@ -251,7 +254,7 @@ def cohort_compliance(cohort: Cohort, now: datetime | None = None) -> Compliance
                 enrolment.id,
                 row.shown.full_name,
                 teacher_id,
-                standing(stay, by_student.get(enrolment.id, []), today),
+                standing(stay, by_student.get(enrolment.id, []), today, cohort.return_date),
                 enrolment_id=enrolment.id,
                 application_id=row.home.id if row.home else None,
             )
@@ -264,7 +267,7 @@ def cohort_compliance(cohort: Cohort, now: datetime | None = None) -> Compliance
                 row.home.id,
                 row.family_name,
                 teacher_id,
-                standing(family_windows, by_family.get(row.home.id, []), today),
+                standing(family_windows, by_family.get(row.home.id, []), today, cohort.return_date),
                 enrolment_id=enrolment.id,
                 application_id=row.home.id,
             )

@@ -8,6 +8,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from app.labels import choices
@@ -106,7 +107,10 @@ class LogFilterForm(FlaskForm):
 
     order = SelectField(
         _l("Order"),
-        choices=[("newest", _l("newest first")), ("oldest", _l("oldest first"))],
+        choices=[
+            SelectChoice("newest", _l("newest first")),
+            SelectChoice("oldest", _l("oldest first")),
+        ],
         validators=[Optional()],
     )
     since = DateField(_l("From"), validators=[Optional()])

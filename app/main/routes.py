@@ -19,6 +19,7 @@ from app.main.forms import LanguageForm
 from app.services import history
 from app.services.enrolment import cohorts
 from app.services.hosting import vetting
+from app.services.supervision import contact_rule
 
 
 @bp.route("/")
@@ -41,6 +42,7 @@ def dashboard():
         families=families,
         in_vetting=sum(families.get(status, 0) for status in vetting.IN_VETTING),
         alerts=vetting.expiry_alerts(),
+        contacts_due=contact_rule.stays_on(),
     )
 
 

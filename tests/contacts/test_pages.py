@@ -273,3 +273,22 @@ def test_outsiders_get_nothing(app, stay, auth, client):
         assert client.get(url).status_code == 403, url
     with app.app_context():
         assert db.session.query(Contact).count() == 1
+
+
+def test_the_teachers_page_counts_her_contacts_due(app, stay, as_anna):
+    # Anna's family (the Millers) has had its contact, Becker too: nothing overdue for her.
+    page = as_anna.get("/teachers/me").get_data(as_text=True)
+    assert f"/care/cohorts/{stay['cohort']}?teacher=mine" in page
+    cohort_page = as_anna.get(f"/teachers/me/cohorts/{stay['cohort']}").get_data(as_text=True)
+    assert f"/care/cohorts/{stay['cohort']}" in cohort_page
+
+
+def test_the_dashboard_counts_contacts_of_cohorts_abroad(app, stay, auth):
+    auth.login_as(Role.COORDINATOR)
+    page = auth.client.get("/dashboard").get_data(as_text=True)
+    assert "Contacts during the stay" in page
+    assert "1 contact overdue" in page  # Schulz, never contacted since arrival
+    cohort_page = auth.client.get(f"/cohorts/{stay['cohort']}").get_data(as_text=True)
+    assert f"/care/cohorts/{stay['cohort']}" in cohort_page
+    german = auth.client.get("/dashboard", headers={"Accept-Language": "de"}).get_data(as_text=True)
+    assert "1 Kontakt überfällig" in german

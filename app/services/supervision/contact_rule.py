@@ -86,10 +86,17 @@ def stay_is_on(cohort: Cohort, now: datetime | None = None) -> bool:
     """Travelling, or today (in the host area) within the stay, and not over."""
     if cohort.status in FINISHED:
         return False
+    if cohort.status is CohortStatus.TRAVELLING:
+        return True
+    utc_today = (now or utcnow()).date()  # the host area's day is at most one day off
+    if (
+        not cohort.departure_date - timedelta(days=1)
+        <= utc_today
+        <= cohort.return_date + timedelta(days=1)
+    ):
+        return False
     today = compliance.local_today(cohort, now)
-    return cohort.status is CohortStatus.TRAVELLING or (
-        cohort.departure_date <= today <= cohort.return_date
-    )
+    return cohort.departure_date <= today <= cohort.return_date
 
 
 @dataclass(frozen=True)

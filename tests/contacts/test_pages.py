@@ -292,3 +292,16 @@ def test_the_dashboard_counts_contacts_of_cohorts_abroad(app, stay, auth):
     assert f"/care/cohorts/{stay['cohort']}" in cohort_page
     german = auth.client.get("/dashboard", headers={"Accept-Language": "de"}).get_data(as_text=True)
     assert "1 Kontakt überfällig" in german
+
+
+def test_a_form_refused_by_its_own_checks_has_the_summary_too(app, stay, as_anna):
+    response = post(
+        as_anna,
+        f"/care/cohorts/{stay['cohort']}/contacts/new",
+        {"enrolment_id": "0", "application_id": "0", "contacted_on": "2026-12-02"},
+    )
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "<title>Error:" in page
+    assert 'href="#with_whom-0">With whom: Say whom the contact was with.</a>' in page
+    assert 'href="#mode-0">How: Say how the contact was made.</a>' in page

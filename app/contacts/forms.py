@@ -113,5 +113,5 @@ class LogFilterForm(FlaskForm):
         ],
         validators=[Optional()],
     )
-    since = DateField(_l("From"), validators=[Optional()])
-    until = DateField(_l("To"), validators=[Optional()])
+    since = DateField(_l("Contacts from"), validators=[Optional()])
+    until = DateField(_l("Contacts until"), validators=[Optional()])

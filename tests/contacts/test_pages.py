@@ -305,3 +305,21 @@ def test_a_form_refused_by_its_own_checks_has_the_summary_too(app, stay, as_anna
     assert "<title>Error:" in page
     assert 'href="#with_whom-0">With whom: Say whom the contact was with.</a>' in page
     assert 'href="#mode-0">How: Say how the contact was made.</a>' in page
+
+
+def test_the_log_filters_by_date_and_orders(app, stay, as_anna):
+    today = date.today()
+    contact(app, stay["cohort"], today - timedelta(days=3), stay["schulz"])
+    base = f"/care/cohorts/{stay['cohort']}/contacts"
+    newest = as_anna.get(base).get_data(as_text=True)
+    assert "2 contacts" in newest
+    assert newest.index("Schulz") < newest.index("Becker")
+    oldest = as_anna.get(f"{base}?order=oldest").get_data(as_text=True)
+    assert oldest.index("Becker") < oldest.index("Schulz")
+    since = (today - timedelta(days=5)).isoformat()
+    recent = as_anna.get(f"{base}?since={since}").get_data(as_text=True)
+    assert "1 contact" in recent and "Becker" not in recent.split("Contact log")[-1]
+    assert as_anna.get(f"{base}?since=yesterday").status_code == 400
+    assert as_anna.get(f"{base}?page=2").status_code == 404
+    csv_text = as_anna.get(f"{base}.csv?since={since}").get_data(as_text=True)
+    assert "Schulz" in csv_text and "Becker" not in csv_text

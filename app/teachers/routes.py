@@ -232,11 +232,8 @@ def portal():
     rosters, due = [], {}
     if teacher is not None:
         rosters = teacher_roster.rosters(teacher, teacher_roster.cohorts_of(teacher))
-        due = {
-            r.cohort.id: contact_rule.due(r.cohort, teacher.id)
-            for r in rosters
-            if contact_rule.stay_is_on(r.cohort)
-        }
+        abroad = [r.cohort for r in rosters if contact_rule.stay_is_on(r.cohort)]
+        due = {counts.cohort.id: counts for counts in contact_rule.due(abroad, teacher.id)}
     return render_template("teachers/portal.html", teacher=teacher, rosters=rosters, due=due)
 
 

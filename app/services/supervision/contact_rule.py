@@ -108,17 +108,23 @@ class Due:
     due_this_week: int
 
 
-def due(cohort: Cohort, teacher_id: int | None = None, now: datetime | None = None) -> Due:
-    """The counts of the cohort (of one teacher's students and families if given); four
-    statements."""
-    found = compliance.cohort_compliance(cohort, now)
+def due(
+    cohorts: list[Cohort], teacher_id: int | None = None, now: datetime | None = None
+) -> list[Due]:
+    """The counts of each cohort (of one teacher's students and families if given); four
+    statements however many cohorts (their programmes loaded)."""
     chosen = False if teacher_id is None else teacher_id
-    return Due(cohort, found.count(compliance.State.OVERDUE, chosen), found.due_this_week(chosen))
+    return [
+        Due(
+            found.cohort, found.count(compliance.State.OVERDUE, chosen), found.due_this_week(chosen)
+        )
+        for found in compliance.compliances(cohorts, now)
+    ]
 
 
 def stays_on(now: datetime | None = None) -> list[Due]:
-    """The cohorts whose stay is on, the next return first, with their counts: one statement
-    and four per cohort."""
+    """The cohorts whose stay is on, the next return first, with their counts: at most five
+    statements."""
     today = (now or utcnow()).date()
     cohorts = db.session.scalars(
         sa.select(Cohort)
@@ -133,4 +139,4 @@ def stays_on(now: datetime | None = None) -> list[Due]:
         )
         .order_by(Cohort.return_date, Cohort.id)
     ).all()
-    return [due(cohort, now=now) for cohort in cohorts if stay_is_on(cohort, now)]
+    return due([cohort for cohort in cohorts if stay_is_on(cohort, now)], now=now)

@@ -176,3 +176,42 @@ def test_counts_by_teacher(app):
     assert found.count(State.DUE, anna) == 1
     assert found.count(State.OVERDUE, ben) == 1
     assert found.teachers == {anna: "Anna Lehmann", ben: "Ben Koch"}
+
+
+def test_the_counts_of_many_cohorts_take_as_many_statements_as_of_one(app):
+    import sqlalchemy as sa
+    from sqlalchemy.orm import joinedload
+
+    from app.services.supervision import contact_rule
+
+    ids = []
+    for number in range(3):
+        cohort_id = buffalo_cohort(app, DEPARTURE, RETURN)
+        enrolment_id = student(app, cohort_id, f"Becker{number}")
+        family(app, cohort_id, enrolment_id)
+        contact(app, cohort_id, date(2026, 12, 21), enrolment_id)
+        ids.append(cohort_id)
+
+    def statements(cohort_ids: list[int]) -> tuple[int, list]:
+        with app.app_context():
+            cohorts = db.session.scalars(
+                sa.select(Cohort)
+                .options(joinedload(Cohort.programme))
+                .where(Cohort.id.in_(cohort_ids))
+            ).all()
+            seen = []
+            engine = db.engine
+            note = lambda *args: seen.append(args[2])  # noqa: E731
+            sa.event.listen(engine, "before_cursor_execute", note)
+            try:
+                found = contact_rule.due(cohorts, now=datetime(2027, 1, 10, 12))
+            finally:
+                sa.event.remove(engine, "before_cursor_execute", note)
+            return len(seen), [(d.overdue, d.due_this_week) for d in found]
+
+    one, counts_one = statements(ids[:1])
+    three, counts_three = statements(ids)
+    assert one == three <= 4
+    # Each student is due in January; each family (placed today, in 2026) missed its first week.
+    assert counts_one == [(1, 0)]
+    assert counts_three == [(1, 0)] * 3

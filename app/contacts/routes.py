@@ -172,6 +172,8 @@ def log(cohort_id: int):
             newest_first=options["order"] == "newest",
         )
     )
+    # The page shows the notes: who read them is in the audit trail, as with the files.
+    _record(cohort, "view", options)
     return render_template(
         "contacts/log.html",
         cohort=cohort,

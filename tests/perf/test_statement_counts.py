@@ -34,7 +34,7 @@ class Page:
 
 
 PAGES = {
-    # + the cohorts whose stay is on (none here: 4 statements more for each, see contact_rule)
+    # + the cohorts whose stay is on (none here; with some, four more for all of them)
     "dashboard": Page("staff", lambda w: "/dashboard", budget=9),
     "cohort list": Page("staff", lambda w: "/cohorts/", budget=4),  # + the count of pages
     "cohort": Page("staff", lambda w: f"/cohorts/{w.cohort_id}", budget=15),
@@ -55,8 +55,8 @@ PAGES = {
     "compliance view (teacher)": Page(
         "teacher", lambda w: f"/care/cohorts/{w.cohort_id}?teacher=mine", budget=9
     ),
-    # + the count of contacts, for the pages
-    "contact log": Page("staff", lambda w: f"/care/cohorts/{w.cohort_id}/contacts", budget=4),
+    # + the count of contacts, for the pages; + the audit entry (the page shows the notes)
+    "contact log": Page("staff", lambda w: f"/care/cohorts/{w.cohort_id}/contacts", budget=5),
     "cohort's teachers": Page("staff", lambda w: f"/teachers/cohorts/{w.cohort_id}", budget=7),
     # + the consents of the students placed there (what the consent rule shows of them)
     # + the household members and references, for the task list's status of each section

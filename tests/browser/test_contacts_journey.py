@@ -97,6 +97,9 @@ def test_the_pages_in_german_and_on_a_desktop(app, page, phone_page):
         shoot(current, f"contact-form-{name}-de")
         current.goto(f"/care/cohorts/{cohort_id}/contacts")
         shoot(current, f"log-{name}-de")
+    page.goto(f"/care/cohorts/{cohort_id}/contacts/print?paper=letter")
+    assert "Kontaktprotokoll" in page.content()
+    shoot(page, "log-print-letter-de")
 
 
 def _id_of(app, cohort_id: int, last_name: str) -> int:

@@ -128,7 +128,8 @@ def _target(field: Field) -> str:
 
 def _messages(field: Field) -> list[str]:
     # A FieldList or FormField nests its rows' errors (lists, dicts): those come with the rows.
-    return [message for message in field.errors if isinstance(message, str)]
+    # A validator's own message may be a lazy string (message=_l(...)): it counts as text.
+    return [str(message) for message in field.errors if not isinstance(message, list | dict)]
 
 
 def error_summary(form: FlaskForm) -> list[Problem]:

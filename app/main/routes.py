@@ -20,6 +20,7 @@ from app.services import history
 from app.services.enrolment import cohorts
 from app.services.hosting import vetting
 from app.services.supervision import care_alerts
+from app.services.supervision import contact_rule
 
 
 @bp.route("/")
@@ -43,6 +44,7 @@ def dashboard():
         in_vetting=sum(families.get(status, 0) for status in vetting.IN_VETTING),
         alerts=vetting.expiry_alerts(),
         unplaced=care_alerts.unplaced_soon(),
+        contacts_due=contact_rule.stays_on(),
     )
 
 

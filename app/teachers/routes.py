@@ -13,7 +13,13 @@ from app.forms import ActionForm
 from app.loading import child_or_404, found_or_404
 from app.models import Cohort, Teacher, TeacherRole
 from app.services.errors import DomainError
-from app.services.supervision import ratio, teacher_accounts, teacher_roster, teachers
+from app.services.supervision import (
+    contact_rule,
+    ratio,
+    teacher_accounts,
+    teacher_roster,
+    teachers,
+)
 from app.teachers import bp
 from app.teachers.forms import AssignForm, NewTeacherForm, TeacherForm
 from app.unit_of_work import refusals
@@ -223,10 +229,12 @@ def _own_teacher() -> Teacher | None:
 @requires(Permission.TEACHER_PORTAL)
 def portal():
     teacher = _own_teacher()
-    rosters = []
+    rosters, due = [], {}
     if teacher is not None:
         rosters = teacher_roster.rosters(teacher, teacher_roster.cohorts_of(teacher))
-    return render_template("teachers/portal.html", teacher=teacher, rosters=rosters)
+        abroad = [r.cohort for r in rosters if contact_rule.stay_is_on(r.cohort)]
+        due = {counts.cohort.id: counts for counts in contact_rule.due(abroad, teacher.id)}
+    return render_template("teachers/portal.html", teacher=teacher, rosters=rosters, due=due)
 
 
 @bp.route("/me/cohorts/<int:cohort_id>")

@@ -11,6 +11,8 @@ import socket
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+import sqlalchemy as sa
+
 from app.extensions import db
 from app.models import Enrolment
 from app.services import history
@@ -185,6 +187,32 @@ def _withdraw_consent(app, enrolment_id: int) -> None:
         db.session.commit()
 
 
+def _contacts(app, cohort_id: int, placed: list[tuple[int, int]]) -> None:
+    """A contact with each placed student and their family, recorded by the cohort's lead."""
+    from app.models import Cohort, Contact, ContactMode, ContactWith, User, Wellbeing
+
+    with app.app_context():
+        cohort = db.session.get(Cohort, cohort_id)
+        lead = db.session.scalar(
+            sa.select(User.id).where(User.email == "perf-teacher0@example.org")
+        )
+        for number, (enrolment_id, application_id) in enumerate(placed):
+            db.session.add(
+                Contact(
+                    cohort_id=cohort_id,
+                    enrolment_id=enrolment_id,
+                    application_id=application_id,
+                    with_whom=ContactWith.BOTH,
+                    contacted_on=cohort.departure_date + timedelta(days=number % 20),
+                    mode=ContactMode.PHONE,
+                    wellbeing=Wellbeing.FINE,
+                    notes="Settled in well.",
+                    recorded_by_id=lead,
+                )
+            )
+        db.session.commit()
+
+
 def build(app, n: int) -> World:
     """The world of size n (n >= 2)."""
     make_user(app, STAFF_EMAIL)
@@ -205,6 +233,7 @@ def build(app, n: int) -> World:
     # One placed student's guardians withdraw their consent during the stay, one unplaced
     # student's before it (see _documents).
     _withdraw_consent(app, holding[0])
+    _contacts(app, cohort_id, list(zip(holding[:n], families, strict=True)))
     other_ids, family_email = _other_cohorts(app, n, teacher_email)
     _vetting_queue(app, n, other_ids)
     _failed_emails(app, n)

@@ -34,7 +34,8 @@ class Page:
 
 
 PAGES = {
-    "dashboard": Page("staff", lambda w: "/dashboard", budget=9),  # + the unplaced list
+    # + the unplaced list, + the cohorts whose stay is on (none here; with some, four more)
+    "dashboard": Page("staff", lambda w: "/dashboard", budget=10),
     "cohort list": Page("staff", lambda w: "/cohorts/", budget=4),  # + the count of pages
     "cohort": Page("staff", lambda w: f"/cohorts/{w.cohort_id}", budget=15),
     # + the search words kept with the login session (not in the cookie)
@@ -49,6 +50,13 @@ PAGES = {
     "roster": Page("staff", lambda w: f"/rosters/cohorts/{w.cohort_id}", budget=8),
     "teacher portal": Page("teacher", lambda w: "/teachers/me", budget=8),
     "teacher's cohort": Page("teacher", lambda w: f"/teachers/me/cohorts/{w.cohort_id}", budget=8),
+    # The cohort's students with their homes, contact days, placements' dates, teachers.
+    "compliance view": Page("staff", lambda w: f"/care/cohorts/{w.cohort_id}", budget=8),
+    "compliance view (teacher)": Page(
+        "teacher", lambda w: f"/care/cohorts/{w.cohort_id}?teacher=mine", budget=9
+    ),
+    # + the count of contacts, for the pages; + the audit entry (the page shows the notes)
+    "contact log": Page("staff", lambda w: f"/care/cohorts/{w.cohort_id}/contacts", budget=5),
     "cohort's teachers": Page("staff", lambda w: f"/teachers/cohorts/{w.cohort_id}", budget=7),
     # + the consents of the students placed there (what the consent rule shows of them)
     # + the household members and references, for the task list's status of each section

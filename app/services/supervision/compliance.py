@@ -114,8 +114,11 @@ class Standing:
     soon: bool = False  # overdue, or due within the week (SOON days)
 
 
-def standing(windows_: list[Window], contacts: list[date], today: date) -> Standing:
-    """Judge the contacts (days) against the windows on `today`."""
+def standing(
+    windows_: list[Window], contacts: list[date], today: date, leaving: date | None = None
+) -> Standing:
+    """Judge the contacts (days) against the windows on `today`; the stay ends on `leaving`
+    (else with its last window: the last days of a stay may ask for nothing)."""
     days = sorted(contacts)
     last = max((d for d in days if d <= today), default=None)
     met = missed = 0
@@ -137,7 +140,7 @@ def standing(windows_: list[Window], contacts: list[date], today: date) -> Stand
         state, deadline = State.OVERDUE, overdue_since
     elif waiting is not None:
         state, deadline = State.DUE, waiting
-    elif today > windows_[-1].ends:
+    elif today > (leaving or windows_[-1].ends):
         state, deadline = State.ENDED, None
     else:
         state, deadline = State.DONE, None
@@ -187,6 +190,11 @@ class Compliance:
         chosen = self.subjects if teacher_id is False else self.of_teacher(teacher_id)
         return sum(1 for s in chosen if s.standing.soon)
 
+    def due_this_week(self, teacher_id: int | bool | None = False) -> int:
+        """Contacts due within the week that are not overdue yet."""
+        chosen = self.subjects if teacher_id is False else self.of_teacher(teacher_id)
+        return sum(1 for s in chosen if s.standing.soon and s.standing.state is State.DUE)
+
     def totals(self, teacher_id: int | bool | None = False) -> tuple[int, int]:
         """Over the stay so far: (windows met, windows missed)."""
         chosen = self.subjects if teacher_id is False else self.of_teacher(teacher_id)
@@ -196,45 +204,83 @@ class Compliance:
         )
 
 
-def _contact_days(cohort_id: int) -> tuple[dict[int, list[date]], dict[int, list[date]]]:
-    """The cohort's contact days: by enrolment (with the student) and by application."""
-    students: dict[int, list[date]] = defaultdict(list)
-    families: dict[int, list[date]] = defaultdict(list)
+Days = dict[int, list[date]]
+
+
+def _contact_days(cohort_ids: list[int]) -> dict[int, tuple[Days, Days]]:
+    """Each cohort's contact days: by enrolment (with the student) and by application."""
+    found: dict[int, tuple[Days, Days]] = {
+        cohort_id: (defaultdict(list), defaultdict(list)) for cohort_id in cohort_ids
+    }
     rows = db.session.execute(
         sa.select(
-            Contact.enrolment_id, Contact.application_id, Contact.with_whom, Contact.contacted_on
-        ).where(Contact.cohort_id == cohort_id)
+            Contact.cohort_id,
+            Contact.enrolment_id,
+            Contact.application_id,
+            Contact.with_whom,
+            Contact.contacted_on,
+        ).where(Contact.cohort_id.in_(cohort_ids))
     ).all()
-    for enrolment_id, application_id, with_whom, day in rows:
+    for cohort_id, enrolment_id, application_id, with_whom, day in rows:
+        students, families = found[cohort_id]
         if ContactWith(with_whom).student and enrolment_id is not None:
             students[enrolment_id].append(day)
         if ContactWith(with_whom).family and application_id is not None:
             families[application_id].append(day)
-    return students, families
+    return found
 
 
-def _placed_since(cohort_id: int, timezone: str) -> dict[int, date]:
-    """When each family's current stay with the cohort began (its earliest active
-    placement), as a day in the host area."""
+def _placed_since(cohorts: list[Cohort]) -> dict[tuple[int, int], date]:
+    """When each family's current stay with a cohort began (its earliest active placement),
+    as a day in the host area: (cohort id, application id) → day."""
     from app.models import Placement, PlacementStatus
 
+    zones = {cohort.id: cohort.stay_timezone for cohort in cohorts}
     rows = db.session.execute(
-        sa.select(Placement.application_id, sa.func.min(Placement.placed_at))
-        .where(Placement.cohort_id == cohort_id, Placement.status == PlacementStatus.ACTIVE)
-        .group_by(Placement.application_id)
+        sa.select(Placement.cohort_id, Placement.application_id, sa.func.min(Placement.placed_at))
+        .where(Placement.cohort_id.in_(zones), Placement.status == PlacementStatus.ACTIVE)
+        .group_by(Placement.cohort_id, Placement.application_id)
     ).all()
-    return {application_id: today_in(timezone, placed) for application_id, placed in rows}
+    return {
+        (cohort_id, application_id): today_in(zones[cohort_id], placed)
+        for cohort_id, application_id, placed in rows
+    }
 
 
 def cohort_compliance(cohort: Cohort, now: datetime | None = None) -> Compliance:
     """Every student holding a place and every family housing one, under the rule, today
     in the host area. Four statements."""
+    return compliances([cohort], now)[0]
+
+
+def compliances(cohorts: list[Cohort], now: datetime | None = None) -> list[Compliance]:
+    """cohort_compliance of several cohorts at once (their programmes loaded): four
+    statements, however many cohorts."""
+    if not cohorts:
+        return []
+    ids = [cohort.id for cohort in cohorts]
+    students = teacher_roster.students_of(ids)
+    days = _contact_days(ids)
+    since = _placed_since(cohorts)
+    results = [_judged(c, now, students[c.id], days[c.id], since) for c in cohorts]
+    teacher_ids = {s.teacher_id for r in results for s in r.subjects if s.teacher_id is not None}
+    if teacher_ids:
+        names = dict(
+            db.session.execute(
+                sa.select(Teacher.id, Teacher.name).where(Teacher.id.in_(teacher_ids))
+            ).all()
+        )
+        for result in results:
+            wanted = {s.teacher_id for s in result.subjects if s.teacher_id is not None}
+            result.teachers = {i: names[i] for i in wanted if i in names}
+    return results
+
+
+def _judged(cohort: Cohort, now, students, days, since) -> Compliance:
     today = local_today(cohort, now)
     rule = Rule.of(cohort)
     result = Compliance(cohort, today, rule)
-    students = teacher_roster.cohort_students(cohort)
-    by_student, by_family = _contact_days(cohort.id)
-    since = _placed_since(cohort.id, cohort.stay_timezone)
+    by_student, by_family = days
     stay = windows(cohort.departure_date, cohort.return_date, rule)
     families: dict[int, Subject] = {}
     for row in students:
@@ -246,27 +292,22 @@ def cohort_compliance(cohort: Cohort, now: datetime | None = None) -> Compliance
                 enrolment.id,
                 row.shown.full_name,
                 teacher_id,
-                standing(stay, by_student.get(enrolment.id, []), today),
+                standing(stay, by_student.get(enrolment.id, []), today, cohort.return_date),
                 enrolment_id=enrolment.id,
                 application_id=row.home.id if row.home else None,
             )
         )
         if row.home is not None and row.home.id not in families:
-            arrival = max(cohort.departure_date, since.get(row.home.id, cohort.departure_date))
-            family_windows = windows(arrival, cohort.return_date, rule)
+            placed = since.get((cohort.id, row.home.id), cohort.departure_date)
+            family_windows = windows(max(cohort.departure_date, placed), cohort.return_date, rule)
             families[row.home.id] = Subject(
                 SubjectKind.FAMILY,
                 row.home.id,
                 row.family_name,
                 teacher_id,
-                standing(family_windows, by_family.get(row.home.id, []), today),
+                standing(family_windows, by_family.get(row.home.id, []), today, cohort.return_date),
                 enrolment_id=enrolment.id,
                 application_id=row.home.id,
             )
     result.subjects.extend(sorted(families.values(), key=lambda s: s.name.casefold()))
-    ids = {s.teacher_id for s in result.subjects if s.teacher_id is not None}
-    if ids:
-        result.teachers = dict(
-            db.session.execute(sa.select(Teacher.id, Teacher.name).where(Teacher.id.in_(ids))).all()
-        )
     return result

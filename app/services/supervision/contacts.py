@@ -150,10 +150,17 @@ class LogLine:
     recorded_by: str
 
 
-def log(cohort: Cohort, since: date | None = None, until: date | None = None) -> list[LogLine]:
-    """The cohort's contacts, oldest first; names as the consent rule shows them."""
+def _log_query(cohort: Cohort, since: date | None, until: date | None, newest_first: bool):
     from app.models import HostFamily, Teacher
 
+    order = (
+        (Contact.contacted_on.desc(), Contact.id.desc())
+        if newest_first
+        else (
+            Contact.contacted_on,
+            Contact.id,
+        )
+    )
     query = (
         sa.select(Contact, HostFamily.family_name, Teacher.name, User.email)
         .outerjoin(HostApplication, HostApplication.id == Contact.application_id)
@@ -162,14 +169,70 @@ def log(cohort: Cohort, since: date | None = None, until: date | None = None) ->
         .outerjoin(Teacher, Teacher.user_id == Contact.recorded_by_id)
         .where(Contact.cohort_id == cohort.id)
         .options(joinedload(Contact.enrolment).joinedload(Enrolment.student))
-        .order_by(Contact.contacted_on, Contact.id)
+        .order_by(*order)
     )
     if since is not None:
         query = query.where(Contact.contacted_on >= since)
     if until is not None:
         query = query.where(Contact.contacted_on <= until)
+    return query
+
+
+def _lines(rows) -> list[LogLine]:
     lines = []
-    for contact, family, teacher, email in db.session.execute(query).all():
+    for contact, family, teacher, email in rows:
         student = contact.enrolment.student.full_name if contact.enrolment else ""
         lines.append(LogLine(contact, student, family or "", teacher or email or ""))
     return lines
+
+
+def log(
+    cohort: Cohort,
+    since: date | None = None,
+    until: date | None = None,
+    newest_first: bool = False,
+) -> list[LogLine]:
+    """The cohort's contacts, oldest first (or newest); one statement."""
+    return _lines(db.session.execute(_log_query(cohort, since, until, newest_first)).all())
+
+
+@dataclass(frozen=True)
+class LogPage:
+    lines: list[LogLine]
+    total: int
+    page: int
+    pages: int
+
+
+def log_page(
+    cohort: Cohort,
+    page: int,
+    per_page: int,
+    since: date | None = None,
+    until: date | None = None,
+    newest_first: bool = True,
+) -> LogPage | None:
+    """One page of the log (None past the last page); two statements."""
+    query = _log_query(cohort, since, until, newest_first)
+    total = db.session.scalar(
+        sa.select(sa.func.count()).select_from(query.order_by(None).subquery())
+    )
+    pages = max(1, -(-total // per_page))
+    if page > pages:
+        return None
+    rows = db.session.execute(query.limit(per_page).offset((page - 1) * per_page)).all()
+    return LogPage(_lines(rows), total, page, pages)
+
+
+def choices(cohort: Cohort) -> tuple[list[tuple[int, str]], list[tuple[int, str, int]]]:
+    """Whom a contact can be with: the cohort's students holding a place (enrolment id,
+    name) and the families housing them now (application id, name, first student's
+    enrolment id); one statement."""
+    students, families, seen = [], [], set()
+    for row in teacher_roster.cohort_students(cohort):
+        students.append((row.enrolment.id, row.shown.full_name))
+        if row.home is not None and row.home.id not in seen:
+            seen.add(row.home.id)
+            families.append((row.home.id, row.family_name, row.enrolment.id))
+    families.sort(key=lambda f: f[1].casefold())
+    return students, families

@@ -1,0 +1,142 @@
+"""The contact rule of a programme (how often, the first contact, the alert before departure,
+the two cities' time zones), and the counts of contacts due that the dashboard and the
+teacher's page show for the cohorts whose stay is on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
+
+from app.extensions import db
+from app.models import Cohort, CohortStatus, ContactPeriod, Programme
+from app.models.base import utcnow
+from app.services.supervision import compliance
+from app.services.validation import Checker, whole_number
+
+# The zones offered first in the form: the partner cities' and their neighbours'.
+COMMON_ZONES = (
+    "Europe/Berlin",
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Los_Angeles",
+    "America/Toronto",
+    "Europe/London",
+    "Europe/Paris",
+    "Europe/Vienna",
+    "Europe/Zurich",
+)
+
+
+def zones() -> list[str]:
+    """Every IANA zone the server knows, the common ones first."""
+    rest = sorted(z for z in available_timezones() if "/" in z and z not in COMMON_ZONES)
+    return [*COMMON_ZONES, *rest]
+
+
+def _zone(check: Checker, values: dict, field: str) -> None:
+    value = values.get(field)
+    try:
+        if not isinstance(value, str) or "/" not in value:
+            raise ValueError(value)
+        ZoneInfo(value)
+    except (ValueError, ZoneInfoNotFoundError):
+        check.add(field, _l("Choose a time zone, e.g. Europe/Berlin or America/New_York."))
+
+
+def _number(check: Checker, values: dict, field: str, low: int, high: int, message) -> int:
+    try:
+        return whole_number(values.get(field), low, high)
+    except ValueError:
+        check.add(field, message)
+        return low
+
+
+def save_rule(programme: Programme, values: dict) -> Programme:
+    """Change the programme's contact rule; ValidationFailed lists every problem."""
+    check = Checker()
+    check.choice(values, "contact_period", ContactPeriod)
+    first = _number(
+        check, values, "contact_first_days", 1, 60, _l("Enter a number of days from 1 to 60.")
+    )
+    weeks = _number(
+        check, values, "unplaced_alert_weeks", 1, 52, _l("Enter a number of weeks from 1 to 52.")
+    )
+    _zone(check, values, "home_timezone")
+    _zone(check, values, "partner_timezone")
+    check.raise_if_any()
+    programme.contact_period = ContactPeriod(values["contact_period"])
+    programme.contact_first_days = first
+    programme.unplaced_alert_weeks = weeks
+    programme.home_timezone = values["home_timezone"]
+    programme.partner_timezone = values["partner_timezone"]
+    db.session.flush()
+    return programme
+
+
+FINISHED = (CohortStatus.COMPLETED, CohortStatus.ARCHIVED)
+
+
+def stay_is_on(cohort: Cohort, now: datetime | None = None) -> bool:
+    """Travelling, or today (in the host area) within the stay, and not over."""
+    if cohort.status in FINISHED:
+        return False
+    if cohort.status is CohortStatus.TRAVELLING:
+        return True
+    utc_today = (now or utcnow()).date()  # the host area's day is at most one day off
+    if (
+        not cohort.departure_date - timedelta(days=1)
+        <= utc_today
+        <= cohort.return_date + timedelta(days=1)
+    ):
+        return False
+    today = compliance.local_today(cohort, now)
+    return cohort.departure_date <= today <= cohort.return_date
+
+
+@dataclass(frozen=True)
+class Due:
+    """A cohort's contacts waiting: overdue, and due within the week (not yet overdue)."""
+
+    cohort: Cohort
+    overdue: int
+    due_this_week: int
+
+
+def due(
+    cohorts: list[Cohort], teacher_id: int | None = None, now: datetime | None = None
+) -> list[Due]:
+    """The counts of each cohort (of one teacher's students and families if given); four
+    statements however many cohorts (their programmes loaded)."""
+    chosen = False if teacher_id is None else teacher_id
+    return [
+        Due(
+            found.cohort, found.count(compliance.State.OVERDUE, chosen), found.due_this_week(chosen)
+        )
+        for found in compliance.compliances(cohorts, now)
+    ]
+
+
+def stays_on(now: datetime | None = None) -> list[Due]:
+    """The cohorts whose stay is on, the next return first, with their counts: at most five
+    statements."""
+    today = (now or utcnow()).date()
+    cohorts = db.session.scalars(
+        sa.select(Cohort)
+        .options(joinedload(Cohort.programme))
+        .where(
+            Cohort.status.not_in(FINISHED),
+            (Cohort.status == CohortStatus.TRAVELLING)
+            | (
+                (Cohort.departure_date <= today + timedelta(days=1))
+                & (Cohort.return_date >= today - timedelta(days=1))
+            ),
+        )
+        .order_by(Cohort.return_date, Cohort.id)
+    ).all()
+    return due([cohort for cohort in cohorts if stay_is_on(cohort, now)], now=now)

@@ -19,8 +19,7 @@ from app.main.forms import LanguageForm
 from app.services import history
 from app.services.enrolment import cohorts
 from app.services.hosting import vetting
-from app.services.supervision import care_alerts
-from app.services.supervision import contact_rule
+from app.services.supervision import care_alerts, contact_rule
 
 
 @bp.route("/")

@@ -12,6 +12,7 @@ from flask_login import current_user
 
 from app.access import Permission, public, requires
 from app.auth.safety import safe_next
+from app.concerns import view as concern_view
 from app.extensions import db
 from app.i18n import COOKIE
 from app.main import bp
@@ -41,6 +42,7 @@ def dashboard():
         families=families,
         in_vetting=sum(families.get(status, 0) for status in vetting.IN_VETTING),
         alerts=vetting.expiry_alerts(),
+        concern_alerts=concern_view.dashboard_alerts(),
     )
 
 

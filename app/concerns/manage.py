@@ -10,7 +10,14 @@ from flask_login import current_user
 
 from app.access import Permission, requires
 from app.concerns import bp, view
-from app.concerns.forms import ActionNoteForm, CloseForm, FollowUpForm, MoveForm, StatusForm
+from app.concerns.forms import (
+    ActionNoteForm,
+    CloseForm,
+    FollowUpForm,
+    MoveForm,
+    StatusForm,
+    TakeForm,
+)
 from app.concerns.routes import report_or_404
 from app.forms import apply_domain_error
 from app.labels import label
@@ -34,25 +41,21 @@ def _to_report(report: ConcernReport, anchor: str | None = None):
 @requires(Permission.MANAGE_CONCERNS)
 def take(report_id: int):
     """Take the report on. From a button on a report nobody owned (unowned=1), a colleague
-    who was quicker keeps it and the person is told who it was."""
-    from app.concerns.forms import TakeForm
-
+    who was quicker keeps it and the person is told who it was. A safeguarding report
+    somebody else took is no longer the person's to see: 404, like any report they may not
+    see (nothing tells that it exists)."""
     user = current_user
     form = TakeForm()
     report = concerns.load(report_id)
-    if report is None or not form.validate_on_submit():
-        abort(404 if report is None else 400)
-    unowned = form.unowned.data == "1"
-    quicker = unowned and report.safeguarding and report.owner_id not in (None, user.id)
-    if not (
-        concern_access.may_see(user, report) or concern_access.may_take(user, report) or quicker
+    if report is None or not (
+        concern_access.may_see(user, report) or concern_access.may_take(user, report)
     ):
         abort(404)
-    with refusals() as refused:
-        concerns.take(report, user, unowned_only=unowned)
+    if not form.validate_on_submit():
+        abort(400)
+    with refusals():
+        concerns.take(report, user, unowned_only=form.unowned.data == "1")
         flash(_("You own this report now."), "success")
-    if refused and not concern_access.may_see(user, report):
-        return redirect(url_for("main.dashboard"))
     return _to_report(report)
 
 

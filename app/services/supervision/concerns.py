@@ -11,7 +11,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from app.models import (
@@ -278,7 +278,7 @@ def awaiting_owner(user: User) -> list[ConcernReport]:
         sa.select(ConcernReport)
         .where(ConcernReport.owner_id.is_(None), ConcernReport.status != ConcernStatus.CLOSED)
         .where(alerting)
-        .options(selectinload(ConcernReport.cohort))
+        .options(joinedload(ConcernReport.cohort))
         .order_by(ConcernReport.reported_at, ConcernReport.id)
     ).all()
     order = {Severity.EMERGENCY: 0, Severity.URGENT: 1, Severity.ROUTINE: 2}

@@ -214,8 +214,9 @@ def build(app, n: int) -> World:
 
 
 def _concerns(app, n: int, enrolment_ids: list[int], teacher_email: str, family_email: str) -> int:
-    """n concern reports about the main cohort (every other one taken, with a follow-up day), the first with n actions; a report by the family about each student it hosts. The
-    first report's id."""
+    """n concern reports about the main cohort (every other one taken, with a follow-up
+    day), the first with n actions; a report by the family about each student it hosts.
+    The first report's id."""
     from app.services.supervision import compliance, concern_access, concerns
 
     severities = ("urgent", "routine", "emergency")

@@ -1,0 +1,94 @@
+"""A concern report in Chromium: a teacher reports an emergency on a phone, a coordinator
+takes it from the top of the dashboard and reads it. With SHOTS=<folder> the pages are
+saved as screenshots (phone and desktop, English and German)."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from app.extensions import db
+from app.i18n import COOKIE
+from tests.concerns.world import build, user
+from tests.conftest import PASSWORD
+from tests.factories import TEACHER_PASSWORD
+
+SHOTS = os.environ.get("SHOTS")
+
+
+def log_in(page, email: str, password: str) -> None:
+    page.goto("/login")
+    page.locator("input[name=email]").fill(email)
+    page.locator("input[name=password]").fill(password)
+    with page.expect_navigation():
+        page.locator("form[action='/login'] [type=submit]").click()
+
+
+def shot(page, name: str) -> None:
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_a_teacher_reports_on_a_phone_and_a_coordinator_takes_it(
+    app, browser, live_server, language
+):
+    world = build(app)
+    with app.app_context():
+        for email in (world.a.teacher_email, world.coordinator):
+            user(email).locale = language
+        db.session.commit()
+    sizes = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
+    contexts = []
+
+    def new_page(size: str):
+        context = browser.new_context(base_url=live_server, viewport=sizes[size])
+        context.add_cookies([{"name": COOKIE, "value": language, "url": live_server}])
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    try:
+        teacher = new_page("phone")
+        log_in(teacher, world.a.teacher_email, TEACHER_PASSWORD)
+        teacher.goto(f"/care/concerns/new?enrolment={world.a.placed_id}")
+        expect(teacher.locator("text=911").first).to_be_visible()
+        shot(teacher, f"form-390-{language}")
+        teacher.locator("select[name=category]").select_option("safety")
+        teacher.locator("input[name=severity][value=emergency]").check()
+        teacher.locator("textarea[name=what_happened]").fill("Left alone overnight at 15.")
+        shot(teacher, f"form-filled-390-{language}")
+        with teacher.expect_navigation():
+            teacher.locator("form[novalidate] button[type=submit]").click()
+        expect(teacher.locator("h1")).to_contain_text(world.a.student_name)
+        shot(teacher, f"report-teacher-390-{language}")
+
+        pages = {size: new_page(size) for size in ("phone", "desktop")}
+        for size, coordinator in pages.items():
+            log_in(coordinator, world.coordinator, PASSWORD)
+            coordinator.goto("/dashboard")
+            alerts = coordinator.locator(".concern-alerts")
+            expect(alerts).to_be_visible()
+            expect(alerts).not_to_contain_text(world.a.student_name)
+            shot(coordinator, f"dashboard-{sizes[size]['width']}-{language}")
+        desktop = pages["desktop"]
+        with desktop.expect_navigation():
+            desktop.locator(".concern-alerts button[type=submit]").first.click()
+        expect(desktop.locator("h1")).to_contain_text(world.a.student_name)
+        expect(desktop.locator("dl.facts")).to_contain_text(world.coordinator)
+        pages["phone"].goto(re.sub(r"^.*?/care", "/care", desktop.url))
+        for size, coordinator in pages.items():
+            width = sizes[size]["width"]
+            shot(coordinator, f"report-{width}-{language}")
+            coordinator.goto(f"/care/concerns/new?enrolment={world.a.other_id}")
+            shot(coordinator, f"form-{width}-{language}")
+            coordinator.goto("/care/concerns/")
+            shot(coordinator, f"list-{width}-{language}")
+    finally:
+        for context in contexts:
+            context.close()

@@ -74,7 +74,7 @@ class Awaiting:
     @property
     def ago(self) -> str:
         """How long ago it was reported: "3 hours ago"."""
-        return format_timedelta(utcnow() - self.report.reported_at, add_direction=True)
+        return format_timedelta(self.report.reported_at - utcnow(), add_direction=True)
 
 
 @dataclass(frozen=True)

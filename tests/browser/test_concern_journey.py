@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from app.extensions import db
 from app.i18n import COOKIE
-from tests.concerns.world import build, user
+from tests.concerns.world import build, make_report, user
 from tests.conftest import PASSWORD
 from tests.factories import TEACHER_PASSWORD
 
@@ -68,6 +68,7 @@ def test_a_teacher_reports_on_a_phone_and_a_coordinator_takes_it(
         expect(teacher.locator("h1")).to_contain_text(world.a.student_name)
         shot(teacher, f"report-teacher-390-{language}")
 
+        make_report(app, world.a.other_id, world.a.teacher_email, category="safeguarding")
         pages = {size: new_page(size) for size in ("phone", "desktop")}
         for size, coordinator in pages.items():
             log_in(coordinator, world.coordinator, PASSWORD)
@@ -75,6 +76,8 @@ def test_a_teacher_reports_on_a_phone_and_a_coordinator_takes_it(
             alerts = coordinator.locator(".concern-alerts")
             expect(alerts).to_be_visible()
             expect(alerts).not_to_contain_text(world.a.student_name)
+            expect(alerts).not_to_contain_text("Ben OtherA")
+            expect(alerts.locator("li")).to_have_count(2)
             shot(coordinator, f"dashboard-{sizes[size]['width']}-{language}")
         desktop = pages["desktop"]
         with desktop.expect_navigation():

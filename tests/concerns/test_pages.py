@@ -5,6 +5,7 @@ and a coordinator on a safeguarding report they do not own get 403 or 404 everyw
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -263,6 +264,8 @@ def test_the_dashboard_hides_a_safeguarding_reports_details(app, world, language
     assert expected in html
     assert world.a.student_name not in html and "Cried at dinner" not in html
     assert "Cohort A" in html
+    ago = r"reported [^<]+ ago" if language == "en" else r"gemeldet vor [^<]+"
+    assert re.search(ago, html)
 
 
 # --- the URL-map walk --------------------------------------------------------------------

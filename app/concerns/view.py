@@ -13,7 +13,7 @@ from flask_login import current_user
 
 from app.concerns.forms import ActionNoteForm, FollowUpForm, StatusForm, TakeForm
 from app.labels import label
-from app.models import ActionKind, ConcernReport, ConcernStatus
+from app.models import ActionKind, ConcernReport, ConcernStatus, Role
 from app.models.base import utcnow
 from app.services.supervision import care_alerts, compliance, concern_access, concerns
 from app.services.supervision.concerns import NEXT
@@ -121,6 +121,9 @@ def show(report: ConcernReport, status: int = 200, **sent):
         may_take=concern_access.may_take(user, report),
         may_add_action=concern_access.may_add_action(user, report),
         may_manage=manage,
+        # The family that reported it sees what it reported and the status, not how it is
+        # handled (who owns it, the timeline's notes, where the student moved).
+        handling=user.role is not Role.HOST_FAMILY,
         status_form=status_form,
         **forms,
     )

@@ -84,7 +84,8 @@ def test_a_teacher_reports_on_a_phone_and_a_coordinator_takes_it(
             desktop.locator(".concern-alerts button[type=submit]").first.click()
         expect(desktop.locator("h1")).to_contain_text(world.a.student_name)
         expect(desktop.locator("dl.facts")).to_contain_text(world.coordinator)
-        pages["phone"].goto(re.sub(r"^.*?/care", "/care", desktop.url))
+        report_path = re.sub(r"^.*?/care", "/care", desktop.url)
+        pages["phone"].goto(report_path)
         for size, coordinator in pages.items():
             width = sizes[size]["width"]
             shot(coordinator, f"report-{width}-{language}")
@@ -92,6 +93,36 @@ def test_a_teacher_reports_on_a_phone_and_a_coordinator_takes_it(
             shot(coordinator, f"form-{width}-{language}")
             coordinator.goto("/care/concerns/")
             shot(coordinator, f"list-{width}-{language}")
+        _move_and_close(pages, report_path, world, language, sizes)
     finally:
         for context in contexts:
             context.close()
+
+
+def _move_and_close(pages, report_path: str, world, language: str, sizes) -> None:
+    """The owner moves the student to a temporary family and closes the report."""
+    from datetime import date, timedelta
+
+    phone, desktop = pages["phone"], pages["desktop"]
+    phone.goto(f"{report_path}/move")
+    shot(phone, f"move-390-{language}")
+    desktop.goto(f"{report_path}/move")
+    desktop.locator("select[name=application_id]").select_option(str(world.a.spare_application_id))
+    desktop.locator("input[name=reason]").fill("Not safe at home")
+    ends = (date.today() + timedelta(days=10)).isoformat()
+    desktop.locator("input[name=ends_on]").fill(ends)
+    shot(desktop, f"move-{sizes['desktop']['width']}-{language}")
+    with desktop.expect_navigation():
+        desktop.locator("form[action$='/move'] button[type=submit]").click()
+    facts = desktop.locator("dl.facts")
+    expect(facts).to_contain_text("SpareA")
+    expect(facts).to_contain_text("temporary until" if language == "en" else "vorübergehend bis")
+    desktop.goto(f"{report_path}/close")
+    shot(desktop, f"close-{sizes['desktop']['width']}-{language}")
+    phone.goto(f"{report_path}/close")
+    shot(phone, f"close-390-{language}")
+    desktop.locator("textarea[name=outcome]").fill("Stays with the Spare family until the return.")
+    with desktop.expect_navigation():
+        desktop.locator("form.confirm-form button[type=submit]").click()
+    expect(facts).to_contain_text("Stays with the Spare family")
+    shot(desktop, f"report-closed-{sizes['desktop']['width']}-{language}")

@@ -97,6 +97,7 @@ def test_a_family_reports_from_its_portal_and_sees_only_its_own(app, world):
     assert shown.status_code == 200
     html = shown.get_data(as_text=True)
     assert "Take this report" not in html and "Add to the timeline" not in html
+    assert "Timeline" not in html and "The coordinators look after your report" in html
     other = make_report(app, world.a.placed_id, world.a.teacher_email)
     assert family.get(f"/care/concerns/{other}").status_code == 404
     portal = family.get("/family/").get_data(as_text=True)
@@ -266,6 +267,28 @@ def test_the_dashboard_hides_a_safeguarding_reports_details(app, world, language
     assert "Cohort A" in html
     ago = r"reported [^<]+ ago" if language == "en" else r"gemeldet vor [^<]+"
     assert re.search(ago, html)
+
+
+# Every page of a report, and a word each shows in English and in German.
+PAGES = {
+    "/care/concerns/new": ("Report a concern", "Sorge oder Vorfall melden"),
+    "/care/concerns/": ("Concern reports", "Meldungen zu Sorgen und Vorfällen"),
+    "/care/concerns/{id}": ("Timeline", "Verlauf"),
+    "/care/concerns/{id}/close": ("Close the report", "Meldung abschließen"),
+    "/care/concerns/{id}/move": ("Temporary until", "Vorübergehend bis"),
+}
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_every_page_in_english_and_german(app, world, language):
+    report_id = make_report(app, world.a.placed_id, world.a.teacher_email, owner=world.coordinator)
+    coordinator = client_of(app, world.coordinator, language)
+    for path, words in PAGES.items():
+        response = coordinator.get(path.format(id=report_id))
+        assert response.status_code == 200, path
+        html = response.get_data(as_text=True)
+        assert words[language == "de"] in html, path
+        assert f'lang="{language}"' in html, path
 
 
 # --- the URL-map walk --------------------------------------------------------------------

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
 from app.labels import choices
@@ -31,7 +31,10 @@ class ReportForm(FlaskForm):
     enrolment_id = SelectField(
         _l("Student"),
         coerce=choice_id,
-        validators=[InputRequired(message=_l("Choose the student."))],
+        validators=[
+            InputRequired(message=_l("Choose the student.")),
+            NumberRange(min=1, message=_l("Choose the student.")),  # not the placeholder
+        ],
     )
     contact_id = id_field(validators=[Optional()], widget=HiddenInput())
     category = SelectField(

@@ -1,6 +1,6 @@
 """A concern report in Chromium: a teacher reports an emergency on a phone, a coordinator
 takes it from the top of the dashboard and reads it. With SHOTS=<folder> the pages are
-saved as screenshots (phone and desktop, English and German)."""
+saved as screenshots (phone and desktop, English and German). axe looks at every page."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from app.extensions import db
 from app.i18n import COOKIE
+from tests.browser.test_accessibility import AXE, RUN_AXE
 from tests.concerns.world import build, make_report, user
 from tests.conftest import PASSWORD
 from tests.factories import TEACHER_PASSWORD
@@ -28,7 +29,12 @@ def log_in(page, email: str, password: str) -> None:
         page.locator("form[action='/login'] [type=submit]").click()
 
 
+FOUND: list[str] = []  # what axe found on the pages looked at
+
+
 def shot(page, name: str) -> None:
+    """Look at the page: axe's serious and critical findings, and a screenshot with SHOTS."""
+    FOUND.extend(f"{name}: {violation}" for violation in page.evaluate(RUN_AXE))
     if SHOTS:
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
@@ -45,11 +51,13 @@ def test_a_teacher_reports_on_a_phone_and_a_coordinator_takes_it(
         db.session.commit()
     sizes = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
     contexts = []
+    FOUND.clear()
 
     def new_page(size: str):
         context = browser.new_context(base_url=live_server, viewport=sizes[size])
         context.add_cookies([{"name": COOKIE, "value": language, "url": live_server}])
         context.set_default_timeout(10_000)
+        context.add_init_script(AXE.read_text(encoding="utf-8"))
         contexts.append(context)
         return context.new_page()
 
@@ -97,6 +105,7 @@ def test_a_teacher_reports_on_a_phone_and_a_coordinator_takes_it(
     finally:
         for context in contexts:
             context.close()
+    assert not FOUND, "axe found serious or critical violations:\n" + "\n".join(FOUND)
 
 
 def _move_and_close(pages, report_path: str, world, language: str, sizes) -> None:

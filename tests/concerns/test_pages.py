@@ -81,6 +81,9 @@ def test_a_report_without_what_happened_is_shown_again_with_the_problem(app, wor
     response = post(teacher, "/care/concerns/new", report_form(world.a.placed_id, what_happened=""))
     assert response.status_code == 400
     assert "There is a problem" in response.get_data(as_text=True)
+    unchosen = post(teacher, "/care/concerns/new", report_form(0))
+    assert unchosen.status_code == 400
+    assert "Choose the student." in unchosen.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(ConcernReport.id))) == 0
 

@@ -16,7 +16,7 @@ from app.i18n import COOKIE
 from tests.browser.test_accessibility import AXE, RUN_AXE
 from tests.concerns.world import build, make_report, user
 from tests.conftest import PASSWORD
-from tests.factories import TEACHER_PASSWORD
+from tests.factories import FAMILY_PASSWORD, TEACHER_PASSWORD
 
 SHOTS = os.environ.get("SHOTS")
 
@@ -135,3 +135,33 @@ def _move_and_close(pages, report_path: str, world, language: str, sizes) -> Non
         desktop.locator("form.confirm-form button[type=submit]").click()
     expect(facts).to_contain_text("Stays with the Spare family")
     shot(desktop, f"report-closed-{sizes['desktop']['width']}-{language}")
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_a_family_reports_from_its_page_on_a_phone(app, browser, live_server, language):
+    world = build(app)
+    context = browser.new_context(base_url=live_server, viewport={"width": 390, "height": 844})
+    context.add_cookies([{"name": COOKIE, "value": language, "url": live_server}])
+    context.add_init_script(AXE.read_text(encoding="utf-8"))
+    context.set_default_timeout(10_000)
+    FOUND.clear()
+    try:
+        family = context.new_page()
+        log_in(family, world.a.family_email, FAMILY_PASSWORD)
+        family.goto("/family/")
+        with family.expect_navigation():
+            family.locator(".student-card a[href*='/care/concerns/new']").click()
+        family.locator("select[name=category]").select_option("homesickness")
+        family.locator("input[name=severity][value=routine]").check()
+        family.locator("textarea[name=what_happened]").fill("Very quiet since Sunday.")
+        with family.expect_navigation():
+            family.locator("form[novalidate] button[type=submit]").click()
+        expect(family.locator("h1")).to_contain_text(world.a.student_name)
+        expect(family.locator("#timeline")).to_have_count(0)
+        shot(family, f"report-family-390-{language}")
+        family.goto("/family/")
+        expect(family.locator("#concerns-heading")).to_be_visible()
+        shot(family, f"family-portal-390-{language}")
+    finally:
+        context.close()
+    assert not FOUND, "axe found serious or critical violations:\n" + "\n".join(FOUND)

@@ -355,3 +355,10 @@ def test_a_coordinator_without_the_report_sees_no_safeguarding_in_the_list(app, 
         assert world.a.student_name not in html
     admin = client_of(app, world.admin).get("/care/concerns/?status=all").get_data(as_text=True)
     assert world.a.student_name in admin
+
+
+def test_the_dashboard_leads_to_the_reports_when_none_waits(app, world):
+    admin = client_of(app, world.admin)
+    html = admin.get("/dashboard").get_data(as_text=True)
+    assert "none waits for an owner" in html and 'href="/care/concerns/"' in html
+    assert "concern-alerts" not in html

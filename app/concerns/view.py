@@ -36,9 +36,20 @@ def _detail(kind: ActionKind, text: str) -> str:
         return format_date(date.fromisoformat(text), "long") if text else _("cleared")
     if kind is ActionKind.TAKEN:
         return _("taken over from %(who)s", who=text) if text else ""
-    if kind is ActionKind.MOVE:
-        return ""
     return text
+
+
+def _moved_to(report: ConcernReport, text: str) -> str:
+    """Where a move took the student, when it is the report's placement."""
+    placement = report.placement
+    if placement is None or str(placement.id) != text:
+        return ""
+    family = placement.application.family
+    where = family.family_name or family.user.email
+    if placement.ends_on is None:
+        return where
+    until = _("temporary until %(date)s", date=format_date(placement.ends_on, "long"))
+    return f"{where}, {until}"
 
 
 def timeline(report: ConcernReport) -> list[Step]:
@@ -47,7 +58,9 @@ def timeline(report: ConcernReport) -> list[Step]:
             action.at,
             action.by.email if action.by else _("an unknown user"),
             label(action.kind),
-            _detail(action.kind, action.text),
+            _moved_to(report, action.text)
+            if action.kind is ActionKind.MOVE
+            else _detail(action.kind, action.text),
         )
         for action in report.actions
     ]

@@ -197,7 +197,8 @@ def test_the_owner_handles_moves_and_closes_the_report(app, world, language):
     )
     assert moved.status_code == 302
     html = coordinator.get(f"/care/concerns/{report_id}").get_data(as_text=True)
-    assert "SpareA" in html
+    facts, timeline = html.split('id="timeline"')
+    assert "SpareA" in facts.split("<dl")[1] and "SpareA" in timeline
     assert ("temporary until" in html) if language == "en" else ("vorübergehend bis" in html)
     board = coordinator.get(f"/placements/cohorts/{world.a.cohort_id}").get_data(as_text=True)
     assert ("temporary until" in board) if language == "en" else ("vorübergehend bis" in board)

@@ -72,7 +72,11 @@ class TakeForm(FlaskForm):
 
 
 class StatusForm(FlaskForm):
-    status = SelectField(_l("Status"), validators=[InputRequired()])
+    status = SelectField(_l("Status"), validators=[InputRequired(message=_l("Choose a status."))])
+
+    def offer(self, statuses) -> None:
+        """The statuses the report may go to from where it is."""
+        self.status.choices = [("", _l("Choose…")), *((s.value, s.label) for s in statuses)]
 
 
 class FollowUpForm(FlaskForm):

@@ -78,7 +78,7 @@ def add_action(report_id: int):
 def set_status(report_id: int):
     report = report_or_404(report_id)
     form = StatusForm()
-    form.status.choices = [(s.value, label(s)) for s in NEXT[report.status]]
+    form.offer(NEXT[report.status])
     if form.validate_on_submit():
         with refusals(form) as refused:
             concerns.set_status(report, current_user, form.status.data)

@@ -119,7 +119,7 @@ def show(report: ConcernReport, status: int = 200, **sent):
     user = current_user
     manage = concern_access.may_manage(user, report) and report.status is not ConcernStatus.CLOSED
     status_form = sent.pop("status_form", None) or StatusForm(formdata=None)
-    status_form.status.choices = [(s.value, label(s)) for s in NEXT[report.status]]
+    status_form.offer(NEXT[report.status])
     forms = {
         "take_form": TakeForm(formdata=None, unowned="" if report.owner_id else "1"),
         "action_form": ActionNoteForm(formdata=None),

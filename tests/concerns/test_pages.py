@@ -173,6 +173,10 @@ def test_the_owner_handles_moves_and_closes_the_report(app, world, language):
         ).status_code
         == 302
     )
+    status_url = f"/care/concerns/{report_id}/status"
+    assert post(coordinator, status_url, {"status": ""}).status_code == 400
+    assert post(coordinator, status_url, {"status": "closed"}).status_code == 400
+    assert post(coordinator, status_url, {"status": "resolved"}).status_code == 302
     with app.app_context():
         today = compliance.local_today(db.session.get(ConcernReport, report_id).cohort)
     follow = (today + timedelta(days=2)).isoformat()
@@ -214,7 +218,7 @@ def test_the_owner_handles_moves_and_closes_the_report(app, world, language):
         placement = db.session.get(Placement, report.placement_id)
         assert placement.ends_on.isoformat() == ends
         kinds = [a.kind.value for a in report.actions]
-        assert kinds == ["reported", "taken", "note", "follow_up", "move", "closed"]
+        assert kinds == ["reported", "taken", "note", "status", "follow_up", "move", "closed"]
         assert db.session.scalar(
             sa.select(sa.func.count(AuditEntry.id)).where(AuditEntry.action == "concern.viewed")
         )

@@ -302,19 +302,19 @@ def test_every_page_in_english_and_german(app, world, language):
 # --- the URL-map walk --------------------------------------------------------------------
 
 
-def _walk(app, client, values: dict, query: dict) -> list[str]:
-    """Every rule of the concern (and contact) pages with the ids of the values: the
-    answers that are not 403 or 404."""
+def _walk(app, client, values: dict, query: dict, prefixes: tuple[str, ...]) -> list[str]:
+    """Every rule of the pages named by the prefixes whose arguments the values hold (and
+    the report form, with the query): the answers that are not 403 or 404."""
     from flask import url_for
 
     wrong = []
     for rule in app.url_map.iter_rules():
-        if not rule.endpoint.startswith(("concerns.", "contacts.")):
+        if not rule.endpoint.startswith(prefixes):
             continue
         if not set(rule.arguments) <= set(values):
             continue
         if not rule.arguments and rule.endpoint != "concerns.new":
-            continue  # lists: checked for what they show, below
+            continue  # lists: checked for what they show
         with app.test_request_context():
             url = url_for(rule.endpoint, **{k: values[k] for k in rule.arguments}, **query)
         for method in ("GET", "POST"):
@@ -326,27 +326,34 @@ def _walk(app, client, values: dict, query: dict) -> list[str]:
     return wrong
 
 
+EVERY_NEW_PAGE = ("concerns.", "contacts.")  # the contacts' pages where the app has them
+
+
 def test_outsiders_get_403_or_404_on_every_page_of_a_report(app, world):
+    """A teacher of another cohort and another cohort's family on every new page of the
+    report's cohort (the report form about its student too); the family the student lives
+    with, the cohort's teacher and a coordinator on a report they may not see (the family
+    did not make it; a safeguarding report owned by an admin)."""
     report_id = make_report(app, world.a.placed_id, world.a.teacher_email, severity="urgent")
     safeguarding = make_report(
         app, world.a.placed_id, world.a.teacher_email, owner=world.admin, category="safeguarding"
     )
-    ids = {"cohort_id": world.a.cohort_id, "enrolment_id": world.a.placed_id}
-    query = {"enrolment": world.a.placed_id}
-    outsiders = {
-        world.b.teacher_email: report_id,
-        world.b.family_email: report_id,
-        world.a.teacher_email: safeguarding,
-        world.coordinator: safeguarding,
+    ids = {"cohort_id": world.a.cohort_id, "enrolment_id": world.a.placed_id, "fmt": "csv"}
+    about_the_student = {"enrolment": world.a.placed_id}
+    outsiders = {  # email: (report, pages, query of the report form)
+        world.b.teacher_email: (report_id, EVERY_NEW_PAGE, about_the_student),
+        world.b.family_email: (report_id, EVERY_NEW_PAGE, about_the_student),
+        world.a.family_email: (report_id, ("concerns.",), {}),
+        world.a.teacher_email: (safeguarding, ("concerns.",), {}),
+        world.coordinator: (safeguarding, ("concerns.",), {}),
     }
-    for email, target in outsiders.items():
+    for email, (target, prefixes, query) in outsiders.items():
         client = client_of(app, email)
-        on_new = {} if email in (world.a.teacher_email, world.coordinator) else query
-        wrong = _walk(app, client, {**ids, "report_id": target}, on_new)
-        if not on_new:  # may report about the student: only the report's own pages count
+        wrong = _walk(app, client, {**ids, "report_id": target}, query, prefixes)
+        if not query:  # may report about the student: only the report's own pages count
             wrong = [w for w in wrong if "/new" not in w]
         assert wrong == [], f"{email}: {wrong}"
-        if email != world.b.family_email:
+        if "family" not in email:
             listing = client.get("/care/concerns/?status=all").get_data(as_text=True)
             assert f"/care/concerns/{target}" not in listing, email
     with app.app_context():

@@ -76,6 +76,13 @@ def test_a_teacher_reports_and_sees_the_report(app, world, language):
     assert world.a.student_name in listing
 
 
+def test_the_teachers_cohort_page_offers_a_report_about_each_student(app, world):
+    teacher = client_of(app, world.a.teacher_email)
+    html = teacher.get(f"/teachers/me/cohorts/{world.a.cohort_id}").get_data(as_text=True)
+    for enrolment_id in (world.a.placed_id, world.a.other_id):
+        assert f"/care/concerns/new?enrolment={enrolment_id}" in html
+
+
 def test_a_report_without_what_happened_is_shown_again_with_the_problem(app, world):
     teacher = client_of(app, world.a.teacher_email)
     response = post(teacher, "/care/concerns/new", report_form(world.a.placed_id, what_happened=""))

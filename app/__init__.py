@@ -63,6 +63,7 @@ def register_blueprints(app: Flask) -> None:
     from app.admin import bp as admin_bp
     from app.auth import bp as auth_bp
     from app.cohorts import bp as cohorts_bp
+    from app.concerns import bp as concerns_bp
     from app.contacts import bp as contacts_bp
     from app.enrolments import bp as enrolments_bp
     from app.families import bp as families_bp
@@ -93,6 +94,7 @@ def register_blueprints(app: Flask) -> None:
         rosters_bp,
         privacy_bp,
         contacts_bp,
+        concerns_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -20,6 +20,7 @@ from app.services.hosting.sections import Section
 from app.services.hosting.signup import sign_up
 from app.services.placement import placements
 from app.services.privacy import audit
+from app.services.supervision import concern_access
 from app.services.validation import ValidationFailed
 from app.unit_of_work import refusals, send_queued_mail
 
@@ -96,6 +97,7 @@ def portal():
         action_form=ActionForm(),
         withdraw_form=WithdrawForm(),
         placements=placed,
+        concern_reports=concern_access.reported(current_user),
         coordinator={
             key: current_app.config[f"COORDINATOR_{key.upper()}"]
             for key in ("name", "phone", "email")

@@ -12,6 +12,7 @@ from flask_login import current_user
 
 from app.access import Permission, public, requires
 from app.auth.safety import safe_next
+from app.concerns import view as concern_view
 from app.extensions import db
 from app.i18n import COOKIE
 from app.main import bp
@@ -44,6 +45,7 @@ def dashboard():
         alerts=vetting.expiry_alerts(),
         unplaced=care_alerts.unplaced_soon(),
         contacts_due=contact_rule.stays_on(),
+        concern_alerts=concern_view.dashboard_alerts(),
     )
 
 

@@ -23,6 +23,7 @@ from app.extensions import db
 from app.models import (
     Cohort,
     CohortTeacher,
+    ConcernReport,
     Enrolment,
     GuardianConsent,
     HistoryEvent,
@@ -62,6 +63,7 @@ ID_MODELS = {
     "application_id": HostApplication,
     "batch_id": ImportBatch,
     "cohort_id": Cohort,
+    "report_id": ConcernReport,
     "consent_id": GuardianConsent,
     "enrolment_id": Enrolment,
     "event_id": HistoryEvent,
@@ -326,6 +328,7 @@ def build_world(app: Flask) -> World:
             admin.id,
             guardian_id=guardian.id,
         )
+        _concern_reports(enrolment, admin)
         db.session.add(  # an email that could not be sent: the queue offers to retry
             OutboxEmail(recipient="x@example.org", subject="-", body="-", attempts=3)
         )
@@ -339,6 +342,19 @@ def build_world(app: Flask) -> World:
     world = World(app, actors, ids, pairs, Fields(), errors, tokens)
     harvest(world, withdrawn)
     return world
+
+
+def _concern_reports(enrolment: Enrolment, by: User) -> None:
+    """Concern reports to act on: an urgent one and a safeguarding one nobody owns yet."""
+    from datetime import timedelta
+
+    from app.services.supervision import compliance, concerns
+
+    day = compliance.local_today(enrolment.cohort) - timedelta(days=1)
+    for category, severity in (("health", "urgent"), ("safeguarding", "routine")):
+        values = {"category": category, "severity": severity, "happened_on": day}
+        values["what_happened"] = "Fell ill."
+        concerns.report(enrolment, by, values, lambda report_id: f"/care/concerns/{report_id}")
 
 
 def _link_tokens(app: Flask) -> list[str]:

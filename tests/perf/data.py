@@ -56,6 +56,7 @@ class World:
     cohort_id: int  # the cohort with students, waitlist, families, placements and teachers
     teacher_email: str  # leads that cohort and teaches in every other one
     family_email: str  # hosts one student in each of the other cohorts
+    report_id: int = 0  # a concern report with n actions in its timeline
 
 
 def _people(name: str) -> dict:
@@ -237,4 +238,41 @@ def build(app, n: int) -> World:
     other_ids, family_email = _other_cohorts(app, n, teacher_email)
     _vetting_queue(app, n, other_ids)
     _failed_emails(app, n)
-    return World(cohort_id, teacher_email, family_email)
+    report_id = _concerns(app, n, holding, teacher_email, family_email)
+    return World(cohort_id, teacher_email, family_email, report_id)
+
+
+def _concerns(app, n: int, enrolment_ids: list[int], teacher_email: str, family_email: str) -> int:
+    """n concern reports about the main cohort (every other one taken, with a follow-up
+    day), the first with n actions; a report by the family about each student it hosts.
+    The first report's id."""
+    from app.services.supervision import compliance, concern_access, concerns
+
+    severities = ("urgent", "routine", "emergency")
+    with app.app_context():
+        staff = accounts.find_user(STAFF_EMAIL)
+        teacher = accounts.find_user(teacher_email)
+        family = accounts.find_user(family_email)
+        reports = []
+        for number, enrolment_id in enumerate(enrolment_ids[:n]):
+            enrolment = db.session.get(Enrolment, enrolment_id)
+            today = compliance.local_today(enrolment.cohort)
+            values = {
+                "category": "health",
+                "severity": severities[number % 3],
+                "happened_on": today - timedelta(days=1),
+                "what_happened": "Fell ill.",
+            }
+            report = concerns.report(enrolment, teacher, values, lambda i: f"/{i}")
+            if number % 2:
+                concerns.take(report, staff)
+                concerns.set_follow_up(report, staff, today)
+            reports.append(report)
+        for number in range(n):
+            concerns.add_action(reports[0], teacher, f"Step {number}")
+        for enrolment in concern_access.family_students(family):
+            values = {"category": "school", "severity": "routine"}
+            values["happened_on"] = compliance.local_today(enrolment.cohort) - timedelta(days=1)
+            concerns.report(enrolment, family, {**values, "what_happened": "-"}, str)
+        db.session.commit()
+        return reports[0].id

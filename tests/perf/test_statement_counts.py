@@ -35,6 +35,7 @@ class Page:
 
 PAGES = {
     # + the unplaced list, + the cohorts whose stay is on (none here; with some, four more)
+    # + the concern reports waiting for an owner (with their cohorts), + the follow-ups due
     "dashboard": Page("staff", lambda w: "/dashboard", budget=10),
     "cohort list": Page("staff", lambda w: "/cohorts/", budget=4),  # + the count of pages
     "cohort": Page("staff", lambda w: f"/cohorts/{w.cohort_id}", budget=15),
@@ -60,7 +61,13 @@ PAGES = {
     "cohort's teachers": Page("staff", lambda w: f"/teachers/cohorts/{w.cohort_id}", budget=7),
     # + the consents of the students placed there (what the consent rule shows of them)
     # + the household members and references, for the task list's status of each section
-    "family portal": Page("family", lambda w: "/family/", budget=12),
+    # + the concern reports the family made
+    "family portal": Page("family", lambda w: "/family/", budget=13),
+    # the page, its count, cohorts and owners, the cohorts of the filter
+    "concern reports": Page("staff", lambda w: "/care/concerns/?status=all", budget=7),
+    "teacher's concern reports": Page("teacher", lambda w: "/care/concerns/", budget=7),
+    # the report, cohort, people and timeline in a few statements, + the audit of the view
+    "concern report": Page("staff", lambda w: f"/care/concerns/{w.report_id}", budget=8),
 }
 
 

@@ -9,6 +9,7 @@ on duty can act at once; taking it makes them its owner.
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.orm import contains_eager, selectinload
 
 from app.extensions import db
 from app.models import (
@@ -23,6 +24,7 @@ from app.models import (
     Placement,
     PlacementStatus,
     Role,
+    Student,
     User,
 )
 from app.services.supervision import contacts
@@ -127,3 +129,64 @@ def visible(user: User) -> sa.Select:
     if user.role == Role.HOST_FAMILY:
         return query.where(ConcernReport.reported_by_id == user.id, ~sensitive)
     return query.where(sa.false())
+
+
+def listed(user: User, status: str = "", cohort_id: int | None = None) -> sa.Select:
+    """The reports the person may see, filtered: status "" the ones not closed, "all" every
+    one, else that status; and the cohort's only when one is given."""
+    query = visible(user).options(
+        selectinload(ConcernReport.cohort), selectinload(ConcernReport.owner)
+    )
+    if status == "":
+        query = query.where(ConcernReport.status != ConcernStatus.CLOSED)
+    elif status != "all":
+        query = query.where(ConcernReport.status == ConcernStatus(status))
+    if cohort_id:
+        query = query.where(ConcernReport.cohort_id == cohort_id)
+    return query
+
+
+def reported(user: User, limit: int = 20) -> list[ConcernReport]:
+    """The newest reports the person made that they may still see (a family's own)."""
+    query = visible(user).where(ConcernReport.reported_by_id == user.id).limit(limit)
+    return list(db.session.scalars(query))
+
+
+def listed_cohorts(user: User) -> list[Cohort]:
+    """The cohorts of the reports the person may see, for the list's filter."""
+    ids = visible(user).order_by(None).with_only_columns(ConcernReport.cohort_id)
+    return list(
+        db.session.scalars(
+            sa.select(Cohort).where(Cohort.id.in_(ids)).order_by(Cohort.departure_date.desc())
+        )
+    )
+
+
+def reportable(user: User) -> list[Enrolment]:
+    """The students the person may report about, for the form's choice: staff those of the
+    cohorts not yet over, a teacher those of their cohorts, a family the one living with it."""
+    from app.services.supervision.teacher_roster import FINISHED
+
+    if user.role == Role.HOST_FAMILY:
+        return family_students(user)
+    query = (
+        sa.select(Enrolment)
+        .join(Enrolment.cohort)
+        .join(Enrolment.student)
+        .where(Enrolment.status.in_(HOLDS_PLACE), Cohort.status.not_in(FINISHED))
+        .options(contains_eager(Enrolment.cohort), contains_eager(Enrolment.student))
+        .order_by(Cohort.departure_date, Student.last_name, Student.first_name, Enrolment.id)
+    )
+    if user.role == Role.TEACHER:
+        from app.models import CohortTeacher, Teacher
+
+        query = query.where(
+            Enrolment.cohort_id.in_(
+                sa.select(CohortTeacher.cohort_id)
+                .join(Teacher, Teacher.id == CohortTeacher.teacher_id)
+                .where(Teacher.user_id == user.id)
+            )
+        )
+    elif user.role not in STAFF:
+        return []
+    return list(db.session.scalars(query))

@@ -11,6 +11,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from app.models import (
@@ -22,6 +23,7 @@ from app.models import (
     ConcernStatus,
     Contact,
     Enrolment,
+    HostApplication,
     Placement,
     Severity,
     User,
@@ -146,6 +148,23 @@ def alert(report: ConcernReport, link: Link) -> int:
     return len(recipients)
 
 
+def load(report_id: int) -> ConcernReport | None:
+    """The report with what its page shows: cohort, people, the placement and the timeline."""
+    return db.session.scalar(
+        sa.select(ConcernReport)
+        .where(ConcernReport.id == report_id)
+        .options(
+            selectinload(ConcernReport.cohort),
+            selectinload(ConcernReport.owner),
+            selectinload(ConcernReport.reported_by),
+            selectinload(ConcernReport.placement)
+            .selectinload(Placement.application)
+            .selectinload(HostApplication.family),
+            selectinload(ConcernReport.actions).selectinload(ConcernAction.by),
+        )
+    )
+
+
 def viewed(report: ConcernReport, user: User) -> None:
     """Note in the audit trail that the person read the report."""
     audit.record("concern.viewed", "concern_report", report.id, user_id=user.id)
@@ -159,9 +178,13 @@ def _manageable(report: ConcernReport, user: User) -> None:
         raise DomainError(str(_l("Only its owner or an admin can change this report.")))
 
 
-def take(report: ConcernReport, user: User) -> None:
-    """The person becomes the report's owner; an open report is then in progress."""
+def take(report: ConcernReport, user: User, unowned_only: bool = False) -> None:
+    """The person becomes the report's owner; an open report is then in progress. With
+    unowned_only (a Take button on a report that waited for an owner) a colleague who was
+    quicker keeps it, and the person is told who took it."""
     db.session.refresh(report, with_for_update=True)
+    if unowned_only and report.owner_id is not None and report.owner_id != user.id:
+        raise DomainError(str(_l("%(who)s took this report meanwhile.", who=report.owner.email)))
     if not may_take(user, report):
         if report.owner_id == user.id:
             raise DomainError(str(_l("You already own this report.")))
@@ -255,6 +278,7 @@ def awaiting_owner(user: User) -> list[ConcernReport]:
         sa.select(ConcernReport)
         .where(ConcernReport.owner_id.is_(None), ConcernReport.status != ConcernStatus.CLOSED)
         .where(alerting)
+        .options(joinedload(ConcernReport.cohort))
         .order_by(ConcernReport.reported_at, ConcernReport.id)
     ).all()
     order = {Severity.EMERGENCY: 0, Severity.URGENT: 1, Severity.ROUTINE: 2}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -81,7 +81,7 @@ def _prefill(form: ContactForm, cohort: Cohort) -> None:
 
 def _after_saving(cohort: Cohort, contact) -> str:
     """Back to the compliance view; after a serious concern, to the concern report."""
-    if contact.wellbeing is Wellbeing.SERIOUS and "concerns.new" in current_app.view_functions:
+    if contact.wellbeing is Wellbeing.SERIOUS:
         flash(
             _(
                 "The contact was recorded. You noted a serious concern: please report it "

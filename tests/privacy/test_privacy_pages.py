@@ -113,27 +113,66 @@ def test_the_settings_page_shows_the_periods_the_next_purge_and_a_dry_run(app, a
 
 def test_saving_the_settings(app, auth, client):
     admin(auth)
-    response = post(
-        client, "/admin/privacy/", {"retention_months": "18", "family_inactive_months": "36"}
-    )
+    values = {
+        "retention_months": "18",
+        "family_inactive_months": "36",
+        "safeguarding_keep_until_age": "30",
+    }
+    response = post(client, "/admin/privacy/", values)
     assert response.status_code == 302
     with app.app_context():
         assert (settings.retention_months(), settings.family_inactive_months()) == (18, 36)
+        assert settings.get_int(settings.SAFEGUARDING_KEEP_UNTIL_AGE) == 30
         assert db.session.get(Setting, "retention_months").updated_by_id is not None
         changed = db.session.scalar(
             sa.select(sa.func.count(AuditEntry.id)).where(AuditEntry.record_type == "setting")
         )
-        assert changed == 2
+        assert changed == 3
 
 
 @pytest.mark.parametrize(
     ("values", "message"),
     [
-        ({"retention_months": "0", "family_inactive_months": "24"}, "from 1 to 120"),
-        ({"retention_months": "121", "family_inactive_months": "24"}, "from 1 to 120"),
-        ({"retention_months": "12", "family_inactive_months": "5"}, "from 6 to 120"),
-        ({"retention_months": "twelve", "family_inactive_months": "24"}, "integer"),
-        ({"retention_months": "", "family_inactive_months": "24"}, "required"),
+        (
+            {
+                "retention_months": "0",
+                "family_inactive_months": "24",
+                "safeguarding_keep_until_age": "25",
+            },
+            "from 1 to 120",
+        ),
+        (
+            {
+                "retention_months": "121",
+                "family_inactive_months": "24",
+                "safeguarding_keep_until_age": "25",
+            },
+            "from 1 to 120",
+        ),
+        (
+            {
+                "retention_months": "12",
+                "family_inactive_months": "5",
+                "safeguarding_keep_until_age": "25",
+            },
+            "from 6 to 120",
+        ),
+        (
+            {
+                "retention_months": "twelve",
+                "family_inactive_months": "24",
+                "safeguarding_keep_until_age": "25",
+            },
+            "integer",
+        ),
+        (
+            {
+                "retention_months": "",
+                "family_inactive_months": "24",
+                "safeguarding_keep_until_age": "25",
+            },
+            "required",
+        ),
     ],
 )
 def test_bad_settings_are_refused_with_a_message(app, auth, client, values, message):

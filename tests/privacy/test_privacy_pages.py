@@ -173,6 +173,14 @@ def test_saving_the_settings(app, auth, client):
             },
             "required",
         ),
+        (
+            {
+                "retention_months": "12",
+                "family_inactive_months": "24",
+                "safeguarding_keep_until_age": "17",
+            },
+            "from 18 to 100",
+        ),
     ],
 )
 def test_bad_settings_are_refused_with_a_message(app, auth, client, values, message):

@@ -72,7 +72,9 @@ class TakeForm(FlaskForm):
 
 
 class StatusForm(FlaskForm):
-    status = SelectField(_l("Change the status to"), validators=[InputRequired(message=_l("Choose a status."))])
+    status = SelectField(
+        _l("Change the status to"), validators=[InputRequired(message=_l("Choose a status."))]
+    )
 
     def offer(self, statuses) -> None:
         """The statuses the report may go to from where it is."""

@@ -44,6 +44,7 @@ def dashboard():
         in_vetting=sum(families.get(status, 0) for status in vetting.IN_VETTING),
         alerts=vetting.expiry_alerts(),
         unplaced=care_alerts.unplaced_soon(),
+        temporary=care_alerts.temporary_ending(),
         contacts_due=contact_rule.stays_on(),
         concern_alerts=concern_view.dashboard_alerts(),
     )

@@ -158,3 +158,40 @@ def follow_ups_waiting(today: date) -> int:
             ConcernReport.follow_up_on <= today,
         )
     )
+
+
+@dataclass(frozen=True)
+class TemporaryStay:
+    """A student living with a temporary family whose stay there ends soon or has ended."""
+
+    placement: Placement
+    ended: bool  # the end day has passed and the student still lives there
+
+
+def temporary_ending(now: datetime | None = None, days: int = 7) -> list[TemporaryStay]:
+    """Active temporary placements ending within `days` (in the host area) or past their end:
+    somebody has to decide where the student lives next. One statement."""
+    from sqlalchemy.orm import joinedload
+
+    from app.models import HostApplication, PlacementKind
+
+    rows = db.session.scalars(
+        sa.select(Placement)
+        .where(
+            Placement.status == PlacementStatus.ACTIVE,
+            Placement.kind == PlacementKind.TEMPORARY,
+            Placement.ends_on <= compliance.today_in("UTC", now) + timedelta(days=days + 1),
+        )
+        .options(
+            joinedload(Placement.cohort).joinedload(Cohort.programme),
+            joinedload(Placement.enrolment).joinedload(Enrolment.student),
+            joinedload(Placement.application).joinedload(HostApplication.family),
+        )
+        .order_by(Placement.ends_on, Placement.id)
+    ).all()
+    found = []
+    for placement in rows:
+        today = compliance.local_today(placement.cohort, now)
+        if placement.ends_on <= today + timedelta(days=days):
+            found.append(TemporaryStay(placement, placement.ends_on < today))
+    return found

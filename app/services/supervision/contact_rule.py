@@ -101,11 +101,13 @@ def stay_is_on(cohort: Cohort, now: datetime | None = None) -> bool:
 
 @dataclass(frozen=True)
 class Due:
-    """A cohort's contacts waiting: overdue, and due within the week (not yet overdue)."""
+    """A cohort's contacts waiting: overdue, due within the week (not yet overdue), and due
+    later in the period (early in a month the monthly calls are not "this week" yet)."""
 
     cohort: Cohort
     overdue: int
     due_this_week: int
+    due_later: int = 0
 
 
 def due(
@@ -116,7 +118,10 @@ def due(
     chosen = False if teacher_id is None else teacher_id
     return [
         Due(
-            found.cohort, found.count(compliance.State.OVERDUE, chosen), found.due_this_week(chosen)
+            found.cohort,
+            found.count(compliance.State.OVERDUE, chosen),
+            found.due_this_week(chosen),
+            found.count(compliance.State.DUE, chosen) - found.due_this_week(chosen),
         )
         for found in compliance.compliances(cohorts, now)
     ]

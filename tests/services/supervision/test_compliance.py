@@ -215,3 +215,21 @@ def test_the_counts_of_many_cohorts_take_as_many_statements_as_of_one(app):
     # Each student is due in January; each family (placed today, in 2026) missed its first week.
     assert counts_one == [(1, 0)]
     assert counts_three == [(1, 0)] * 3
+
+
+def test_early_in_a_month_the_calls_still_to_make_are_counted_as_due_later(app):
+    from app.services.supervision import contact_rule
+
+    cohort_id = buffalo_cohort(app, DEPARTURE, RETURN)
+    called, waiting = student(app, cohort_id, "Becker"), student(app, cohort_id, "Schulz")
+    for enrolment_id in (called, waiting):
+        contact(app, cohort_id, date(2026, 12, 21), enrolment_id)
+        contact(app, cohort_id, date(2027, 1, 15), enrolment_id)
+    contact(app, cohort_id, date(2027, 2, 2), called)
+    with app.app_context():
+        cohort = db.session.get(Cohort, cohort_id)
+        [early] = contact_rule.due([cohort], now=datetime(2027, 2, 3, 15))
+        [late] = contact_rule.due([cohort], now=datetime(2027, 2, 25, 15))
+    # On 3 February Schulz's call is due by the 28th: not this week, but not forgotten.
+    assert (early.overdue, early.due_this_week, early.due_later) == (0, 0, 1)
+    assert (late.overdue, late.due_this_week, late.due_later) == (0, 1, 0)

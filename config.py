@@ -135,6 +135,8 @@ class Config:
     MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "") == "1"
     MAIL_USE_SSL = os.environ.get("MAIL_USE_SSL", "") == "1"
     MAIL_FROM = os.environ.get("MAIL_FROM", "Austausch <austausch@localhost>")
+    # Where answers go (Reply-To, and the address of List-Unsubscribe); empty: MAIL_FROM.
+    MAIL_REPLY_TO = os.environ.get("MAIL_REPLY_TO", "")
 
 
 class DevelopmentConfig(Config):

@@ -24,3 +24,13 @@ class OutboxEmail(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(index=True)
     attempts: Mapped[int] = mapped_column(default=0, server_default="0")
     last_error: Mapped[str] = mapped_column(sa.String(500), default="")
+    # The Message-ID header, fixed when queued: a retry sends the same email, not a new one.
+    message_id: Mapped[str] = mapped_column(sa.String(255), default="", server_default="")
+    # "transactional" (about the recipient's own account or application) or "group" (a
+    # message to many, which the recipient can unsubscribe from: List-Unsubscribe).
+    kind: Mapped[str] = mapped_column(
+        sa.String(20), default="transactional", server_default="transactional"
+    )
+    unsubscribe_url: Mapped[str | None] = mapped_column(sa.String(500))
+    # The recipient's mail server refused it for good (a 5xx answer): not retried.
+    bounced_at: Mapped[datetime | None] = mapped_column()

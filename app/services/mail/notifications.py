@@ -4,10 +4,13 @@ after the commit, retried when the mail server fails. Nothing is lost by a faile
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid, parseaddr
 
 import sqlalchemy as sa
 from flask import current_app
@@ -22,11 +25,37 @@ from app.services.identity import locales
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 10
 QUEUED = "austausch.mail_queued"  # in the session's info: this transaction queued an email
+TRANSACTIONAL, GROUP = "transactional", "group"
+# http(s) links in an email's text, made clickable in its HTML part; no other schemes.
+LINK = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
+TRAILING = ".,;:!?)]}"  # punctuation after a link belongs to the sentence
 
 
-def queue(recipient: str, subject: str, body: str) -> OutboxEmail:
-    """Put an email into the outbox; it is sent by deliver_pending after the commit."""
-    email = OutboxEmail(recipient=recipient, subject=str(subject)[:300], body=str(body))
+def queue(
+    recipient: str,
+    subject: str,
+    body: str,
+    kind: str = TRANSACTIONAL,
+    unsubscribe_url: str | None = None,
+) -> OutboxEmail:
+    """Put an email into the outbox; it is sent by deliver_pending after the commit.
+
+    A group message (kind="group", to many) carries a List-Unsubscribe header with the
+    programme's reply address and unsubscribe_url; a transactional email never does."""
+    if kind not in (TRANSACTIONAL, GROUP):
+        raise ValueError(f"unknown kind of email: {kind!r}")
+    if kind == TRANSACTIONAL and unsubscribe_url:
+        raise ValueError("a transactional email cannot be unsubscribed from")
+    if unsubscribe_url and not unsubscribe_url.startswith("https://"):
+        raise ValueError("the unsubscribe link must be https")
+    email = OutboxEmail(
+        recipient=recipient,
+        subject=str(subject)[:300],
+        body=str(body),
+        kind=kind,
+        unsubscribe_url=unsubscribe_url or None,
+        message_id=_new_message_id(),
+    )
     db.session.add(email)
     db.session.flush()
     db.session.info[QUEUED] = True
@@ -57,13 +86,81 @@ def staff() -> list[User]:
     )
 
 
-def _send(email: OutboxEmail) -> None:
+def _new_message_id() -> str:
+    """A unique Message-ID in the sender's domain."""
+    domain = _address(current_app.config["MAIL_FROM"]).rpartition("@")[2] or "localhost"
+    return make_msgid(domain=domain)
+
+
+def _address(header: str) -> str:
+    """The bare address in "Name <address>"."""
+    return parseaddr(header)[1]
+
+
+def reply_to() -> str:
+    """The programme's reply address: MAIL_REPLY_TO, else the sender."""
     config = current_app.config
+    return config.get("MAIL_REPLY_TO") or config["MAIL_FROM"]
+
+
+def _paragraphs(text: str) -> list[list[list[tuple[str, str | None]]]]:
+    """The text as paragraphs (split at blank lines) of lines of pieces (text, link or None):
+    the HTML template escapes every piece, so nothing in the text can become markup."""
+    paragraphs = []
+    for block in re.split(r"\n\s*\n", text.replace("\r\n", "\n").strip()):
+        lines = []
+        for line in block.split("\n"):
+            pieces: list[tuple[str, str | None]] = []
+            position = 0
+            for match in LINK.finditer(line):
+                url = match.group().rstrip(TRAILING)
+                start, end = match.start(), match.start() + len(url)
+                if start > position:
+                    pieces.append((line[position:start], None))
+                pieces.append((url, url))
+                position = end
+            if position < len(line):
+                pieces.append((line[position:], None))
+            lines.append(pieces)
+        paragraphs.append(lines)
+    return paragraphs
+
+
+def render_html(body: str) -> str:
+    """The HTML alternative of an email's text (templates/mail/message.html, autoescaped)."""
+    sender = current_app.config["MAIL_FROM"]
+    heading = parseaddr(sender)[0] or _address(sender)
+    template = current_app.jinja_env.get_template("mail/message.html")
+    return template.render(heading=heading, paragraphs=_paragraphs(body))
+
+
+def build_message(email: OutboxEmail) -> EmailMessage:
+    """The email as sent: plain text with an HTML alternative, and the headers mail
+    providers expect (Message-ID, Date, Reply-To; List-Unsubscribe on group messages)."""
+    config = current_app.config
+    if not email.message_id:  # queued before emails kept their Message-ID
+        email.message_id = _new_message_id()
     message = EmailMessage()
     message["From"] = config["MAIL_FROM"]
     message["To"] = email.recipient
     message["Subject"] = email.subject
+    message["Date"] = format_datetime(datetime.now(UTC))
+    message["Message-ID"] = email.message_id
+    message["Reply-To"] = reply_to()
+    if email.kind == GROUP:
+        links = [f"<mailto:{_address(reply_to())}?subject=unsubscribe>"]
+        if email.unsubscribe_url:
+            links.append(f"<{email.unsubscribe_url}>")
+            message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        message["List-Unsubscribe"] = ", ".join(links)
     message.set_content(email.body)
+    message.add_alternative(render_html(email.body), subtype="html")
+    return message
+
+
+def _send(email: OutboxEmail) -> None:
+    config = current_app.config
+    message = build_message(email)
     if config["MAIL_BACKEND"] == "console":
         print(f"--- email (MAIL_BACKEND=console, not sent) ---\n{message}", flush=True)
         return
@@ -84,7 +181,9 @@ def deliver_pending(limit: int = 50, new_only: bool = False) -> tuple[int, int]:
     make every click slow."""
     sent = failed = 0
     query = sa.select(OutboxEmail).where(
-        OutboxEmail.sent_at.is_(None), OutboxEmail.attempts < MAX_ATTEMPTS
+        OutboxEmail.sent_at.is_(None),
+        OutboxEmail.bounced_at.is_(None),
+        OutboxEmail.attempts < MAX_ATTEMPTS,
     )
     if new_only:
         query = query.where(OutboxEmail.attempts == 0)
@@ -95,16 +194,40 @@ def deliver_pending(limit: int = 50, new_only: bool = False) -> tuple[int, int]:
         try:
             _send(email)
         except (OSError, smtplib.SMTPException) as error:
-            email.last_error = f"{type(error).__name__}: {error}"[:500]
+            refusal = _refusal(error)
+            if refusal:  # refused for good: retrying cannot help
+                email.bounced_at = utcnow()
+                email.last_error = refusal[:500]
+                log.warning("Email %s was refused by the recipient's server", email.id)
+            else:
+                email.last_error = f"{type(error).__name__}: {error}"[:500]
+                # The server's answer often quotes the address: it stays in the outbox only.
+                log.warning("Email %s could not be sent (attempt %s)", email.id, email.attempts)
             failed += 1
-            # The server's answer often quotes the address: it stays in the outbox, not the log.
-            log.warning("Email %s could not be sent (attempt %s)", email.id, email.attempts)
         else:
             email.sent_at = utcnow()
             email.last_error = ""
             sent += 1
         db.session.commit()
     return sent, failed
+
+
+def _refusal(error: Exception) -> str:
+    """The server's code and text when it refused the email for good (a 5xx answer to the
+    recipient or the message), else "" (a 4xx answer or a network failure: try again)."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        answers = list(error.recipients.values())
+    elif isinstance(error, smtplib.SMTPResponseException):
+        answers = [(error.smtp_code, error.smtp_error)]
+    else:
+        return ""
+    if not answers or not all(500 <= code < 600 for code, _ in answers):
+        return ""
+    return "; ".join(f"{code} {_text(text)}" for code, text in answers)
+
+
+def _text(answer: bytes | str) -> str:
+    return answer.decode("utf-8", "replace") if isinstance(answer, bytes) else str(answer)
 
 
 def _claim(email: OutboxEmail) -> bool:
@@ -128,7 +251,8 @@ def _claim(email: OutboxEmail) -> bool:
 
 
 def failed_emails(limit: int = 100) -> list[OutboxEmail]:
-    """Emails that could not be sent yet, for staff to see."""
+    """Emails that could not be sent yet or were refused by the recipient's server (bounced_at
+    set: not retried), for staff to see."""
     return list(
         db.session.scalars(
             sa.select(OutboxEmail)

@@ -36,14 +36,27 @@ class Received:
 
     @property
     def body(self) -> str:
-        return self.message.get_content()
+        """The plain-text part (every email also has an HTML alternative)."""
+        return self.message.get_body(preferencelist=("plain",)).get_content()
+
+    @property
+    def html(self) -> str:
+        return self.message.get_body(preferencelist=("html",)).get_content()
 
 
 class Inbox:
-    """An aiosmtpd handler that keeps every message it accepts."""
+    """An aiosmtpd handler that keeps every message it accepts; recipients listed in
+    `refuse` get the server's answer given there (e.g. "550 No such user") instead."""
 
     def __init__(self) -> None:
         self.messages: list[Received] = []
+        self.refuse: dict[str, str] = {}
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:
+        if address in self.refuse:
+            return self.refuse[address]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope) -> str:
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
@@ -263,7 +276,8 @@ def test_the_console_backend_prints_instead_of_sending(app, mail_server, capsys)
     message = email.message_from_string(raw, policy=email.policy.default)
     assert message["To"] == "miller@example.org"
     assert str(message["Subject"]) == "Welcome to the Dortmund–Buffalo exchange"
-    assert "Thank you for your interest in hosting" in message.get_content()
+    plain = message.get_body(preferencelist=("plain",)).get_content()
+    assert "Thank you for your interest in hosting" in plain
     assert mail_server.inbox.messages == []
     [row] = outbox(app)
     assert row.sent_at is not None

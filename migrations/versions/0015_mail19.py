@@ -25,9 +25,7 @@ def upgrade():
             sa.Column("message_id", sa.String(length=255), server_default="", nullable=False)
         )
         batch_op.add_column(
-            sa.Column(
-                "kind", sa.String(length=20), server_default="transactional", nullable=False
-            )
+            sa.Column("kind", sa.String(length=20), server_default="transactional", nullable=False)
         )
         batch_op.add_column(sa.Column("unsubscribe_url", sa.String(length=500), nullable=True))
         batch_op.add_column(sa.Column("bounced_at", sa.DateTime(), nullable=True))

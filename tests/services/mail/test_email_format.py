@@ -12,9 +12,19 @@ import pytest
 
 from app.extensions import db
 from app.services.mail import notifications
-from tests.services.mail.test_email_delivery import deliver, mail_server, outbox  # noqa: F401 (a fixture)
+from tests.services.mail.test_email_delivery import MailServer, deliver, outbox
 
-HOSTILE = 'Dear <b>Miller</b> family,\n<script>alert(1)</script> & "quotes"\n\nSee https://x.test/a?b=1&c=2. Or javascript:alert(2) and <a href="http://evil.test">x</a>'
+HOSTILE = (
+    'Dear <b>Miller</b> family,\n<script>alert(1)</script> & "quotes"\n\n'
+    'See https://x.test/a?b=1&c=2. Or javascript:alert(2) and <a href="http://evil.test">x</a>'
+)
+
+
+@pytest.fixture
+def mail_server():
+    server = MailServer()
+    yield server
+    server.stop()
 
 
 @pytest.fixture

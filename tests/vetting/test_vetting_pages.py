@@ -470,11 +470,12 @@ class Mailbox:
 
     def __init__(self) -> None:
         self.accepting = True
+        self.refusal = "450 Mailbox unavailable, try later"  # the answer while not accepting
         self.received: list = []
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if not self.accepting:
-            return "450 Mailbox unavailable, try later"
+            return self.refusal
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -551,6 +552,29 @@ def test_retry_while_the_server_still_fails(app_factory, mailbox):
     page = client.get("/vetting/").get_data(as_text=True)
     assert "1 email still could not be sent." in flashes(page)
     assert "family@example.org" in page
+
+
+def test_an_email_refused_for_good_is_shown_and_not_sent_again(app_factory, mailbox):
+    mail_app = app_factory(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=mailbox.port)
+    client = mail_app.test_client()
+    Auth(mail_app, client).login_as(Role.COORDINATOR, STAFF)
+    mailbox.accepting, mailbox.refusal = False, "550 5.1.1 No such user"
+    with mail_app.app_context():
+        notifications.queue("gone@example.org", "Subject", "Body")
+        db.session.commit()
+        assert notifications.deliver_pending() == (0, 1)
+
+    page = client.get("/vetting/").get_data(as_text=True)
+    box = text(page.split('id="emails-heading">', 1)[1].split("</section>", 1)[0])
+    assert "gone@example.org" in box
+    assert "Refused by the recipient’s server: not sent again. Check the address." in box
+    assert "550 5.1.1 No such user" in box
+
+    mailbox.accepting = True
+    post(client, "/vetting/emails/retry")
+    page = client.get("/vetting/").get_data(as_text=True)
+    assert "No email was waiting to be sent." in flashes(page)
+    assert mailbox.received == []
 
 
 # --- who may see it ------------------------------------------------------------------------

@@ -5,6 +5,7 @@ written to in theirs (German when none is known)."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -242,3 +243,32 @@ def test_in_language_for_gives_the_language_and_its_english_variant(app):
             assert str(get_locale()) == "de"
         with notifications.in_language_for(None):
             assert str(get_locale()) == "en_GB"  # the default language, British English
+
+
+def test_an_admin_sets_the_language_of_an_account_on_creating_it_and_on_its_page(app):
+    admin = staff_client(app, "admin@example.org", Role.ADMIN, "en")
+    page = admin.get("/admin/users").get_data(as_text=True)
+    assert re.search(r'<select[^>]* name="language"', page)
+    data = {"email": "lehrer@example.org", "role": "teacher", "password": FAMILY_PASSWORD}
+    assert post(admin, "/admin/users", {**data, "language": "de"}).status_code == 302
+    with app.app_context():
+        teacher = accounts.find_user("lehrer@example.org")
+        assert teacher.locale == "de"
+        teacher_id = teacher.id
+    assert f'action="/admin/users/{teacher_id}/language"' in admin.get(
+        f"/admin/users/{teacher_id}"
+    ).get_data(as_text=True)
+    assert post(admin, f"/admin/users/{teacher_id}/language", {"language": "en"}).status_code == 302
+    with app.app_context():
+        assert accounts.find_user("lehrer@example.org").locale == "en"
+    # The password link the (English-speaking) admin sends is in the teacher's language.
+    assert post(admin, f"/admin/users/{teacher_id}/language", {"language": "de"}).status_code == 302
+    assert post(admin, f"/admin/users/{teacher_id}/password-link").status_code == 302
+    [reset] = emails_to(app, "lehrer@example.org")
+    assert_written_in(
+        app,
+        reset,
+        "de",
+        "Choose a new password",
+        "To choose a new password for your Austausch account, open this link:",
+    )

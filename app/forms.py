@@ -8,10 +8,12 @@ from typing import TypeVar
 
 from flask import Flask, abort, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from jinja2 import pass_context
-from wtforms import Field, FieldList, FormField
+from wtforms import Field, FieldList, FormField, SelectField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import HiddenInput, ListWidget
 
 from app.services.errors import DomainError
@@ -23,6 +25,17 @@ E = TypeVar("E", bound=Enum)
 
 class ActionForm(FlaskForm):
     """An empty form for POST-only buttons: it carries the CSRF token."""
+
+
+def language_choices() -> list[SelectChoice]:
+    return [SelectChoice("en", _l("English")), SelectChoice("de", _l("German"))]
+
+
+class EmailLanguageForm(FlaskForm):
+    """The language an account's emails and letters are written in."""
+
+    language = SelectField(_l("Language of emails and letters"), choices=language_choices)
+    submit = SubmitField(_l("Save language"))
 
 
 def _field(form: FlaskForm, path: str | None):

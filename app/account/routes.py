@@ -1,4 +1,4 @@
-from flask import flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -6,6 +6,7 @@ from app.access import Permission, requires
 from app.account import bp
 from app.account.forms import ChangePasswordForm
 from app.auth.routes import client_address
+from app.forms import EmailLanguageForm
 from app.services.identity import accounts
 from app.unit_of_work import refusals, send_queued_mail
 
@@ -13,7 +14,21 @@ from app.unit_of_work import refusals, send_queued_mail
 @bp.route("/")
 @requires(Permission.ACCOUNT)
 def index():
-    return render_template("account/index.html", user=current_user)
+    language_form = EmailLanguageForm(formdata=None, language=current_user.locale or "en")
+    return render_template("account/index.html", user=current_user, language_form=language_form)
+
+
+@bp.route("/language", methods=["POST"])
+@requires(Permission.ACCOUNT)
+def set_language():
+    """The language of the person's emails and letters (the page's language is the switch's)."""
+    form = EmailLanguageForm()
+    if not form.validate_on_submit():
+        abort(400)
+    with refusals():
+        accounts.set_language(current_user, form.language.data)
+        flash(_("The language was saved."), "success")
+    return redirect(url_for("account.index"))
 
 
 @bp.route("/password", methods=["GET", "POST"])

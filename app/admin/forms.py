@@ -4,6 +4,7 @@ from wtforms import DateField, EmailField, HiddenField, PasswordField, SelectFie
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, Optional
 
+from app.forms import language_choices
 from app.models import Role
 from app.numbers import NumberField
 
@@ -15,6 +16,12 @@ def role_choices() -> list[SelectChoice]:
 class CreateUserForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
     role = SelectField(_l("Role"), choices=role_choices)
+    language = SelectField(
+        _l("Language of emails and letters"),
+        choices=language_choices,
+        validate_choice=False,  # the account service refuses any other; none: the default
+        description=_l("Every email to the person is written in it, whoever sends it."),
+    )
     password = PasswordField(
         _l("Initial password"),
         validators=[DataRequired(), Length(max=256)],

@@ -25,7 +25,8 @@ from app.admin.forms import (
 from app.auth import links
 from app.errors import render_error
 from app.extensions import db
-from app.forms import ActionForm, search_words
+from app.forms import ActionForm, EmailLanguageForm, search_words
+from app.i18n import current_language
 from app.models import Role, User
 from app.models.base import utcnow
 from app.printing import exports
@@ -47,9 +48,16 @@ def users():
     if chosen and chosen not in {role.value for role in Role}:
         abort(400)
     form = CreateUserForm()
+    if not form.is_submitted():
+        form.language.data = current_language()  # staff usually create their colleagues'
     if form.validate_on_submit():
         with refusals(form):
-            accounts.create_user(form.email.data, form.password.data, form.role.data)
+            accounts.create_user(
+                form.email.data,
+                form.password.data,
+                form.role.data,
+                language=form.language.data or None,
+            )
             flash(_("The account was created."), "success")
             return redirect(url_for("admin.users"))
     page = db.paginate(
@@ -74,7 +82,28 @@ def users():
 def user(user_id: int):
     account = db.get_or_404(User, user_id)
     form = RoleForm(formdata=None, role=account.role.value)
-    return render_template("admin/user.html", account=account, form=form, action_form=ActionForm())
+    language_form = EmailLanguageForm(formdata=None, language=account.locale or "en")
+    return render_template(
+        "admin/user.html",
+        account=account,
+        form=form,
+        action_form=ActionForm(),
+        language_form=language_form,
+    )
+
+
+@bp.route("/users/<int:user_id>/language", methods=["POST"])
+@requires(Permission.MANAGE_USERS)
+def set_language(user_id: int):
+    """The language every email and letter to the person is written in."""
+    account = db.get_or_404(User, user_id)
+    form = EmailLanguageForm()
+    if not form.validate_on_submit():
+        abort(400)
+    with refusals():
+        accounts.set_language(account, form.language.data)
+        flash(_("The language was saved."), "success")
+    return redirect(url_for("admin.user", user_id=user_id))
 
 
 @bp.route("/users/<int:user_id>/role", methods=["GET", "POST"])

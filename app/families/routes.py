@@ -10,6 +10,7 @@ from app.families import bp, progress
 from app.families.forms import SignupForm, WithdrawForm
 from app.families.sections import SECTION_FORMS, HouseholdForm, field_label
 from app.forms import ActionForm
+from app.i18n import current_language
 from app.labels import label
 from app.loading import found_or_404
 from app.models import Cohort
@@ -42,7 +43,9 @@ def signup():
     form = SignupForm()
     if form.validate_on_submit():
         with refusals(form):
-            sign_up(form.email.data, form.password.data, links.confirm_email)
+            # The language chosen on the page, else the browser's best match.
+            language = current_language()
+            sign_up(form.email.data, form.password.data, links.confirm_email, language)
             send_queued_mail()
             remember_login_email(form.email.data)
             # A taken email gets the same answer as a new one: nobody learns who has an account.

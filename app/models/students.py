@@ -99,6 +99,9 @@ class Guardian(db.Model):
     relation: Mapped[str] = mapped_column(sa.String(50))
     phone: Mapped[str] = mapped_column(sa.String(40))
     email: Mapped[str | None] = mapped_column(sa.String(254))
+    # The language letters and emails to the guardian are written in ("en" or "de"); none
+    # known: German (the guardians are in Dortmund). See notifications.guardian_language.
+    locale: Mapped[str | None] = mapped_column(sa.String(5))
 
     student: Mapped[Student] = relationship(back_populates="guardians")
 

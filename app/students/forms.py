@@ -18,7 +18,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from app.labels import choices
 from app.models import Diet, Gender, VisaStatus
 from app.numbers import choice_id
-from app.services.enrolment.students import PERSON_FIELDS, SCALAR_FIELDS
+from app.services.enrolment.students import GUARDIAN_FIELDS, PERSON_FIELDS, SCALAR_FIELDS
 
 
 class PersonForm(Form):
@@ -32,6 +32,20 @@ class PersonForm(Form):
     email = EmailField(_l("Email"), validators=[Optional(), Length(max=254)])
 
 
+class GuardianForm(PersonForm):
+    """A guardian: also the language letters and emails to them are written in."""
+
+    locale = SelectField(
+        _l("Language for letters and emails"),
+        choices=[
+            SelectChoice("", _l("Not known (German)")),
+            SelectChoice("de", _l("German")),
+            SelectChoice("en", _l("English")),
+        ],
+        validate_choice=False,  # the student service refuses anything else
+    )
+
+
 class StudentForm(FlaskForm):
     first_name = StringField(_l("First name"), validators=[InputRequired(), Length(max=100)])
     last_name = StringField(_l("Last name"), validators=[InputRequired(), Length(max=100)])
@@ -43,8 +57,8 @@ class StudentForm(FlaskForm):
     grade = StringField(_l("Grade"), validators=[InputRequired(), Length(max=20)])
     email = EmailField(_l("Email"), validators=[Optional(), Length(max=254)])
     phone = TelField(_l("Mobile phone"), validators=[Optional(), Length(max=40)])
-    guardian1 = FormField(PersonForm, label=_l("First guardian"))
-    guardian2 = FormField(PersonForm, label=_l("Second guardian (optional)"))
+    guardian1 = FormField(GuardianForm, label=_l("First guardian"))
+    guardian2 = FormField(GuardianForm, label=_l("Second guardian (optional)"))
     emergency1 = FormField(PersonForm, label=_l("Emergency contact"))
     emergency2 = FormField(PersonForm, label=_l("Second emergency contact (optional)"))
     diet = SelectField(_l("Diet"), choices=choices(Diet))
@@ -77,10 +91,13 @@ class StudentForm(FlaskForm):
         """The form's data in the shape the student service takes."""
         values = {name: getattr(self, name).data for name in SCALAR_FIELDS}
 
-        def person(field: FormField) -> dict:
-            return {key: field.form[key].data for key in PERSON_FIELDS}
+        def person(field: FormField, fields: tuple[str, ...] = PERSON_FIELDS) -> dict:
+            return {key: field.form[key].data for key in fields}
 
-        values["guardians"] = [person(self.guardian1), person(self.guardian2)]
+        values["guardians"] = [
+            person(self.guardian1, GUARDIAN_FIELDS),
+            person(self.guardian2, GUARDIAN_FIELDS),
+        ]
         values["emergency_contacts"] = [person(self.emergency1), person(self.emergency2)]
         return values
 
@@ -91,8 +108,9 @@ class StudentForm(FlaskForm):
         for prefix, key in (("guardian", "guardians"), ("emergency", "emergency_contacts")):
             for number, person in enumerate(values[key][:2], start=1):
                 sub = getattr(self, f"{prefix}{number}").form
-                for field in PERSON_FIELDS:
-                    sub[field].data = person[field]
+                for field in GUARDIAN_FIELDS if prefix == "guardian" else PERSON_FIELDS:
+                    value = person[field]
+                    sub[field].data = (value or "") if field == "locale" else value
 
 
 class FilterForm(FlaskForm):

@@ -10,12 +10,13 @@ from flask_wtf import FlaskForm
 from app import numbers
 from app.access import Permission, requires
 from app.extensions import db
-from app.forms import ActionForm, search_words
+from app.forms import ActionForm, EmailLanguageForm, search_words
 from app.labels import choices
 from app.loading import child_or_404
 from app.models import ApplicationStatus, HostApplication
 from app.services.enrolment import cohorts
 from app.services.hosting import families, vetting
+from app.services.identity import accounts
 from app.services.mail import notifications
 from app.unit_of_work import after_commit, refusals
 from app.vetting import bp, details
@@ -161,7 +162,24 @@ def _page(application: HostApplication, sent: FlaskForm | None = None):
         alerts=[a for a in vetting.expiry_alerts() if a.application.id == application.id],
         step_form=step_form,
         decline_form=decline_form,
+        language_form=EmailLanguageForm(
+            formdata=None, language=application.family.user.locale or "en"
+        ),
     )
+
+
+@bp.route("/<int:application_id>/language", methods=["POST"])
+@requires(Permission.VET_FAMILIES)
+def language(application_id: int):
+    """The language every email and letter to the family is written in."""
+    application = _application(application_id)
+    form = EmailLanguageForm()
+    if not form.validate_on_submit():
+        abort(400)
+    with refusals():
+        accounts.set_language(application.family.user, form.language.data)
+        flash(_("The language was saved."), "success")
+    return redirect(url_for("vetting.show", application_id=application.id))
 
 
 def _do_step(

@@ -1,7 +1,7 @@
 """email format: Message-ID kept for retries, group messages, bounces
 
 Revision ID: 0015_mail19
-Revises: 0014
+Revises: 0015_lang19
 Create Date: 2026-12-02 18:00:00
 
 Each outbox email keeps its Message-ID (a retry sends the same id), its kind
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0015_mail19"
-down_revision = "0014"
+down_revision = "0015_lang19"
 branch_labels = None
 depends_on = None
 

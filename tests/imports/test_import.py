@@ -334,7 +334,7 @@ def test_a_line_with_the_wrong_number_of_fields(app, staff):
     data = csv_bytes([student_row(1)]) + b"Lena,M\xc3\xbcller,2010-01-01\r\n"
     batch_id = uploaded_batch(staff, data)
     page = text_of(staff.get(f"{URL}/{batch_id}"))
-    assert "This line has 3 fields but the header has 31." in page
+    assert "This line has 3 fields but the header has 32." in page
     assert "Import only the 1 valid row" in page
 
 
@@ -532,3 +532,24 @@ def test_decode_strips_the_bom_and_refuses_nul_bytes(app):
         assert decode(b"\xef\xbb\xbffirst_name\r\n") == "first_name\r\n"
         with pytest.raises(ImportRefused, match="Line 2 contains binary data"):
             decode(b"first_name\n\x00\x00")
+
+
+def test_the_guardians_language_comes_from_its_optional_column(app, staff):
+    rows = [
+        student_row(1, guardian_language="English"),
+        student_row(2, guardian_language="de"),
+        student_row(3),
+        student_row(4, guardian_language="français"),
+    ]
+    batch_id = uploaded_batch(staff, csv_bytes(rows))
+    page = text_of(staff.get(f"{URL}/{batch_id}"))
+    assert "Write en or de (English or German), or leave it empty." in page
+    result = text_of(confirm(staff, batch_id, "valid"))
+    assert "3 students were imported." in result
+    with app.app_context():
+        created = db.session.scalars(sa.select(Student).order_by(Student.id)).all()
+        assert [[g.locale for g in s.guardians] for s in created] == [
+            ["en", "en"],
+            ["de", "de"],
+            [None, None],
+        ]

@@ -603,3 +603,27 @@ def test_the_medical_notes_hint_names_everybody_who_reads_them(coordinator, lang
     assert hint is not None
     assert all(reader in hint.group(1) for reader in readers), hint.group(1)
     assert "only" not in hint.group(1) and "nur" not in hint.group(1)
+
+
+def test_staff_set_each_guardians_language_and_see_it_on_the_student_page(app, coordinator):
+    second = {"guardian2-name": "Jan Kowalski", "guardian2-relation": "father"}
+    data = student_form(**{"guardian1-locale": "en", "guardian2-phone": "+49 231 1", **second})
+    post(coordinator, "/students/new", data)
+    student = only_student(app)
+    assert [(g.name, g.locale) for g in student.guardians] == [
+        ("Anna Kowalski", "en"),
+        ("Jan Kowalski", None),
+    ]
+    page = coordinator.get(f"/students/{student.id}").get_data(as_text=True)
+    assert "Language: English" in page
+    assert "Language: German (not given)" in page
+    form = coordinator.get(f"/students/{student.id}/edit").get_data(as_text=True)
+    assert re.search(r'<option selected value="en">English</option>', form)
+
+    refused = post(
+        coordinator, f"/students/{student.id}/edit", student_form(**{"guardian1-locale": "fr"})
+    )
+    assert "Choose English or German." in refused.get_data(as_text=True)
+    assert [g.locale for g in only_student(app).guardians] == ["en", None]
+    post(coordinator, f"/students/{student.id}/edit", student_form(**{"guardian1-locale": "de"}))
+    assert [g.locale for g in only_student(app).guardians] == ["de"]

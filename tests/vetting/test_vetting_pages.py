@@ -66,9 +66,11 @@ def flashes(page: str) -> list[str]:
 
 
 def form_actions(page: str) -> set[str]:
-    """The POST targets on the page, without the header's."""
+    """The POST targets of the vetting steps on the page (not the header's, nor the family's
+    language, which is always there)."""
     main = page.split('<main id="content"', 1)[1]
-    return set(re.findall(r'<form method="post" action="([^"]+)"', main))
+    found = set(re.findall(r'<form method="post" action="([^"]+)"', main))
+    return {action for action in found if not action.endswith("/language")}
 
 
 def staff_id(app) -> int:

@@ -88,6 +88,15 @@ COLUMNS = (
     Column("guardian2_relation", False, _text(50), "father"),
     Column("guardian2_phone", False, _PHONE, "+49 231 654321"),
     Column("guardian2_email", False, _EMAIL, ""),
+    Column(
+        "guardian_language",
+        False,
+        _l(
+            "en or de (also English, German, Deutsch, Englisch): the guardians' letters and "
+            "emails; empty means German"
+        ),
+        "de",
+    ),
     Column("emergency1_name", True, _text(200), "Eva Schmidt"),
     Column("emergency1_relation", True, _text(50), "aunt"),
     Column("emergency1_phone", True, _PHONE, "+49 231 777888"),
@@ -117,6 +126,18 @@ class ImportRefused(DomainError):
 
 
 # Parsing single values -------------------------------------------------------------------
+
+# The guardians' language as lists write it; "" (empty): not known, German.
+LANGUAGE_WORDS = {
+    "": "",
+    "en": "en",
+    "english": "en",
+    "englisch": "en",
+    "de": "de",
+    "german": "de",
+    "deutsch": "de",
+}
+LANGUAGE_MESSAGE = _l("Write en or de (English or German), or leave it empty.")
 
 
 def parse_date(text: str) -> date | None:
@@ -305,6 +326,11 @@ def row_values(cells: dict[str, str]) -> tuple[dict, list[tuple[str, str]]]:
     values["diet"] = _enum_word(values["diet"], "none")
     values["visa_status"] = _enum_word(values["visa_status"], "not_started")
     values["guardians"] = [_person(cells, f"guardian{n}") for n in (1, 2)]
+    language = LANGUAGE_WORDS.get(cells.get("guardian_language", "").strip().lower())
+    if language is None:
+        problems.append(("guardian_language", str(LANGUAGE_MESSAGE)))
+    for guardian in values["guardians"]:
+        guardian["locale"] = language or ""
     values["emergency_contacts"] = [_person(cells, "emergency1")]
     return values, problems
 

@@ -50,6 +50,8 @@ SCALAR_FIELDS = (
     "visa_status",
 )
 PERSON_FIELDS = ("name", "relation", "phone", "email")
+GUARDIAN_FIELDS = (*PERSON_FIELDS, "locale")  # the language to write to them in
+GUARDIAN_LANGUAGES = ("en", "de")
 
 
 def age_on(born: date, day: date) -> int:
@@ -67,6 +69,8 @@ def _check_person(check: Checker, person: dict, prefix: str) -> None:
     own.text(person, "relation", required=True, max_length=50)
     own.phone(person, "phone", required=True)
     own.email(person, "email")
+    if (person.get("locale") or "") not in ("", *GUARDIAN_LANGUAGES):
+        own.add("locale", _l("Choose English or German."))
     check.problems.extend((f"{prefix}.{field}", message) for field, message in own.problems)
 
 
@@ -143,9 +147,11 @@ def normalise(values: dict) -> dict:
 
 
 def people(values: dict, key: str) -> list[dict]:
-    """The given guardians or emergency contacts (at most two), trimmed."""
+    """The given guardians or emergency contacts (at most two), trimmed; a guardian also
+    with the language to write to them in ("en", "de" or None)."""
+    fields = GUARDIAN_FIELDS if key == "guardians" else PERSON_FIELDS
     return [
-        {field: (person.get(field) or "").strip() or None for field in PERSON_FIELDS}
+        {field: (person.get(field) or "").strip() or None for field in fields}
         for person in (values.get(key) or [])[:2]
         if _person_given(person)
     ]
@@ -196,7 +202,7 @@ def _set_people(student: Student, values: dict) -> None:
 def as_values(student: Student) -> dict:
     """The student's details in the shape create_student and update_student take."""
     values = {key: getattr(student, key) for key in SCALAR_FIELDS}
-    values["guardians"] = [{k: getattr(g, k) for k in PERSON_FIELDS} for g in student.guardians]
+    values["guardians"] = [{k: getattr(g, k) for k in GUARDIAN_FIELDS} for g in student.guardians]
     values["emergency_contacts"] = [
         {k: getattr(c, k) for k in PERSON_FIELDS} for c in student.emergency_contacts
     ]

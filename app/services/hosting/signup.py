@@ -4,7 +4,6 @@ log in) with a draft application. Nobody learns from it whether an address has a
 from __future__ import annotations
 
 from flask import current_app
-from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from app.extensions import db
@@ -16,9 +15,13 @@ from app.services.identity.passwords import hash_password, password_problem
 from app.services.mail import notifications
 
 
-def sign_up(email: str, password: str, confirm_link: recovery.Link) -> HostFamily | None:
+def sign_up(
+    email: str, password: str, confirm_link: recovery.Link, language: str | None = None
+) -> HostFamily | None:
     """Create a family account with a draft application; the welcome email carries the link
-    that confirms the address, without which the account cannot log in. When the email
+    that confirms the address, without which the account cannot log in. `language` ("en" or
+    "de": the one chosen on the page, else the browser's best match; the route passes it)
+    becomes the account's: every email to the family is written in it. When the email
     already has an account nothing is created (None) and its owner is told by email; the
     caller answers both cases alike so that nobody learns who has an account."""
     address = accounts.normalise_email(email)
@@ -31,8 +34,8 @@ def sign_up(email: str, password: str, confirm_link: recovery.Link) -> HostFamil
         _tell_the_owner(existing)
         return None
     user = accounts.create_user(address, password, Role.HOST_FAMILY, confirmed=False)
-    locale = get_locale()
-    user.locale = locale.language if locale else None  # the language they signed up in
+    # The language they signed up in; every email to them is written in it.
+    user.locale = language if language in current_app.config["LANGUAGES"] else None
     family = HostFamily(user=user)
     db.session.add(family)
     application = HostApplication(family=family)

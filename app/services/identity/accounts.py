@@ -47,9 +47,19 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
 
 
-def create_user(email: str, password: str, role: Role | str, confirmed: bool = True) -> User:
+def create_user(
+    email: str,
+    password: str,
+    role: Role | str,
+    confirmed: bool = True,
+    language: str | None = None,
+) -> User:
     """Create an account; refuses a taken email, an unknown role or a weak password. Accounts
-    made by staff and commands count as confirmed; a family's sign-up confirms by email."""
+    made by staff and commands count as confirmed; a family's sign-up confirms by email.
+    `language` ("en" or "de"; none: the default) is the one every email to the person is
+    written in."""
+    if language is not None:
+        _check_language(language)
     address = normalise_email(email)
     role = parse_role(role)
     problem = password_problem(password, address)
@@ -62,10 +72,25 @@ def create_user(email: str, password: str, role: Role | str, confirmed: bool = T
         password_hash=hash_password(password),
         role=role,
         email_confirmed_at=utcnow() if confirmed else None,
+        locale=language,
     )
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def _check_language(language: str | None) -> None:
+    if language not in current_app.config["LANGUAGES"]:
+        raise DomainError(str(_l("Choose English or German.")), "language")
+
+
+def set_language(user: User, language: str) -> None:
+    """The language ("en" or "de") every email and letter to the person is written in,
+    whoever sends it; set by the person on their account page or by staff."""
+    _check_language(language)
+    if user.locale != language:
+        user.locale = language
+        audit.record("user.language", "user", user.id, {"language": language})
 
 
 def parse_role(role: Role | str) -> Role:

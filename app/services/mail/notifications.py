@@ -17,7 +17,7 @@ from flask import current_app
 from flask_babel import force_locale
 
 from app.extensions import db
-from app.models import Role, User
+from app.models import Guardian, Role, User
 from app.models.base import utcnow
 from app.models.notifications import OutboxEmail
 from app.services.identity import locales
@@ -72,6 +72,49 @@ def in_language(user: User) -> Iterator[None]:
     """Write an email to the person in their language and its variant (US English for a host
     family), whoever's request sends it."""
     with force_locale(locales.locale_of(user)):
+        yield
+
+
+@contextmanager
+def in_language_for(locale: str | None, variant_region: str | None = None) -> Iterator[None]:
+    """Write a text in a language given as a code, for people without an account (guardians,
+    the recipients of group messages and reminders): `locale` is "en" or "de" (a longer tag
+    such as "en_US" counts by its first two letters); anything else or None means the
+    default language. `variant_region` picks the English variant ("US" for US English, as
+    host families read it; "GB" or None for British English); German ignores it.
+
+        with notifications.in_language_for(guardian.locale or "de"):
+            subject = _("…")
+        notifications.queue(guardian.email, subject, body)
+
+    For a guardian use in_language_of_guardian (German when none is known); for an account
+    in_language(user)."""
+    config = current_app.config
+    language = (locale or "")[:2].lower()
+    if language not in config["LANGUAGES"]:
+        language = config["BABEL_DEFAULT_LOCALE"]
+    full = locales.locale_for(language)
+    if language == "en" and variant_region:
+        wanted = f"en_{variant_region.upper()}"
+        full = next((v for v in config["ENGLISH_VARIANTS"] if v.lower() == wanted.lower()), full)
+    with force_locale(full):
+        yield
+
+
+GUARDIAN_DEFAULT = "de"  # the guardians are the Dortmund students' parents
+
+
+def guardian_language(guardian: Guardian) -> str:
+    """The language ("en" or "de") a guardian is written to in: theirs, else German."""
+    chosen = (guardian.locale or "")[:2]
+    return chosen if chosen in current_app.config["LANGUAGES"] else GUARDIAN_DEFAULT
+
+
+@contextmanager
+def in_language_of_guardian(guardian: Guardian) -> Iterator[None]:
+    """Write an email or letter to a guardian in their language (German when none is known),
+    whoever's request or command sends it."""
+    with in_language_for(guardian_language(guardian)):
         yield
 
 

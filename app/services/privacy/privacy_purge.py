@@ -35,6 +35,7 @@ from app.models import (
     OutboxEmail,
     Placement,
     PlacementStatus,
+    SentReminder,
     Student,
     User,
 )
@@ -311,6 +312,11 @@ def _carry_out(report: PurgeReport) -> None:
     privacy.delete_families(report.family_ids)
     privacy.delete_rows(ImportBatch, ImportBatch.id, report.batch_ids)
     privacy.delete_rows(OutboxEmail, OutboxEmail.id, report.email_ids)
+    db.session.execute(
+        sa.delete(SentReminder).where(
+            SentReminder.sent_at < report.now - timedelta(days=EMAIL_DAYS)
+        )
+    )
     privacy.delete_rows(AccountLink, AccountLink.id, report.link_ids)
     privacy.delete_rows(Attempt, Attempt.id, report.attempt_ids)
     report.audit_entries = audit.scrub(

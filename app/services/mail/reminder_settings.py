@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
 from app.models import Setting
+from app.models.base import utcnow
 from app.services.privacy.settings import IntSetting, get_int
 
 LAST_RUN = "reminders_last_run"
@@ -107,3 +108,19 @@ def stale(now: datetime) -> bool:
     """Whether the reminders have not run for a day (or never)."""
     ran = last_run()
     return ran is None or now - ran > STALE_AFTER
+
+
+@dataclass(frozen=True)
+class Status:
+    """What the dashboard says about the reminders: when they last ran, and whether that is
+    more than a day ago."""
+
+    last_run: datetime | None
+    stale: bool
+
+
+def status(now: datetime | None = None) -> Status:
+    """The reminders' status for the dashboard. One statement."""
+    ran = last_run()
+    now = now or utcnow()
+    return Status(ran, ran is None or now - ran > STALE_AFTER)

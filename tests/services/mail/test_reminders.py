@@ -15,6 +15,7 @@ from app.models import (
     Guardian,
     HostApplication,
     OutboxEmail,
+    SentReminder,
     Student,
     Teacher,
 )
@@ -236,3 +237,29 @@ def test_each_run_is_noted_and_a_day_without_one_is_stale(app):
         assert rs.last_run() == datetime(2027, 3, 1, 10)
         assert not rs.stale(datetime(2027, 3, 2, 9))
         assert rs.stale(datetime(2027, 3, 2, 11))
+
+
+def test_follow_ups_of_concern_reports_go_with_the_reminders_once(app):
+    from tests.services.supervision import test_care_alerts as care
+
+    _only(app, "follow_ups")
+    owner = make_user(app, "owner@example.org", "coordinator")
+    cohort = care._cohort(app, "Travelling", care.TODAY - timedelta(days=10))
+    enrolment = care._student(app, cohort, "Gemeldet")
+    care._travelling(app, cohort)
+    report = care._report(app, enrolment, owner, care.TODAY)
+    _clear(app)
+    assert _run(app, care.NOW).sent["follow_ups"] == 1
+    assert _run(app, care.NOW + timedelta(hours=1)).sent["follow_ups"] == 0
+    [(recipient, _subject, body)] = _emails(app)
+    assert recipient == "owner@example.org"
+    assert f"https://austausch.example.org/care/concerns/{report}" in body
+
+
+def test_two_runs_at_once_cannot_both_claim_a_reminder(app):
+    with app.app_context():
+        assert reminders._claim("drafts", "application", 1, "2027-03-01", "a@example.org")
+        assert not reminders._claim("drafts", "application", 1, "2027-03-01", "A@example.org")
+        assert reminders._claim("drafts", "application", 1, "2027-03-08", "a@example.org")
+        db.session.commit()
+        assert db.session.scalar(sa.select(sa.func.count(SentReminder.id))) == 2

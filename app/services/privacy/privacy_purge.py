@@ -312,11 +312,6 @@ def _carry_out(report: PurgeReport) -> None:
     privacy.delete_families(report.family_ids)
     privacy.delete_rows(ImportBatch, ImportBatch.id, report.batch_ids)
     privacy.delete_rows(OutboxEmail, OutboxEmail.id, report.email_ids)
-    db.session.execute(
-        sa.delete(SentReminder).where(
-            SentReminder.sent_at < report.now - timedelta(days=EMAIL_DAYS)
-        )
-    )
     privacy.delete_rows(AccountLink, AccountLink.id, report.link_ids)
     privacy.delete_rows(Attempt, Attempt.id, report.attempt_ids)
     report.audit_entries = audit.scrub(
@@ -342,6 +337,9 @@ def purge(now: datetime, dry_run: bool = False) -> PurgeReport:
     _plan_leftovers(report, cohort_ids)
     if not dry_run:
         accounts.end_expired_sessions(now)  # ended by time already; nothing to report
+        db.session.execute(  # notes of reminders sent over 90 days ago: nothing to report
+            sa.delete(SentReminder).where(SentReminder.sent_at < now - timedelta(days=EMAIL_DAYS))
+        )
     if dry_run or report.empty:
         return report
     with audit.quiet():

@@ -263,3 +263,17 @@ def test_two_runs_at_once_cannot_both_claim_a_reminder(app):
         assert reminders._claim("drafts", "application", 1, "2027-03-08", "a@example.org")
         db.session.commit()
         assert db.session.scalar(sa.select(sa.func.count(SentReminder.id))) == 2
+
+
+def test_the_purge_forgets_reminders_sent_over_90_days_ago(app):
+    from app.services.privacy import privacy_purge
+
+    with app.app_context():
+        reminders._claim("drafts", "application", 1, "2027-01-01", "old@example.org")
+        reminders._claim("drafts", "application", 2, "2027-03-01", "new@example.org")
+        db.session.scalars(sa.select(SentReminder)).all()[0].sent_at = datetime(2027, 1, 1)
+        db.session.scalars(sa.select(SentReminder)).all()[1].sent_at = datetime(2027, 3, 1)
+        db.session.commit()
+        privacy_purge.purge(datetime(2027, 4, 15))
+        db.session.commit()
+        assert db.session.scalars(sa.select(SentReminder.recipient)).all() == ["new@example.org"]

@@ -51,7 +51,7 @@ DRAFTS = _kind(
     _l("A host family's application draft left untouched"),
     _l("Days untouched"),
     7,
-    high=60,
+    high=30,  # below the 60 days after which drafts are no longer reminded
 )
 CONTACTS = _kind("contacts", _l("Contacts due, to each teacher once a week"))
 FOLLOW_UPS = _kind("follow_ups", _l("Follow-ups of concern reports, to their owner"))

@@ -23,7 +23,7 @@ class ReminderLinks(Links):
         return self._external("families.portal")
 
     def teacher(self) -> str:
-        return self._external("main.dashboard")
+        return self._external("teachers.portal")
 
 
 @reminders_cli.command("send")

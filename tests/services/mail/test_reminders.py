@@ -50,7 +50,7 @@ class FakeLinks:
         return f"{self.base}/family/"
 
     def teacher(self):
-        return f"{self.base}/dashboard"
+        return f"{self.base}/teachers/me"
 
 
 def _at(day: date, hour: int = 12) -> datetime:

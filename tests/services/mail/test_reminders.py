@@ -213,6 +213,7 @@ def test_contacts_due_to_the_teacher_once_a_week(app):
     emails = _emails(app)
     assert [e[0] for e in emails] == ["teacher@example.org"] * 2
     assert "2" in emails[0][2]  # the student and the family are overdue
+    assert "https://austausch.example.org/teachers/me" in emails[0][2]
     with app.app_context():
         assert db.session.get(Teacher, teacher).name not in emails[0][2]
         assert db.session.scalar(sa.select(Student.last_name)) not in emails[0][2]

@@ -279,6 +279,7 @@ def restore_database(source: str, yes: bool) -> None:
 
 def register(app: Flask) -> None:
     from app.cli.care import care_cli  # it uses Commands, defined above
+    from app.cli.reminders import reminders_cli
 
     app.cli.add_command(backup_database)
     app.cli.add_command(restore_database)
@@ -289,6 +290,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(mail_cli)
     app.cli.add_command(privacy_cli)
     app.cli.add_command(care_cli)
+    app.cli.add_command(reminders_cli)
 
     @app.shell_context_processor
     def shell_context() -> dict:

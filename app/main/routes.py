@@ -20,6 +20,7 @@ from app.main.forms import LanguageForm
 from app.services import history
 from app.services.enrolment import cohorts
 from app.services.hosting import vetting
+from app.services.mail import reminder_settings
 from app.services.supervision import care_alerts, contact_rule
 
 
@@ -47,6 +48,7 @@ def dashboard():
         temporary=care_alerts.temporary_ending(),
         contacts_due=contact_rule.stays_on(),
         concern_alerts=concern_view.dashboard_alerts(),
+        reminders=reminder_settings.status(),
     )
 
 

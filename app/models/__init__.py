@@ -39,6 +39,7 @@ from app.models.notifications import OutboxEmail
 from app.models.placements import Placement, PlacementKind, PlacementStatus
 from app.models.privacy import CohortStatistics
 from app.models.recovery import AccountLink, Attempt, AttemptKind, LinkPurpose
+from app.models.reminders import SentReminder
 from app.models.searches import SavedSearch
 from app.models.settings import Setting
 from app.models.students import (
@@ -102,6 +103,7 @@ __all__ = [
     "Programme",
     "Role",
     "SavedSearch",
+    "SentReminder",
     "Setting",
     "Severity",
     "Student",

@@ -35,6 +35,7 @@ from app.models import (
     OutboxEmail,
     Placement,
     PlacementStatus,
+    SentReminder,
     Student,
     User,
 )
@@ -336,6 +337,9 @@ def purge(now: datetime, dry_run: bool = False) -> PurgeReport:
     _plan_leftovers(report, cohort_ids)
     if not dry_run:
         accounts.end_expired_sessions(now)  # ended by time already; nothing to report
+        db.session.execute(  # notes of reminders sent over 90 days ago: nothing to report
+            sa.delete(SentReminder).where(SentReminder.sent_at < now - timedelta(days=EMAIL_DAYS))
+        )
     if dry_run or report.empty:
         return report
     with audit.quiet():

@@ -1,0 +1,350 @@
+"""Reminders that run by themselves: `flask reminders send`, safe to run from cron every hour.
+
+Each reminder is noted in sent_reminders (kind, the record it is about, the day it is for, the
+recipient) BEFORE its email is queued, in a savepoint: the unique constraint lets only one of
+two runs at once (or in a row) send it. The kinds, each switched on or off and timed by admins
+(reminder_settings):
+
+- documents still missing N days before a cohort's enrolment deadline: to the guardians with an
+  email, in their language; staff learn how many students' guardians cannot be reached;
+- a family's background check expiring before a cohort it would host returns: staff and family;
+- an application draft untouched for N days: to the family, once per untouched stretch;
+- contacts due (overdue or due within the week): to each teacher, once a week, with counts;
+- follow-ups of concern reports: care_alerts.send_follow_ups (noted on the report itself).
+
+The emails hold counts and links, never a student's health data."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Protocol
+
+import sqlalchemy as sa
+from flask_babel import force_locale, ngettext
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.extensions import db
+from app.models import (
+    ApplicationStatus,
+    Cohort,
+    CohortStatus,
+    Direction,
+    Enrolment,
+    HostApplication,
+    HostFamily,
+    SentReminder,
+    Student,
+    Teacher,
+    User,
+)
+from app.models.families import application_cohorts
+from app.services.enrolment import documents
+from app.services.mail import notifications
+from app.services.mail import reminder_settings as rs
+from app.services.supervision import care_alerts, compliance
+
+STILL_HOSTING = (
+    ApplicationStatus.BACKGROUND_CLEARED,
+    ApplicationStatus.HOME_VISITED,
+    ApplicationStatus.APPROVED,
+    ApplicationStatus.BACKUP,
+)
+
+
+class Link(Protocol):
+    """Absolute addresses for the emails (app/cli/reminders.py builds them)."""
+
+    def cohort(self, cohort: Cohort) -> str: ...
+    def report(self, report_id: int) -> str: ...
+    def family(self) -> str: ...
+    def teacher(self) -> str: ...
+
+
+@dataclass
+class Counts:
+    """How many emails each kind queued in a run."""
+
+    sent: dict[str, int] = field(default_factory=lambda: {k.name: 0 for k in rs.KINDS})
+
+    @property
+    def total(self) -> int:
+        return sum(self.sent.values())
+
+
+def _claim(kind: str, target: str, target_id: int, key: str, recipient: str) -> bool:
+    """Note the reminder; False when it was sent before (or by a run at the same time)."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(
+                SentReminder(
+                    kind=kind,
+                    target_type=target,
+                    target_id=target_id,
+                    key=key,
+                    recipient=recipient.lower(),
+                )
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+@contextmanager
+def _guardian_language(guardian) -> Iterator[None]:
+    """A guardian reads German unless another language is known for them."""
+    locale = getattr(guardian, "locale", None) or "de"
+    with force_locale(locale):
+        yield
+
+
+def _home_today(cohort: Cohort, now: datetime) -> date:
+    """Today where the students live before the stay (their own city)."""
+    programme = cohort.programme
+    own = programme.home_timezone if cohort.direction is Direction.OUTBOUND else None
+    return compliance.today_in(own or programme.partner_timezone, now)
+
+
+def send_documents(now: datetime, link: Link) -> int:
+    """Guardians of students still lacking documents from N days before the deadline until the
+    deadline, once per deadline; staff, once per cohort and deadline, about those whose
+    guardians have no email."""
+    ahead = rs.days(rs.DOCUMENTS)
+    utc_today = compliance.today_in("UTC", now)
+    enrolments = db.session.scalars(
+        sa.select(Enrolment)
+        .join(Enrolment.cohort)
+        .where(
+            Cohort.status.in_(care_alerts.BEFORE_DEPARTURE),
+            Cohort.enrolment_deadline.is_not(None),
+            Cohort.enrolment_deadline.between(
+                utc_today - timedelta(days=1), utc_today + timedelta(days=ahead + 1)
+            ),
+            documents.lacks_documents(),
+        )
+        .options(
+            joinedload(Enrolment.cohort).joinedload(Cohort.programme),
+            joinedload(Enrolment.student).selectinload(Student.guardians),
+            selectinload(Enrolment.documents),
+            selectinload(Enrolment.consents),
+        )
+        .order_by(Enrolment.id)
+    ).all()
+    sent = 0
+    unreachable: dict[int, tuple[Cohort, int]] = {}
+    for enrolment in enrolments:
+        cohort = enrolment.cohort
+        today = _home_today(cohort, now)
+        deadline = cohort.enrolment_deadline
+        if not deadline - timedelta(days=ahead) <= today <= deadline:
+            continue
+        key = deadline.isoformat()
+        guardians = [g for g in enrolment.student.guardians if g.email]
+        if not guardians:
+            found = unreachable.get(cohort.id, (cohort, 0))
+            unreachable[cohort.id] = (cohort, found[1] + 1)
+            continue
+        for guardian in guardians:
+            if not _claim("documents", "enrolment", enrolment.id, key, guardian.email):
+                continue
+            with _guardian_language(guardian):
+                missing = ", ".join(str(k.label) for k in documents.missing_kinds(enrolment))
+                subject = _l("Documents still missing for the exchange")
+                body = _l(
+                    "Dear %(name)s,\n\nfor %(student)s's exchange (%(cohort)s) these documents "
+                    "are still missing: %(missing)s.\n\nPlease hand them in by %(day)s.",
+                    name=guardian.name,
+                    student=enrolment.student.first_name,
+                    cohort=cohort.name,
+                    missing=missing,
+                    day=deadline.isoformat(),
+                )
+                notifications.queue(guardian.email, str(subject), str(body))
+            sent += 1
+    for cohort, count in unreachable.values():
+        key = cohort.enrolment_deadline.isoformat()
+        for member in notifications.staff():
+            if not _claim("documents_staff", "cohort", cohort.id, key, member.email):
+                continue
+            with notifications.in_language(member):
+                subject = _l("Guardians who cannot be reached about missing documents")
+                body = ngettext(
+                    "%(num)d student of %(cohort)s still lacks documents before the "
+                    "enrolment deadline on %(day)s, and no guardian's email is known. Please "
+                    "reach them another way:\n%(link)s",
+                    "%(num)d students of %(cohort)s still lack documents before the "
+                    "enrolment deadline on %(day)s, and no guardian's email is known. Please "
+                    "reach them another way:\n%(link)s",
+                    count,
+                    cohort=cohort.name,
+                    day=key,
+                    link=link.cohort(cohort),
+                )
+                notifications.queue(member.email, str(subject), str(body))
+            sent += 1
+    return sent
+
+
+def send_background(now: datetime, link: Link) -> int:
+    """Staff and the family, once per check's expiry day, from N days before it expires when
+    it expires before a cohort the family would host returns."""
+    ahead = rs.days(rs.BACKGROUND)
+    today = compliance.today_in("UTC", now)
+    rows = db.session.execute(
+        sa.select(HostApplication, Cohort)
+        .join(application_cohorts, application_cohorts.c.application_id == HostApplication.id)
+        .join(Cohort, Cohort.id == application_cohorts.c.cohort_id)
+        .where(
+            HostApplication.status.in_(STILL_HOSTING),
+            HostApplication.background_check_expires_on < Cohort.return_date,
+            HostApplication.background_check_expires_on <= today + timedelta(days=ahead),
+            Cohort.return_date >= today,
+        )
+        .options(joinedload(HostApplication.family).joinedload(HostFamily.user))
+        .order_by(HostApplication.id, Cohort.return_date)
+    ).all()
+    sent = 0
+    seen: set[int] = set()
+    for application, cohort in rows:
+        if application.id in seen:
+            continue  # the first group to return is the one named
+        seen.add(application.id)
+        key = application.background_check_expires_on.isoformat()
+        family_user = application.family.user
+        recipients = [*notifications.staff(), family_user]
+        for person in recipients:
+            if not person.active or not _claim(
+                "background", "application", application.id, key, person.email
+            ):
+                continue
+            with notifications.in_language(person):
+                subject = _l("A background check expires before the group returns")
+                if person.id == family_user.id:
+                    body = _l(
+                        "Your background check expires on %(day)s, before the group "
+                        "%(cohort)s returns on %(returns)s. Please have it renewed and tell "
+                        "the programme.\n%(link)s",
+                        day=key,
+                        cohort=cohort.name,
+                        returns=cohort.return_date.isoformat(),
+                        link=link.family(),
+                    )
+                else:
+                    body = _l(
+                        "The background check of the family %(family)s expires on %(day)s, "
+                        "before the group %(cohort)s returns on %(returns)s.\n%(link)s",
+                        family=application.family.family_name or "—",
+                        day=key,
+                        cohort=cohort.name,
+                        returns=cohort.return_date.isoformat(),
+                        link=link.cohort(cohort),
+                    )
+                notifications.queue(person.email, str(subject), str(body))
+            sent += 1
+    return sent
+
+
+def send_drafts(now: datetime, link: Link) -> int:
+    """The family, once per draft and untouched stretch (keyed by the day it was last
+    changed), when it has been untouched for N days (and less than 60, so that purged notes
+    of old reminders cannot send one again)."""
+    untouched = timedelta(days=rs.days(rs.DRAFTS))
+    drafts = db.session.scalars(
+        sa.select(HostApplication)
+        .where(
+            HostApplication.status == ApplicationStatus.DRAFT,
+            HostApplication.updated_at <= now - untouched,
+            HostApplication.updated_at > now - timedelta(days=60),
+        )
+        .options(joinedload(HostApplication.family).joinedload(HostFamily.user))
+        .order_by(HostApplication.id)
+    ).all()
+    sent = 0
+    for application in drafts:
+        user = application.family.user
+        key = application.updated_at.date().isoformat()
+        if not user.active or not _claim("drafts", "application", application.id, key, user.email):
+            continue
+        with notifications.in_language(user):
+            subject = _l("Your host family application is waiting")
+            body = _l(
+                "You started an application to host a student and last changed it on "
+                "%(day)s. It is not submitted yet; finish it here:\n%(link)s",
+                day=key,
+                link=link.family(),
+            )
+            notifications.queue(user.email, str(subject), str(body))
+        sent += 1
+    return sent
+
+
+def _week(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def send_contacts(now: datetime, link: Link) -> int:
+    """Each teacher with students or families overdue or due within the week, once a week."""
+    cohorts = list(
+        db.session.scalars(
+            sa.select(Cohort)
+            .where(Cohort.status == CohortStatus.TRAVELLING)
+            .options(joinedload(Cohort.programme))
+            .order_by(Cohort.id)
+        )
+    )
+    due: dict[int, list[int]] = {}  # teacher id: [overdue, due within the week]
+    for result in compliance.compliances(cohorts, now):
+        for subject in result.subjects:
+            if subject.teacher_id is None or not subject.standing.soon:
+                continue
+            counts = due.setdefault(subject.teacher_id, [0, 0])
+            counts[0 if subject.standing.state is compliance.State.OVERDUE else 1] += 1
+    if not due:
+        return 0
+    teachers = db.session.scalars(
+        sa.select(Teacher).where(Teacher.id.in_(due)).options(joinedload(Teacher.user))
+    ).all()
+    key = _week(compliance.today_in("UTC", now))
+    sent = 0
+    for teacher in teachers:
+        user: User = teacher.user
+        if not user.active or not _claim("contacts", "teacher", teacher.id, key, user.email):
+            continue
+        overdue, soon = due[teacher.id]
+        with notifications.in_language(user):
+            subject = _l("Contacts due this week")
+            body = _l(
+                "%(overdue)d of your students or families are overdue for a contact and "
+                "%(soon)d are due within the week.\n\nThe list is here:\n%(link)s",
+                overdue=overdue,
+                soon=soon,
+                link=link.teacher(),
+            )
+            notifications.queue(user.email, str(subject), str(body))
+        sent += 1
+    return sent
+
+
+SENDERS: dict[str, Callable[[datetime, Link], int]] = {
+    "documents": send_documents,
+    "background": send_background,
+    "drafts": send_drafts,
+    "contacts": send_contacts,
+    "follow_ups": lambda now, link: care_alerts.send_follow_ups(now, link.report),
+}
+
+
+def send_due(now: datetime, link: Link) -> Counts:
+    """Send every reminder due at `now` (naive UTC) of the kinds switched on; note the run."""
+    counts = Counts()
+    for kind in rs.KINDS:
+        if rs.enabled(kind):
+            counts.sent[kind.name] = SENDERS[kind.name](now, link)
+    rs.mark_run(now)
+    db.session.flush()
+    return counts

@@ -269,8 +269,8 @@ def test_the_purge_forgets_reminders_sent_over_90_days_ago(app):
     with app.app_context():
         reminders._claim("drafts", "application", 1, "2027-01-01", "old@example.org")
         reminders._claim("drafts", "application", 2, "2027-03-01", "new@example.org")
-        db.session.scalars(sa.select(SentReminder)).all()[0].sent_at = datetime(2027, 1, 1)
-        db.session.scalars(sa.select(SentReminder)).all()[1].sent_at = datetime(2027, 3, 1)
+        old, new = db.session.scalars(sa.select(SentReminder).order_by(SentReminder.target_id))
+        old.sent_at, new.sent_at = datetime(2027, 1, 1), datetime(2027, 3, 1)
         db.session.commit()
         privacy_purge.purge(datetime(2027, 4, 15))
         db.session.commit()

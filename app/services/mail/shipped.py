@@ -1,0 +1,108 @@
+"""The automatic emails admins can reword: each one's key, what it is for, its placeholders
+and its shipped subject and body. The shipped text is the gettext string (so its German is in
+the catalogue); its `%(name)s` placeholders are shown to admins as `{name}`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    """A value the email fills in: its name, what it is, a sample for the preview; a required
+    one must stay in the body."""
+
+    name: str
+    description: object
+    sample: object
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Template:
+    key: str
+    purpose: object
+    subject: object  # lazy gettext strings, without values
+    body: object
+    placeholders: tuple[Placeholder, ...] = ()
+
+    def placeholder(self, name: str) -> Placeholder | None:
+        return next((p for p in self.placeholders if p.name == name), None)
+
+
+FAMILY = Placeholder("family", _l("The family's name"), "Miller")
+LINK = Placeholder(
+    "link", _l("The link to log in and open the report"), "https://…/concerns/7", True
+)
+SEVERITY = Placeholder("severity", _l("How serious the report is"), _l("urgent"))
+CATEGORY = Placeholder("category", _l("What the report is about"), _l("health"))
+COHORT = Placeholder("cohort", _l("The cohort's name"), "Dortmund → Buffalo 2027")
+
+TEMPLATES: tuple[Template, ...] = (
+    Template(
+        "family.approved",
+        _l("To a host family: its application is approved"),
+        _l("Your host-family application is approved"),
+        _l(
+            "Good news: your application to host a student from Dortmund is approved. We will "
+            "let you know when a student is placed with you. Log in to see the details."
+        ),
+        (FAMILY,),
+    ),
+    Template(
+        "family.declined",
+        _l("To a host family: its application is declined"),
+        _l("Your host-family application"),
+        _l(
+            "Thank you for offering to host. After careful review we cannot place a student "
+            "with you this time. Log in to see the details; you are welcome to apply again."
+        ),
+        (FAMILY,),
+    ),
+    Template(
+        "family.backup",
+        _l("To a host family: its application is on the backup list"),
+        _l("Your host-family application: on our backup list"),
+        _l(
+            "Thank you: your application is complete and you are on our backup list. We will "
+            "contact you if a student needs a home. Log in to see the details."
+        ),
+        (FAMILY,),
+    ),
+    Template(
+        "application.received",
+        _l("To coordinators and admins: a family has submitted its application"),
+        _l("New host-family application"),
+        _l(
+            "A family in %(city)s has submitted its application to host. It waits in "
+            "the vetting queue."
+        ),
+        (Placeholder("city", _l("The family's city"), "Buffalo"),),
+    ),
+    Template(
+        "concern.alert",
+        _l("To coordinators and admins: a concern report waits for an owner"),
+        _l("%(severity)s concern report: please log in"),
+        _l(
+            "A new report (%(severity)s, %(category)s) about a student of %(cohort)s waits "
+            "for somebody to take it.\n\nLog in to read it and take it:\n%(link)s\n\n"
+            "This email holds no personal details on purpose."
+        ),
+        (SEVERITY, CATEGORY, COHORT, LINK),
+    ),
+    Template(
+        "concern.safeguarding",
+        _l("To coordinators and admins: a safeguarding report waits for an owner"),
+        _l("Safeguarding report: please log in"),
+        _l(
+            "A new report (%(severity)s, %(category)s) about a student of %(cohort)s waits "
+            "for somebody to take it.\n\nLog in to read it and take it:\n%(link)s\n\n"
+            "This email holds no personal details on purpose."
+        ),
+        (SEVERITY, CATEGORY, COHORT, LINK),
+    ),
+)
+
+BY_KEY = {template.key: template for template in TEMPLATES}

@@ -111,3 +111,25 @@ def test_an_unknown_email_is_not_found(client, admin):
 def test_coordinators_cannot_edit(client, auth):
     auth.login_as(Role.COORDINATOR)
     assert client.get("/admin/emails").status_code == 403
+
+
+def test_the_list_runs_as_many_statements_however_many_emails_were_edited(app, client, admin):
+    def statements() -> int:
+        seen = []
+
+        def note(_conn, _cursor, statement, *_args) -> None:
+            seen.append(statement)
+
+        with app.app_context():
+            engine = db.engine
+        sa.event.listen(engine, "before_cursor_execute", note)
+        try:
+            assert client.get("/admin/emails").status_code == 200
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", note)
+        return len(seen)
+
+    before = statements()
+    post(client, URL, {**texts(), "submit": "Save"})
+    post(client, "/admin/emails/family.declined", {**texts(), "submit": "Save"})
+    assert statements() == before <= 4  # the login session, the account, the edited ones

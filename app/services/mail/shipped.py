@@ -25,7 +25,7 @@ class Template:
     key: str
     purpose: object
     subject: object  # lazy gettext strings, without values
-    body: object
+    body: object  # or a tuple of paragraphs, a plain str being template text ("{link}")
     placeholders: tuple[Placeholder, ...] = ()
 
     def placeholder(self, name: str) -> Placeholder | None:
@@ -104,5 +104,71 @@ TEMPLATES: tuple[Template, ...] = (
         (SEVERITY, CATEGORY, COHORT, LINK),
     ),
 )
+
+LINK_HOURS = Placeholder("hours", _l("How many hours the link works"), "48")
+ACCOUNT_LINKS = (
+    Template(
+        "signup.welcome",
+        _l("To a family that signs up: confirm the email address"),
+        _l("Welcome to the Dortmund–Buffalo exchange"),
+        (
+            _l(
+                "Thank you for your interest in hosting a student from Dortmund. Please "
+                "confirm your email address with this link (it works for %(hours)d hours):"
+            ),
+            "{link}",
+            _l(
+                "Then log in at any time to continue your application; you can save it "
+                "unfinished and come back later."
+            ),
+            _l("If you did not sign up, ignore this email: the account cannot be used."),
+        ),
+        (
+            Placeholder(
+                "link", _l("The link to confirm the address"), "https://…/email/confirm/…", True
+            ),
+            LINK_HOURS,
+        ),
+    ),
+    Template(
+        "email.confirm",
+        _l("To an account holder who asks again: confirm the email address"),
+        _l("Confirm your email address"),
+        (
+            _l("To confirm the email address of your Austausch account, open this link:"),
+            "{link}",
+            _l(
+                "The link works for %(hours)d hours. Once the address is confirmed, you "
+                "can log in. If you did not sign up, ignore this email."
+            ),
+        ),
+        (
+            Placeholder(
+                "link", _l("The link to confirm the address"), "https://…/email/confirm/…", True
+            ),
+            LINK_HOURS,
+        ),
+    ),
+    Template(
+        "password.reset",
+        _l("To an account holder: a link to choose a new password"),
+        _l("Choose a new password"),
+        (
+            _l("To choose a new password for your Austausch account, open this link:"),
+            "{link}",
+            _l(
+                "The link works once, for %(minutes)d minutes. If you did not ask for it, "
+                "ignore this email: your password stays as it is."
+            ),
+        ),
+        (
+            Placeholder(
+                "link", _l("The link to choose a new password"), "https://…/password/…", True
+            ),
+            Placeholder("minutes", _l("How many minutes the link works"), "60"),
+        ),
+    ),
+)
+TEMPLATES = TEMPLATES + ACCOUNT_LINKS
 
 BY_KEY = {template.key: template for template in TEMPLATES}

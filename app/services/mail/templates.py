@@ -51,13 +51,21 @@ def _braced(text: str) -> str:
     return _PERCENT.sub(r"{\1}", text).replace("\0", "%")
 
 
+def _shipped_text(text_: object) -> str:
+    """A lazy gettext string translated now; a body of several parts as paragraphs, a plain
+    str part (such as "{link}") being template text already."""
+    if isinstance(text_, tuple):
+        return "\n\n".join(_shipped_text(part) for part in text_)
+    return text_ if isinstance(text_, str) else _braced(str(text_))
+
+
 def shipped(key: str, language_code: str) -> tuple[str, str]:
     """The subject and body as shipped (the catalogue's text) in a language."""
     found = template(key)
     if language() == language_code:  # keep the variant (US English) being written in
-        return _braced(str(found.subject)), _braced(str(found.body))
+        return _shipped_text(found.subject), _shipped_text(found.body)
     with force_locale(language_code):
-        return _braced(str(found.subject)), _braced(str(found.body))
+        return _shipped_text(found.subject), _shipped_text(found.body)
 
 
 def override(key: str, language_code: str) -> EmailTemplate | None:

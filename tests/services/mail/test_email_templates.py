@@ -121,3 +121,11 @@ def test_the_approval_email_carries_the_edited_text(app, admin_id):
         assert email is not None
         assert email.subject == "Welcome aboard, Miller!"
         assert "Dear Miller, you are approved." in email.body
+
+
+def test_a_body_of_paragraphs_keeps_its_link_as_a_placeholder(ctx):
+    _subject, shipped_body = templates.shipped("password.reset", "de")
+    assert "\n\n{link}\n\n" in shipped_body and "{minutes} Minuten" in shipped_body
+    subject, body = templates.render("password.reset", "en", {"link": "L", "minutes": 30})
+    assert subject == "Choose a new password"
+    assert body.split("\n\n")[1] == "L" and "for 30 minutes" in body

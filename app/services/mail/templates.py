@@ -160,8 +160,12 @@ def render(key: str, language_code: str, values: Mapping[str, object]) -> tuple[
     """The email's subject and body in a language ("en" or "de"), with the values filled in:
     an admin's wording if any, else the shipped text."""
     subject, body, _edited = text(key, language_code)
-    subject = " ".join(fill(subject, values).split())
-    return subject[:1].upper() + subject[1:], fill(body, values)
+    try:
+        subject, body = fill(subject, values), fill(body, values)
+    except DomainError:  # a stored text changed outside the editor: the email still goes out
+        subject, body = (fill(part, values) for part in shipped(key, language_code))
+    subject = " ".join(subject.split())
+    return subject[:1].upper() + subject[1:], body
 
 
 def sample(key: str, language_code: str, subject: str, body: str) -> tuple[str, str]:

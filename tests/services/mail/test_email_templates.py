@@ -129,3 +129,11 @@ def test_a_body_of_paragraphs_keeps_its_link_as_a_placeholder(ctx):
     subject, body = templates.render("password.reset", "en", {"link": "L", "minutes": 30})
     assert subject == "Choose a new password"
     assert body.split("\n\n")[1] == "L" and "for 30 minutes" in body
+
+
+def test_a_stored_text_that_no_longer_parses_sends_the_shipped_one(ctx, admin_id):
+    db.session.add(EmailTemplate(key="family.approved", language="en", subject="{x.y}", body="{"))
+    db.session.flush()
+    assert templates.render("family.approved", "en", {})[0] == (
+        "Your host-family application is approved"
+    )

@@ -169,6 +169,42 @@ ACCOUNT_LINKS = (
         ),
     ),
 )
-TEMPLATES = TEMPLATES + ACCOUNT_LINKS
+CARE = (
+    Template(
+        "care.unplaced",
+        _l("To coordinators and admins, weekly: students without a host family before departure"),
+        _l("Students without a host family before departure"),
+        _l(
+            "These cohorts leave within %(weeks)d weeks and have students without a "
+            "host family:\n\n%(lines)s\n\nThis email is sent once a week while the "
+            "list is not empty."
+        ),
+        (
+            Placeholder("weeks", _l("How many weeks before departure the alert starts"), "6"),
+            Placeholder(
+                "lines",
+                _l("One line per cohort: its departure, how many are not placed, the link"),
+                "Dortmund → Buffalo 2027 leaves on 2027-03-01: 3 not placed yet. https://…",
+                True,
+            ),
+        ),
+    ),
+    Template(
+        "concern.follow_up",
+        _l("To a report's owner: the report is due for its follow-up"),
+        _l("A concern report is due for its follow-up"),
+        _l(
+            "A report you own (%(category)s, %(cohort)s) asked to be looked at again on "
+            "%(day)s.\n\nLog in to read it:\n%(link)s"
+        ),
+        (
+            CATEGORY,
+            COHORT,
+            Placeholder("day", _l("The day of the follow-up"), "2027-03-14"),
+            LINK,
+        ),
+    ),
+)
+TEMPLATES = TEMPLATES + ACCOUNT_LINKS + CARE
 
 BY_KEY = {template.key: template for template in TEMPLATES}

@@ -133,3 +133,12 @@ def test_the_list_runs_as_many_statements_however_many_emails_were_edited(app, c
     post(client, URL, {**texts(), "submit": "Save"})
     post(client, "/admin/emails/family.declined", {**texts(), "submit": "Save"})
     assert statements() == before <= 4  # the login session, the account, the edited ones
+
+
+def test_the_summary_names_each_wrong_field_once(client, admin):
+    data = texts(en=("Approved", "Dear {famly}."))
+    page = post(client, URL, {**data, "submit": "Save"}).get_data(as_text=True)
+    assert page.count('<a href="#en-') == 1
+    assert summary_links(page) == {
+        "en-body": "English: Text: This email has no placeholder {famly}. Use one of those listed."
+    }

@@ -142,6 +142,9 @@ def _target(field: Field) -> str:
 def _messages(field: Field) -> list[str]:
     # A FieldList or FormField nests its rows' errors (lists, dicts): those come with the rows.
     # A validator's own message may be a lazy string (message=_l(...)): it counts as text.
+    # A FormField's errors are its form's dict: iterating it gave the inner fields' names.
+    if isinstance(field, FormField):
+        return []
     return [str(message) for message in field.errors if not isinstance(message, list | dict)]
 
 

@@ -48,6 +48,7 @@ def cases(app) -> list[tuple[str, str, str, Permission]]:
         "event_id": make_event(app),
         "user_id": make_user(app, "target@example.org", Role.HOST_FAMILY),
         "fmt": "csv",  # a file format
+        "key": "family.approved",  # an email admins reword
     }
     found = []
     with app.app_context():

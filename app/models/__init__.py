@@ -14,6 +14,7 @@ from app.models.care import (
     Wellbeing,
 )
 from app.models.cohorts import Cohort, CohortStatus, ContactPeriod, Direction, Programme
+from app.models.email_templates import EmailTemplate
 from app.models.enrolments import (
     HOLDS_PLACE,
     DocumentKind,
@@ -77,6 +78,7 @@ __all__ = [
     "Diet",
     "Direction",
     "DocumentKind",
+    "EmailTemplate",
     "EmergencyContact",
     "Enrolment",
     "EnrolmentDocument",

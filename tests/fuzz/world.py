@@ -43,6 +43,7 @@ from app.services.enrolment import documents, imports
 from app.services.hosting.sections import Section
 from app.services.hosting.signup import sign_up
 from app.services.identity import recovery
+from app.services.mail.shipped import TEMPLATES
 from tests.conftest import CSRF_RE, PASSWORD, make_user
 from tests.factories import (
     FAMILY_PASSWORD,
@@ -76,6 +77,8 @@ ID_MODELS = {
 }
 # The sections of a family's application (/family/application/<section>).
 SECTIONS = [section.value for section in Section]
+# The automatic emails admins reword (/admin/emails/<key>).
+EMAIL_KEYS = [template.key for template in TEMPLATES]
 # Two ids in one URL that belong together (a consent of that enrolment, ...).
 ID_PAIRS = {
     ("cohort_id", "placement_id"): (Placement.cohort_id, Placement.id),
@@ -227,6 +230,7 @@ class World:
         self.ids, self.pairs = _rows(self.app)
         self.ids["token"] = self.tokens
         self.ids["section"] = SECTIONS
+        self.ids["key"] = EMAIL_KEYS
 
     def snapshot(self) -> dict[str, list[str]]:
         """Every row of every watched table, as text (plain SQL: this runs twice a request)."""
@@ -337,6 +341,7 @@ def build_world(app: Flask) -> World:
     ids, pairs = _rows(app)
     ids["token"] = tokens
     ids["section"] = SECTIONS
+    ids["key"] = EMAIL_KEYS
     errors = ErrorLog()
     app.logger.addHandler(errors)
     world = World(app, actors, ids, pairs, Fields(), errors, tokens)

@@ -24,7 +24,7 @@ from app.models.families import (
 )
 from app.services.errors import DomainError
 from app.services.hosting import rechecks
-from app.services.mail import notifications
+from app.services.mail import notifications, templates
 from app.services.validation import Checker, ValidationFailed
 
 A = ApplicationStatus
@@ -277,14 +277,8 @@ def submit(application: HostApplication) -> None:
     db.session.flush()
     for member in notifications.staff():
         with notifications.in_language(member):  # each in their own language, not the family's
-            subject = str(_l("New host-family application"))
-            body = str(
-                _l(
-                    "A family in %(city)s has submitted its application to host. It waits in "
-                    "the vetting queue.",
-                    city=application.city,
-                )
-            )
+            values = {"city": application.city}
+            subject, body = templates.render("application.received", templates.language(), values)
         notifications.queue(member.email, subject, body)
 
 

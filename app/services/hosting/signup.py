@@ -12,7 +12,7 @@ from app.models.families import HostApplication, HostFamily
 from app.services.errors import DomainError
 from app.services.identity import accounts, recovery
 from app.services.identity.passwords import hash_password, password_problem
-from app.services.mail import notifications
+from app.services.mail import notifications, templates
 
 
 def sign_up(
@@ -44,22 +44,8 @@ def sign_up(
     url = recovery.confirmation_link(user, confirm_link)
     hours = current_app.config["CONFIRMATION_LINK_HOURS"]
     with notifications.in_language(user):
-        subject = _("Welcome to the Dortmund–Buffalo exchange")
-        body = "\n\n".join(
-            (
-                _(
-                    "Thank you for your interest in hosting a student from Dortmund. Please "
-                    "confirm your email address with this link (it works for %(hours)d hours):",
-                    hours=hours,
-                ),
-                url,
-                _(
-                    "Then log in at any time to continue your application; you can save it "
-                    "unfinished and come back later."
-                ),
-                _("If you did not sign up, ignore this email: the account cannot be used."),
-            )
-        )
+        values = {"link": url, "hours": hours}
+        subject, body = templates.render("signup.welcome", templates.language(), values)
     notifications.queue(address, subject, body)
     return family
 

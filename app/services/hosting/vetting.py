@@ -26,7 +26,7 @@ from app.models.families import (
 from app.services.errors import DomainError
 from app.services.hosting import rechecks
 from app.services.hosting.rechecks import Check
-from app.services.mail import notifications
+from app.services.mail import notifications, templates
 
 A = ApplicationStatus
 IN_VETTING = (A.SUBMITTED, A.REFERENCES_CHECKED, A.BACKGROUND_CLEARED, A.HOME_VISITED)
@@ -125,27 +125,9 @@ def record_home_visit(
 
 
 DECISION_EMAILS = {
-    A.APPROVED: (
-        _l("Your host-family application is approved"),
-        _l(
-            "Good news: your application to host a student from Dortmund is approved. We will "
-            "let you know when a student is placed with you. Log in to see the details."
-        ),
-    ),
-    A.DECLINED: (
-        _l("Your host-family application"),
-        _l(
-            "Thank you for offering to host. After careful review we cannot place a student "
-            "with you this time. Log in to see the details; you are welcome to apply again."
-        ),
-    ),
-    A.BACKUP: (
-        _l("Your host-family application: on our backup list"),
-        _l(
-            "Thank you: your application is complete and you are on our backup list. We will "
-            "contact you if a student needs a home. Log in to see the details."
-        ),
-    ),
+    A.APPROVED: "family.approved",
+    A.DECLINED: "family.declined",
+    A.BACKUP: "family.backup",
 }
 
 
@@ -176,7 +158,8 @@ def decide(
     _record(application, decision, by_id, note)
     family = application.family.user
     with notifications.in_language(family):  # the family's language, not the coordinator's
-        subject, body = (str(text) for text in DECISION_EMAILS[decision])
+        values = {"family": application.family.family_name}
+        subject, body = templates.render(DECISION_EMAILS[decision], templates.language(), values)
     notifications.queue(family.email, subject, body)
 
 

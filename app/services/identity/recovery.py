@@ -17,7 +17,6 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
@@ -26,7 +25,7 @@ from app.models.base import utcnow
 from app.services.errors import DomainError
 from app.services.identity import accounts, limits
 from app.services.identity.passwords import password_problem
-from app.services.mail import notifications
+from app.services.mail import notifications, templates
 from app.services.privacy import audit
 
 # The page that takes a link's token, as an absolute URL (the web builds it from the request).
@@ -113,18 +112,8 @@ def send_reset(user: User, link: Link) -> None:
     url = link(issue(user, LinkPurpose.RESET_PASSWORD))
     minutes = current_app.config["PASSWORD_RESET_MINUTES"]
     with notifications.in_language(user):
-        subject = _("Choose a new password")
-        body = "\n\n".join(
-            (
-                _("To choose a new password for your Austausch account, open this link:"),
-                url,
-                _(
-                    "The link works once, for %(minutes)d minutes. If you did not ask for it, "
-                    "ignore this email: your password stays as it is.",
-                    minutes=minutes,
-                ),
-            )
-        )
+        values = {"link": url, "minutes": minutes}
+        subject, body = templates.render("password.reset", templates.language(), values)
     notifications.queue(user.email, subject, body)
     audit.record("password.link_sent", "user", user.id)
 
@@ -171,18 +160,8 @@ def send_confirmation(user: User, link: Link) -> None:
     url = confirmation_link(user, link)
     hours = current_app.config["CONFIRMATION_LINK_HOURS"]
     with notifications.in_language(user):
-        subject = _("Confirm your email address")
-        body = "\n\n".join(
-            (
-                _("To confirm the email address of your Austausch account, open this link:"),
-                url,
-                _(
-                    "The link works for %(hours)d hours. Once the address is confirmed, you "
-                    "can log in. If you did not sign up, ignore this email.",
-                    hours=hours,
-                ),
-            )
-        )
+        values = {"link": url, "hours": hours}
+        subject, body = templates.render("email.confirm", templates.language(), values)
     notifications.queue(user.email, subject, body)
     audit.record("email.link_sent", "user", user.id)
 

@@ -29,7 +29,7 @@ from app.models import (
     Programme,
     Student,
 )
-from app.services.mail import notifications
+from app.services.mail import notifications, templates
 from app.services.supervision import compliance, concerns
 
 WEEKLY = timedelta(days=7)
@@ -105,14 +105,8 @@ def send_unplaced(now: datetime | None, link: Callable[[Cohort], str]) -> int:
                     )
                     for item in items
                 ]
-                subject = _l("Students without a host family before departure")
-                body = _l(
-                    "These cohorts leave within %(weeks)d weeks and have students without a "
-                    "host family:\n\n%(lines)s\n\nThis email is sent once a week while the "
-                    "list is not empty.",
-                    weeks=programme.unplaced_alert_weeks,
-                    lines="\n".join(lines),
-                )
+                values = {"weeks": programme.unplaced_alert_weeks, "lines": "\n".join(lines)}
+                subject, body = templates.render("care.unplaced", templates.language(), values)
                 notifications.queue(member.email, str(subject), str(body))
                 sent += 1
         programme.unplaced_alerted_on = today
@@ -132,15 +126,13 @@ def send_follow_ups(now: datetime | None, link: concerns.Link) -> int:
             continue  # not marked: whoever takes it is reminded on the next run
         report.follow_up_reminded_on = report.follow_up_on
         with notifications.in_language(owner):
-            subject = _l("A concern report is due for its follow-up")
-            body = _l(
-                "A report you own (%(category)s, %(cohort)s) asked to be looked at again on "
-                "%(day)s.\n\nLog in to read it:\n%(link)s",
-                category=report.category.label,
-                cohort=report.cohort.name,
-                day=report.follow_up_on.isoformat(),
-                link=link(report.id),
-            )
+            values = {
+                "category": report.category.label,
+                "cohort": report.cohort.name,
+                "day": report.follow_up_on.isoformat(),
+                "link": link(report.id),
+            }
+            subject, body = templates.render("concern.follow_up", templates.language(), values)
             notifications.queue(owner.email, str(subject), str(body))
         sent += 1
     db.session.flush()

@@ -30,7 +30,7 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.services.errors import DomainError
-from app.services.mail import notifications
+from app.services.mail import notifications, templates
 from app.services.privacy import audit
 from app.services.supervision import compliance
 from app.services.supervision.concern_access import (
@@ -128,22 +128,14 @@ def alert(report: ConcernReport, link: Link) -> int:
     recipients = notifications.staff()
     for member in recipients:
         with notifications.in_language(member):
-            if report.safeguarding:
-                subject = _l("Safeguarding report: please log in")
-            else:
-                subject = _l(
-                    "%(severity)s concern report: please log in",
-                    severity=str(report.severity.label).capitalize(),
-                )
-            body = _l(
-                "A new report (%(severity)s, %(category)s) about a student of %(cohort)s waits "
-                "for somebody to take it.\n\nLog in to read it and take it:\n%(link)s\n\n"
-                "This email holds no personal details on purpose.",
-                severity=report.severity.label,
-                category=report.category.label,
-                cohort=cohort_name,
-                link=link(report.id),
-            )
+            key = "concern.safeguarding" if report.safeguarding else "concern.alert"
+            values = {
+                "severity": report.severity.label,
+                "category": report.category.label,
+                "cohort": cohort_name,
+                "link": link(report.id),
+            }
+            subject, body = templates.render(key, templates.language(), values)
             notifications.queue(member.email, str(subject), str(body))
     return len(recipients)
 

@@ -35,6 +35,7 @@ from app.models.families import (
 )
 from app.models.history import HistoryEvent
 from app.models.imports import ImportBatch, ImportStatus
+from app.models.messages import GroupMessage, MessageDelivery, MessageOptOut
 from app.models.notifications import OutboxEmail
 from app.models.placements import Placement, PlacementKind, PlacementStatus
 from app.models.privacy import CohortStatistics
@@ -86,6 +87,7 @@ __all__ = [
     "FamilyReference",
     "Gender",
     "GenderPreference",
+    "GroupMessage",
     "Guardian",
     "GuardianConsent",
     "HistoryEvent",
@@ -96,6 +98,8 @@ __all__ = [
     "ImportStatus",
     "LinkPurpose",
     "LoginSession",
+    "MessageDelivery",
+    "MessageOptOut",
     "OutboxEmail",
     "Placement",
     "PlacementKind",

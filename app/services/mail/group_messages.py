@@ -305,20 +305,28 @@ def sent_messages(limit: int = 200) -> list[GroupMessage]:
     )
 
 
-def received_by(user: User) -> list[GroupMessage]:
-    """The group messages an account received (a host family's portal)."""
-    return list(
-        db.session.scalars(
-            sa.select(GroupMessage)
-            .join(MessageDelivery, MessageDelivery.message_id == GroupMessage.id)
-            .where(
-                MessageDelivery.recipient_kind == "user",
-                MessageDelivery.recipient_id == user.id,
-                MessageDelivery.status == QUEUED,
-            )
-            .order_by(GroupMessage.sent_at.desc())
+def received_by(user: User) -> list[tuple[GroupMessage, str, str]]:
+    """The group messages an account received (a host family's portal): each with its
+    subject and text as sent, in the language it was sent in."""
+    rows = db.session.execute(
+        sa.select(GroupMessage, MessageDelivery)
+        .join(MessageDelivery, MessageDelivery.message_id == GroupMessage.id)
+        .where(
+            MessageDelivery.recipient_kind == "user",
+            MessageDelivery.recipient_id == user.id,
+            MessageDelivery.status == QUEUED,
         )
-    )
+        .order_by(GroupMessage.sent_at.desc())
+    ).all()
+    found = []
+    for message, delivery in rows:
+        cohort = db.session.get(Cohort, message.cohort_id) if message.cohort_id else None
+        person = Recipient(delivery.name, delivery.email, delivery.language, "user", user.id)
+        german = delivery.language == "de"
+        subject = message.subject_de if german else message.subject_en
+        body = message.body_de if german else message.body_en
+        found.append((message, _fill(subject, person, cohort), _fill(body, person, cohort)))
+    return found
 
 
 def erase_recipient(kind: str, ids: list[int]) -> None:

@@ -27,6 +27,8 @@ from app.models import (
     Contact,
     ContactWith,
     Enrolment,
+    MessageDelivery,
+    MessageOptOut,
 )
 from app.services.privacy import settings
 from app.services.privacy.rows import chunks, delete_rows, ids_of, row
@@ -240,3 +242,17 @@ def family_reports(user_id: int) -> list[dict]:
         del item["student_name"], item["student_born"]
         found.append(item)
     return found
+
+
+def delete_deliveries(kind: str, ids: list[int], addresses: list[str | None]) -> None:
+    """Erasure: the person's rows in the delivery logs of group messages (kind "guardian" or
+    "user"), and their addresses among those that unsubscribed."""
+    if ids:
+        db.session.execute(
+            sa.delete(MessageDelivery).where(
+                MessageDelivery.recipient_kind == kind, MessageDelivery.recipient_id.in_(ids)
+            )
+        )
+    emails = [a.lower() for a in addresses if a]
+    if emails:
+        db.session.execute(sa.delete(MessageOptOut).where(MessageOptOut.email.in_(emails)))

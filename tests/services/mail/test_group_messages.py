@@ -175,3 +175,48 @@ def test_an_unsubscribed_address_gets_no_group_message(app, cohort_id):
         assert [e.recipient for e in db.session.scalars(sa.select(OutboxEmail))] == [
             "berta@example.org"
         ]
+
+
+def test_erasing_a_student_removes_their_guardians_delivery_rows(app, cohort_id):
+    from app.models import Student
+    from app.services.privacy import privacy_requests
+
+    make_user(app, "coord@example.org", role="coordinator")
+    enrolment_id = _student(app, cohort_id, "anne@example.org", "en", "Anne Smith")
+    _student(app, cohort_id, "berta@example.org", "de", "Berta Krause")
+    message_id = _send(app, cohort_id)
+    with app.app_context():
+        from app.models import Enrolment
+
+        student = db.session.get(Student, db.session.get(Enrolment, enrolment_id).student_id)
+        privacy_requests.erase_student(student, None)
+        db.session.commit()
+        names = db.session.scalars(
+            sa.select(MessageDelivery.name).filter_by(message_id=message_id)
+        ).all()
+        assert names == ["Berta Krause"]
+
+
+def test_a_family_sees_the_messages_it_received_and_erasure_removes_them(app, cohort_id):
+    from app.models import HostApplication
+    from app.services.privacy import privacy_requests
+
+    make_user(app, "coord@example.org", role="coordinator")
+    enrolment_id = _student(app, cohort_id, "anne@example.org", "en", "Anne Smith")
+    application_id = make_vetted_family(app, [cohort_id], family_name="Miller")
+    place(app, enrolment_id, application_id)
+    with app.app_context():
+        staff = db.session.scalars(sa.select(User).filter_by(email="coord@example.org")).one()
+        message = gm.create(gm.FAMILIES, db.session.get(Cohort, cohort_id), TEXTS)
+        gm.send(message, staff, _link)
+        db.session.commit()
+        family = db.session.get(HostApplication, application_id).family
+        received = gm.received_by(family.user)
+        assert [body for _m, _s, body in received] == [
+            "Liebe(r) Miller, das Treffen ist am Freitag."
+            if received[0][0] and gm.notifications.language_of(family.user) == "de"
+            else "Dear Miller, the meeting is on Friday."
+        ]
+        privacy_requests.erase_family(family, None)
+        db.session.commit()
+        assert db.session.scalar(sa.select(sa.func.count(MessageDelivery.id))) == 0

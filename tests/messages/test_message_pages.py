@@ -99,3 +99,33 @@ def test_one_click_unsubscribe_works_without_login(app, client):
     assert client.get(f"/messages/unsubscribe/{token}x").status_code == 404
     with app.app_context():
         assert db.session.get(MessageOptOut, "anne@example.org") is not None
+
+
+def test_a_family_sees_the_group_messages_it_received_on_its_page(app, client, auth):
+    from app.models import Cohort
+    from tests.factories import FAMILY_PASSWORD, make_vetted_family, place
+
+    cohort_id = make_cohort(app)
+    student_id = make_student(app)
+    enrolment_id = enrol(app, student_id, cohort_id)
+    application_id = make_vetted_family(
+        app, [cohort_id], family_name="Miller", email="miller@example.org"
+    )
+    place(app, enrolment_id, application_id)
+    with app.app_context():
+        staff = db.session.get(User, auth_user(app))
+        texts = {**FORM, "subject_en": "Welcome evening", "subject_de": "Willkommensabend"}
+        message = gm.create(gm.FAMILIES, db.session.get(Cohort, cohort_id), texts)
+        gm.send(message, staff, lambda token: f"https://example.org/u/{token}")
+        db.session.commit()
+    auth.login("miller@example.org", FAMILY_PASSWORD)
+    html = client.get("/family/").get_data(as_text=True)
+    assert "Messages" in html
+    assert "Welcome evening" in html or "Willkommensabend" in html
+    assert "Miller, see you on Friday." in html or "Hallo Miller, bis Freitag." in html
+
+
+def auth_user(app) -> int:
+    from tests.conftest import make_user
+
+    return make_user(app, "sender@example.org", "coordinator")

@@ -8,6 +8,7 @@ messages; transactional emails are unaffected."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -63,6 +64,7 @@ IN_VETTING = (
 )
 QUEUED, UNREACHABLE, OPTED_OUT = "queued", "unreachable", "opted_out"
 SALT = "group-messages-unsubscribe"
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
 @dataclass(frozen=True)
@@ -163,6 +165,11 @@ def create(audience: str, cohort: Cohort | None, texts: dict[str, str]) -> Group
     for key in ("subject_en", "body_en", "subject_de", "body_de"):
         if not (texts.get(key) or "").strip():
             raise DomainError(_("Write the message in English and in German."), field=key)
+        unknown = set(PLACEHOLDER.findall(texts[key])) - {"name", "cohort"}
+        if unknown:
+            raise DomainError(
+                _("Unknown placeholder: %(names)s.", names=", ".join(sorted(unknown))), field=key
+            )
     message = GroupMessage(
         audience=audience,
         cohort_id=cohort.id if cohort else None,

@@ -48,7 +48,3 @@ class MessageForm(FlaskForm):
 
 class SendForm(FlaskForm):
     pass
-
-
-class UnsubscribeForm(FlaskForm):
-    pass

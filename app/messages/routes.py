@@ -13,7 +13,7 @@ from app.access import Permission, public, requires
 from app.extensions import csrf, db
 from app.loading import found_or_404
 from app.messages import bp
-from app.messages.forms import MessageForm, SendForm, UnsubscribeForm
+from app.messages.forms import MessageForm, SendForm
 from app.models import Cohort, GroupMessage
 from app.services.mail import group_messages as gm
 from app.unit_of_work import refusals, send_queued_mail
@@ -110,8 +110,13 @@ def unsubscribe(token: str):
     email = gm.email_of_token(token)
     if email is None:
         abort(404)
-    form = UnsubscribeForm(meta={"csrf": False})
-    done = request.method == "POST"
-    if done:
+    if request.method == "POST":
         gm.unsubscribe(email)
-    return render_template("messages/unsubscribe.html", form=form, done=done)
+        return redirect(url_for(".unsubscribed"))
+    return render_template("messages/unsubscribe.html", done=False)
+
+
+@bp.route("/unsubscribed")
+@public
+def unsubscribed():
+    return render_template("messages/unsubscribe.html", done=True)

@@ -379,7 +379,10 @@ def _link_tokens(app: Flask) -> list[str]:
         confirm = []
         sign_up("fuzz-unconfirmed@example.org", FAMILY_PASSWORD, lambda t: confirm.append(t) or t)
         db.session.commit()
-    return [reset, *confirm]
+        from app.services.mail import group_messages
+
+        unsubscribe = group_messages.unsubscribe_token("fuzz-unsubscribe@example.org")
+    return [reset, *confirm, unsubscribe]
 
 
 ARGUMENT = re.compile(r"<(?:[^:<>]+:)?(\w+)>")

@@ -93,7 +93,11 @@ def test_one_click_unsubscribe_works_without_login(app, client):
     with app.app_context():
         token = gm.unsubscribe_token("anne@example.org")
     assert client.get(f"/messages/unsubscribe/{token}").status_code == 200
-    response = client.post(f"/messages/unsubscribe/{token}", data="List-Unsubscribe=One-Click")
+    response = client.post(
+        f"/messages/unsubscribe/{token}",
+        data={"List-Unsubscribe": "One-Click"},
+        follow_redirects=True,
+    )
     assert response.status_code == 200
     assert "no more messages to a group" in response.get_data(as_text=True)
     assert client.get(f"/messages/unsubscribe/{token}x").status_code == 404

@@ -316,8 +316,9 @@ def received_by(user: User) -> list[tuple[GroupMessage, str, str]]:
     """The group messages an account received (a host family's portal): each with its
     subject and text as sent, in the language it was sent in."""
     rows = db.session.execute(
-        sa.select(GroupMessage, MessageDelivery)
+        sa.select(GroupMessage, MessageDelivery, Cohort)
         .join(MessageDelivery, MessageDelivery.message_id == GroupMessage.id)
+        .outerjoin(Cohort, Cohort.id == GroupMessage.cohort_id)
         .where(
             MessageDelivery.recipient_kind == "user",
             MessageDelivery.recipient_id == user.id,
@@ -326,8 +327,7 @@ def received_by(user: User) -> list[tuple[GroupMessage, str, str]]:
         .order_by(GroupMessage.sent_at.desc())
     ).all()
     found = []
-    for message, delivery in rows:
-        cohort = db.session.get(Cohort, message.cohort_id) if message.cohort_id else None
+    for message, delivery, cohort in rows:
         person = Recipient(delivery.name, delivery.email, delivery.language, "user", user.id)
         german = delivery.language == "de"
         subject = message.subject_de if german else message.subject_en

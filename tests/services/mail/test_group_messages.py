@@ -226,3 +226,25 @@ def test_an_unknown_placeholder_is_refused(app, cohort_id):
     with app.app_context(), pytest.raises(DomainError) as refused:
         gm.create(gm.GUARDIANS, db.session.get(Cohort, cohort_id), {**TEXTS, "body_de": "{nmae}"})
     assert refused.value.field == "body_de"
+
+
+def test_the_purge_deletes_a_purged_cohorts_messages_and_old_ones_to_no_cohort(app, cohort_id):
+    from datetime import datetime, timedelta
+
+    from app.services.privacy import privacy_care
+
+    make_user(app, "coord@example.org", role="coordinator")
+    _student(app, cohort_id, "anne@example.org", "en", "Anne Smith")
+    _send(app, cohort_id)
+    other = _send(app, make_cohort(app))
+    now = datetime.now()
+    with app.app_context():
+        recent = gm.create(gm.VETTING, None, TEXTS).id
+        old = gm.create(gm.VETTING, None, TEXTS)
+        old.created_at = now - timedelta(days=400)
+        db.session.commit()
+        privacy_care.delete_messages([cohort_id], now)
+        db.session.commit()
+        left = set(db.session.scalars(sa.select(GroupMessage.id)))
+        assert left == {other, recent}
+        assert db.session.scalar(sa.select(sa.func.count(MessageDelivery.id))) == 0  # Anne's went

@@ -27,6 +27,7 @@ class MessageForm(FlaskForm):
         _l("Text in English"),
         validators=[InputRequired(message=_l("Enter the text in English.")), Length(max=10000)],
         description=PLACEHOLDERS,
+        render_kw={"rows": 8},
     )
     subject_de = StringField(
         _l("Subject in German"),
@@ -36,6 +37,7 @@ class MessageForm(FlaskForm):
         _l("Text in German"),
         validators=[InputRequired(message=_l("Enter the text in German.")), Length(max=10000)],
         description=PLACEHOLDERS,
+        render_kw={"rows": 8},
     )
     submit = SubmitField(_l("Preview the recipients"))
 

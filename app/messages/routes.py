@@ -29,7 +29,9 @@ def _offer(form: MessageForm) -> None:
     form.audience.choices = [("", _("Choose who receives it"))] + [
         (key, str(label)) for key, label in gm.AUDIENCES.items()
     ]
-    cohorts = db.session.execute(select(Cohort.id, Cohort.name).order_by(Cohort.name)).all()
+    cohorts = db.session.execute(
+        select(Cohort.id, Cohort.name).where(Cohort.purged_at.is_(None)).order_by(Cohort.name)
+    ).all()
     form.cohort_id.choices = [(0, _("No cohort")), *((c.id, c.name) for c in cohorts)]
 
 

@@ -115,6 +115,10 @@ def test_a_coordinator_sends_a_message_to_a_cohorts_guardians(
         expect(phone.locator("#recipient-count")).to_contain_text("2 Empfänger erhalten")
         assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
         phone.screenshot(path=str(SHOTS / "preview-phone-de.png"), full_page=True)
+        phone.goto("/messages/new")
+        expect(phone.get_by_label("Wer sie erhält")).to_be_visible()
+        assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        phone.screenshot(path=str(SHOTS / "new-phone-de.png"), full_page=True)
     finally:
         context.close()
 

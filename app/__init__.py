@@ -70,6 +70,7 @@ def register_blueprints(app: Flask) -> None:
     from app.history import bp as history_bp
     from app.imports import bp as imports_bp
     from app.main import bp as main_bp
+    from app.messages import bp as messages_bp
     from app.placements import bp as placements_bp
     from app.privacy import bp as privacy_bp
     from app.rosters import bp as rosters_bp
@@ -95,6 +96,7 @@ def register_blueprints(app: Flask) -> None:
         privacy_bp,
         contacts_bp,
         concerns_bp,
+        messages_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -19,6 +19,7 @@ from app.services.enrolment.students import age_on
 from app.services.hosting import families, rechecks, sections
 from app.services.hosting.sections import Section
 from app.services.hosting.signup import sign_up
+from app.services.mail import group_messages
 from app.services.placement import placements
 from app.services.privacy import audit
 from app.services.supervision import concern_access
@@ -98,6 +99,7 @@ def portal():
         and not placed,
         can_apply_again=application is None or application.status in families.FINISHED,
         action_form=ActionForm(),
+        group_messages=group_messages.received_by(current_user),
         withdraw_form=WithdrawForm(),
         placements=placed,
         concern_reports=concern_access.reported(current_user),

@@ -36,6 +36,7 @@ from app.models.families import (
 )
 from app.models.history import HistoryEvent
 from app.models.imports import ImportBatch, ImportStatus
+from app.models.messages import GroupMessage, MessageDelivery, MessageOptOut
 from app.models.notifications import OutboxEmail
 from app.models.placements import Placement, PlacementKind, PlacementStatus
 from app.models.privacy import CohortStatistics
@@ -88,6 +89,7 @@ __all__ = [
     "FamilyReference",
     "Gender",
     "GenderPreference",
+    "GroupMessage",
     "Guardian",
     "GuardianConsent",
     "HistoryEvent",
@@ -98,6 +100,8 @@ __all__ = [
     "ImportStatus",
     "LinkPurpose",
     "LoginSession",
+    "MessageDelivery",
+    "MessageOptOut",
     "OutboxEmail",
     "Placement",
     "PlacementKind",

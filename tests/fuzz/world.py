@@ -25,6 +25,7 @@ from app.models import (
     CohortTeacher,
     ConcernReport,
     Enrolment,
+    GroupMessage,
     GuardianConsent,
     HistoryEvent,
     HostApplication,
@@ -69,6 +70,7 @@ ID_MODELS = {
     "enrolment_id": Enrolment,
     "event_id": HistoryEvent,
     "family_id": HostFamily,
+    "message_id": GroupMessage,
     "placement_id": Placement,
     "programme_id": Programme,
     "student_id": Student,
@@ -333,6 +335,7 @@ def build_world(app: Flask) -> World:
             guardian_id=guardian.id,
         )
         _concern_reports(enrolment, admin)
+        _group_messages(enrolment.cohort, admin)
         db.session.add(  # an email that could not be sent: the queue offers to retry
             OutboxEmail(recipient="x@example.org", subject="-", body="-", attempts=3)
         )
@@ -362,6 +365,16 @@ def _concern_reports(enrolment: Enrolment, by: User) -> None:
         concerns.report(enrolment, by, values, lambda report_id: f"/care/concerns/{report_id}")
 
 
+def _group_messages(cohort, by: User) -> None:
+    """A message sent to the cohort's guardians (its delivery log) and a draft."""
+    from app.services.mail import group_messages
+
+    texts = {"subject_en": "Hi", "body_en": "{name}", "subject_de": "Hallo", "body_de": "{name}"}
+    sent = group_messages.create(group_messages.GUARDIANS, cohort, texts)
+    group_messages.send(sent, by, lambda token: f"https://example.org/messages/unsubscribe/{token}")
+    group_messages.create(group_messages.VETTING, None, texts)
+
+
 def _link_tokens(app: Flask) -> list[str]:
     """Tokens of links that work: a new password for an account nobody fuzzes with, and the
     confirmation of a family that signed up (a fuzzed request may spend them)."""
@@ -371,7 +384,10 @@ def _link_tokens(app: Flask) -> list[str]:
         confirm = []
         sign_up("fuzz-unconfirmed@example.org", FAMILY_PASSWORD, lambda t: confirm.append(t) or t)
         db.session.commit()
-    return [reset, *confirm]
+        from app.services.mail import group_messages
+
+        unsubscribe = group_messages.unsubscribe_token("fuzz-unsubscribe@example.org")
+    return [reset, *confirm, unsubscribe]
 
 
 ARGUMENT = re.compile(r"<(?:[^:<>]+:)?(\w+)>")

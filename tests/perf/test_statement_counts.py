@@ -63,7 +63,8 @@ PAGES = {
     # + the consents of the students placed there (what the consent rule shows of them)
     # + the household members and references, for the task list's status of each section
     # + the concern reports the family made
-    "family portal": Page("family", lambda w: "/family/", budget=13),
+    # + the group messages it received (with their cohorts)
+    "family portal": Page("family", lambda w: "/family/", budget=14),
     # the page, its count, cohorts and owners, the cohorts of the filter
     "concern reports": Page("staff", lambda w: "/care/concerns/?status=all", budget=7),
     "teacher's concern reports": Page("teacher", lambda w: "/care/concerns/", budget=7),

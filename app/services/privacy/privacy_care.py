@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -27,6 +27,9 @@ from app.models import (
     Contact,
     ContactWith,
     Enrolment,
+    GroupMessage,
+    MessageDelivery,
+    MessageOptOut,
 )
 from app.services.privacy import settings
 from app.services.privacy.rows import chunks, delete_rows, ids_of, row
@@ -240,3 +243,32 @@ def family_reports(user_id: int) -> list[dict]:
         del item["student_name"], item["student_born"]
         found.append(item)
     return found
+
+
+def delete_deliveries(kind: str, ids: list[int], addresses: list[str | None]) -> None:
+    """Erasure: the person's rows in the delivery logs of group messages (kind "guardian" or
+    "user"), and their addresses among those that unsubscribed."""
+    if ids:
+        db.session.execute(
+            sa.delete(MessageDelivery).where(
+                MessageDelivery.recipient_kind == kind, MessageDelivery.recipient_id.in_(ids)
+            )
+        )
+    emails = [a.lower() for a in addresses if a]
+    if emails:
+        db.session.execute(sa.delete(MessageOptOut).where(MessageOptOut.email.in_(emails)))
+
+
+MESSAGE_DAYS = 365  # a message to no cohort (families in vetting) is kept a year
+
+
+def delete_messages(cohort_ids: list[int], now: datetime) -> None:
+    """The purge: group messages (with their delivery logs) of the cohorts purged now, and
+    those to no cohort sent over a year ago."""
+    old = sa.and_(
+        GroupMessage.cohort_id.is_(None),
+        GroupMessage.created_at < now - timedelta(days=MESSAGE_DAYS),
+    )
+    doomed = sa.select(GroupMessage.id).where(sa.or_(GroupMessage.cohort_id.in_(cohort_ids), old))
+    db.session.execute(sa.delete(MessageDelivery).where(MessageDelivery.message_id.in_(doomed)))
+    db.session.execute(sa.delete(GroupMessage).where(GroupMessage.id.in_(doomed)))

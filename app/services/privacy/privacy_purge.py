@@ -340,6 +340,7 @@ def purge(now: datetime, dry_run: bool = False) -> PurgeReport:
         db.session.execute(  # notes of reminders sent over 90 days ago: nothing to report
             sa.delete(SentReminder).where(SentReminder.sent_at < now - timedelta(days=EMAIL_DAYS))
         )
+        privacy_care.delete_messages(cohort_ids, now)  # with the cohort, or after a year
     if dry_run or report.empty:
         return report
     with audit.quiet():

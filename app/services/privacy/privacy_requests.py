@@ -263,9 +263,11 @@ def erase_student(student: Student, by_id: int | None, clear_mentions: bool = Fa
     enrolment_ids = [e.id for e in held]
     reports = privacy_care.report_ids(enrolment_ids, safeguarding=False)
     records = {"student": [student.id], "enrolment": enrolment_ids, "concern_report": reports}
+    guardian_ids = [g.id for g in student.guardians]
     with audit.quiet():
         _end_enrolments(held, by_id)
         db.session.flush()
+        privacy_care.delete_deliveries("guardian", guardian_ids, addresses)
         privacy.delete_students([student.id])
         privacy.delete_emails_about(addresses, names)
         privacy.replace_in_notes([*names, *addresses])
@@ -321,6 +323,7 @@ def erase_family(family: HostFamily, by_id: int | None, clear_mentions: bool = F
         for placement in active_placements_with(family):
             placements.cancel(placement, by_id, ERASE_REASON)
         db.session.flush()
+        privacy_care.delete_deliveries("user", user_ids, addresses)
         privacy.delete_families([family.id])
         privacy.delete_emails_about(addresses, names)
         privacy.replace_in_notes([*names, *addresses])

@@ -137,6 +137,10 @@ class Config:
     MAIL_FROM = os.environ.get("MAIL_FROM", "Austausch <austausch@localhost>")
     # Where answers go (Reply-To, and the address of List-Unsubscribe); empty: MAIL_FROM.
     MAIL_REPLY_TO = os.environ.get("MAIL_REPLY_TO", "")
+    # At most this many emails leave within any minute (all workers together), so that a
+    # message to a whole cohort does not trip the mail provider's limits; the rest wait in
+    # the outbox for `flask mail send`. 0: no limit.
+    MAIL_PER_MINUTE = int(os.environ.get("MAIL_PER_MINUTE", "60"))
 
 
 class DevelopmentConfig(Config):

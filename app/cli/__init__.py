@@ -151,6 +151,10 @@ def send_mail() -> None:
     """Send the emails waiting in the outbox (run it every few minutes, e.g. from cron)."""
     sent, failed = notifications.deliver_pending(limit=500)
     click.echo(f"Sent {sent} email(s); {failed} could not be sent and wait for a retry.")
+    held = notifications.waiting() - failed
+    if held > 0:
+        per_minute = current_app.config["MAIL_PER_MINUTE"]
+        click.echo(f"{held} email(s) wait for the next run (at most {per_minute} a minute).")
     if failed:
         raise SystemExit(1)
 

@@ -8,7 +8,7 @@ import re
 import smtplib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 
@@ -217,7 +217,8 @@ def _send(email: OutboxEmail) -> None:
 
 
 def deliver_pending(limit: int = 50, new_only: bool = False) -> tuple[int, int]:
-    """Send waiting emails (oldest first) and commit after each; returns (sent, failed).
+    """Send waiting emails (oldest first) and commit after each; returns (sent, failed). No
+    more leave than MAIL_PER_MINUTE allows: the rest wait for the next call.
 
     Requests pass new_only=True: they send what they just queued, and emails that failed
     before wait for `flask mail send` or the staff's retry, so a dead mail server cannot
@@ -230,6 +231,9 @@ def deliver_pending(limit: int = 50, new_only: bool = False) -> tuple[int, int]:
     )
     if new_only:
         query = query.where(OutboxEmail.attempts == 0)
+    limit = min(limit, room_this_minute())
+    if limit <= 0:
+        return 0, 0
     pending = db.session.scalars(query.order_by(OutboxEmail.id).limit(limit)).all()
     for email in pending:
         if not _claim(email):
@@ -253,6 +257,34 @@ def deliver_pending(limit: int = 50, new_only: bool = False) -> tuple[int, int]:
             sent += 1
         db.session.commit()
     return sent, failed
+
+
+def room_this_minute() -> int:
+    """How many more emails may leave now under MAIL_PER_MINUTE (counting those sent by every
+    worker within the last 60 seconds); a large number when there is no limit."""
+    per_minute = current_app.config.get("MAIL_PER_MINUTE", 0)
+    if per_minute <= 0:
+        return 1_000_000
+    recent = db.session.scalar(
+        sa.select(sa.func.count(OutboxEmail.id)).where(
+            OutboxEmail.sent_at >= utcnow() - timedelta(seconds=60)
+        )
+    )
+    return max(per_minute - (recent or 0), 0)
+
+
+def waiting() -> int:
+    """How many emails wait in the outbox to be sent (not refused, not given up)."""
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count(OutboxEmail.id)).where(
+                OutboxEmail.sent_at.is_(None),
+                OutboxEmail.bounced_at.is_(None),
+                OutboxEmail.attempts < MAX_ATTEMPTS,
+            )
+        )
+        or 0
+    )
 
 
 def _refusal(error: Exception) -> str:

@@ -150,7 +150,7 @@ def test_staff_learn_how_many_guardians_cannot_be_reached(app):
     assert _run(app, _at(DEADLINE)).sent["documents"] == 0
     [(recipient, _subject, body)] = _emails(app)
     assert recipient == "coordinator@example.org"
-    assert body.startswith("1 student of")
+    assert body.startswith("No guardian's email is known for 1 student of")
     assert "Lena" not in body  # no student's name in the email to staff
     assert _run(app, _at(DEADLINE + timedelta(days=1))).sent["documents"] == 0
 

@@ -46,7 +46,7 @@ STATUS = (
     RETURNS,
     COHORT_LINK,
 )
-PLACED = _l("Log in to your family page to see who it is and the details:\n%(link)s")
+PLACED = _l("Log in to your family page to see who is coming and all the details:\n%(link)s")
 
 REMINDERS = (
     Template(
@@ -79,7 +79,7 @@ REMINDERS = (
         (
             Placeholder(
                 "students",
-                _l("How many students, in words (“3 students”)"),
+                _l("How many students (the number and the word)"),
                 lazy_ngettext("%(num)d student", "%(num)d students", 3),
             ),
             COHORT,
@@ -128,12 +128,12 @@ REMINDERS = (
         (
             Placeholder(
                 "overdue",
-                _l("How many are overdue, in words (“2 students or families”)"),
+                _l("How many are overdue (the number and the words)"),
                 lazy_ngettext("%(num)d student or family", "%(num)d students or families", 2),
             ),
             Placeholder(
                 "soon",
-                _l("How many are due within the week, in words"),
+                _l("How many are due within the week (the number and the words)"),
                 lazy_ngettext("%(num)d student or family", "%(num)d students or families", 1),
             ),
             Placeholder(
@@ -219,7 +219,7 @@ ACCOUNT_NOTICES = (
         (
             Placeholder(
                 "attempts",
-                _l("How many wrong passwords, in words (“5 times”)"),
+                _l("How many wrong passwords (the number and the word)"),
                 lazy_ngettext("%(num)d time", "%(num)d times", 5),
             ),
         ),

@@ -37,7 +37,9 @@ class Link(Protocol):
 def _moved(placement: Placement) -> bool:
     """Whether the student lived with another family that was told of it before."""
     earlier = sa.select(Placement.id).where(
-        Placement.enrolment_id == placement.enrolment_id, Placement.id < placement.id
+        Placement.enrolment_id == placement.enrolment_id,
+        Placement.application_id != placement.application_id,
+        Placement.id < placement.id,
     )
     told = sa.select(SentReminder.id).where(
         SentReminder.kind == KIND,

@@ -19,6 +19,7 @@ from app.extensions import db
 from app.models import Cohort, CohortStatus, HostApplication, HostFamily, SentReminder
 from app.models.placements import Placement, PlacementKind, PlacementStatus
 from app.services.mail import notifications, templates
+from app.services.mail.shipped_notices import day
 
 KIND, TARGET, KEY = "placement", "placement", "placed"
 # Older placements are not told (the notes of sent reminders are purged after 90 days).
@@ -49,13 +50,14 @@ def _moved(placement: Placement) -> bool:
     return db.session.scalar(sa.select(told.exists())) is True
 
 
-def _email(placement: Placement) -> tuple[str, dict[str, object]]:
-    """The template's key and the values of the email about a placement."""
+def _email(placement: Placement, moved: bool) -> tuple[str, dict[str, object]]:
+    """The template's key and the values of the email about a placement (in the language
+    being written in)."""
     values: dict[str, object] = {"cohort": placement.cohort.name}
     if placement.kind is PlacementKind.TEMPORARY and placement.ends_on is not None:
-        values["ends"] = placement.ends_on.isoformat()
+        values["ends"] = day(placement.ends_on)
         return "placement.temporary", values
-    return ("placement.moved" if _moved(placement) else "placement.placed"), values
+    return ("placement.moved" if moved else "placement.placed"), values
 
 
 def send_placements(now: datetime, link: Link, claim: Claim) -> int:
@@ -84,10 +86,11 @@ def send_placements(now: datetime, link: Link, claim: Claim) -> int:
         user = placement.application.family.user
         if not user.active:
             continue
-        key, values = _email(placement)  # before the claim: a move looks at earlier claims
+        moved = _moved(placement)  # before the claim: a move looks at earlier claims
         if not claim(KIND, TARGET, placement.id, KEY, user.email):
             continue
         with notifications.in_language(user):
+            key, values = _email(placement, moved)
             values["link"] = link.family()
             subject, body = templates.render(key, templates.language(), values)
         notifications.queue(user.email, subject, body)

@@ -46,7 +46,7 @@ from app.models.families import application_cohorts
 from app.services.enrolment import documents
 from app.services.mail import notifications, placement_emails, templates
 from app.services.mail import reminder_settings as rs
-from app.services.mail.shipped_notices import students, students_or_families
+from app.services.mail.shipped_notices import day, students, students_or_families
 from app.services.supervision import care_alerts, compliance
 
 STILL_HOSTING = (
@@ -158,7 +158,7 @@ def send_documents(now: datetime, link: Link) -> int:
                     "student": enrolment.student.first_name,
                     "cohort": cohort.name,
                     "missing": missing,
-                    "day": key,
+                    "day": day(deadline),
                 }
                 _send(guardian.email, "reminder.documents", values)
             sent += 1
@@ -171,7 +171,7 @@ def send_documents(now: datetime, link: Link) -> int:
                 values = {
                     "students": students(count),
                     "cohort": cohort.name,
-                    "day": key,
+                    "day": day(cohort.enrolment_deadline),
                     "link": link.cohort(cohort),
                 }
                 _send(member.email, "reminder.documents_staff", values)
@@ -211,8 +211,12 @@ def send_background(now: datetime, link: Link) -> int:
                 "background", "application", application.id, key, person.email
             ):
                 continue
-            values = {"day": key, "cohort": cohort.name, "returns": cohort.return_date.isoformat()}
             with notifications.in_language(person):
+                values = {
+                    "day": day(application.background_check_expires_on),
+                    "cohort": cohort.name,
+                    "returns": day(cohort.return_date),
+                }
                 if person.id == family_user.id:
                     values["link"] = link.family()
                     _send(person.email, "reminder.background_family", values)
@@ -246,7 +250,11 @@ def send_drafts(now: datetime, link: Link) -> int:
         if not user.active or not _claim("drafts", "application", application.id, key, user.email):
             continue
         with notifications.in_language(user):
-            _send(user.email, "reminder.draft", {"day": key, "link": link.family()})
+            _send(
+                user.email,
+                "reminder.draft",
+                {"day": day(application.updated_at.date()), "link": link.family()},
+            )
         sent += 1
     return sent
 

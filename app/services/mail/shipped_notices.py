@@ -1,10 +1,13 @@
 """The automatic emails of the reminders, the placement and the account notices, as editable
 templates (the rest of the registry is shipped.py). Templates have no plural forms: a count
-is filled in as a phrase written in the recipient's language (`students(3)`: "3 students")."""
+is filled in as a phrase written in the recipient's language (`students(3)`: "3 students"), a
+day as the reader writes it (`day(...)`: "May 1, 2027", "1. Mai 2027")."""
 
 from __future__ import annotations
 
-from flask_babel import LazyString, lazy_ngettext, ngettext
+from datetime import date
+
+from flask_babel import LazyString, format_date, lazy_ngettext, ngettext
 from flask_babel import lazy_gettext as _l
 
 from app.models.enrolments import DocumentKind
@@ -23,6 +26,15 @@ def times(count: int) -> str:
     return ngettext("%(num)d time", "%(num)d times", count)
 
 
+def day(value: date) -> str:
+    """A day as the reader writes it ("May 1, 2027", "1. Mai 2027")."""
+    return format_date(value, "long")
+
+
+def _day(year: int, month: int, number: int) -> LazyString:
+    return LazyString(day, date(year, month, number))
+
+
 def _missing_sample() -> str:
     return ", ".join(
         str(kind.label) for kind in (DocumentKind.MEDICAL_FORM, DocumentKind.INSURANCE)
@@ -30,9 +42,9 @@ def _missing_sample() -> str:
 
 
 COHORT = Placeholder("cohort", _l("The cohort's name"), "Dortmund → Buffalo 2027")
-DAY = Placeholder("day", _l("The deadline"), "2027-05-01")
-EXPIRES = Placeholder("day", _l("The day the check expires"), "2027-06-15")
-RETURNS = Placeholder("returns", _l("The day the group returns"), "2027-07-01")
+DAY = Placeholder("day", _l("The deadline"), _day(2027, 5, 1))
+EXPIRES = Placeholder("day", _l("The day the check expires"), _day(2027, 6, 15))
+RETURNS = Placeholder("returns", _l("The day the group returns"), _day(2027, 7, 1))
 FAMILY_LINK = Placeholder(
     "link", _l("The link to log in to the family page"), "https://…/family/", True
 )
@@ -115,7 +127,7 @@ REMINDERS = (
             "You started an application to host a student and last changed it on %(day)s. It "
             "is not submitted yet; finish it here:\n%(link)s"
         ),
-        (Placeholder("day", _l("The day it was last changed"), "2027-02-20"), FAMILY_LINK),
+        (Placeholder("day", _l("The day it was last changed"), _day(2027, 2, 20)), FAMILY_LINK),
     ),
     Template(
         "reminder.contacts",
@@ -181,7 +193,7 @@ PLACEMENT = (
             ),
             PLACED,
         ),
-        (COHORT, Placeholder("ends", _l("The day it ends"), "2027-04-10"), FAMILY_LINK),
+        (COHORT, Placeholder("ends", _l("The day it ends"), _day(2027, 4, 10)), FAMILY_LINK),
     ),
 )
 

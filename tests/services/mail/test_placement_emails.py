@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
+from babel.dates import format_date
 
 from app.extensions import db
 from app.models import Enrolment, HostApplication, Placement, Student, User
@@ -148,17 +149,26 @@ def test_a_family_the_student_moves_to_after_the_first_was_told(app, cohort):
     assert "who was living with another host family is now placed with yours" in moved[2]
 
 
-def test_a_temporary_placement_names_its_end(app, cohort):
-    first, second = _family(app, cohort), _family(app, cohort, OTHER, locale="de")
+@pytest.mark.parametrize(
+    ("locale", "subject", "until"),
+    [
+        ("de", "Eine Schülerin oder ein Schüler wohnt eine Zeit lang bei Ihnen", "bis zum {}."),
+        ("en", "A student is placed with you for a while", "for a while, until {}."),
+    ],
+)
+def test_a_temporary_placement_names_its_end_as_the_family_writes_days(
+    app, cohort, locale, subject, until
+):
+    first, second = _family(app, cohort), _family(app, cohort, OTHER, locale=locale)
     placement = place(app, _student(app, cohort), first)
     _clear(app)
     _run(app, _later())
     _move(app, placement, second, ends_on=ENDS)
     _run(app, _later(65))
-    [_told, (recipient, subject, body)] = _emails(app)
-    assert recipient == OTHER
-    assert subject == "Eine Schülerin oder ein Schüler wohnt eine Zeit lang bei Ihnen"
-    assert f"bis zum {ENDS.isoformat()}" in body
+    [_told, (recipient, sent_subject, body)] = _emails(app)
+    assert (recipient, sent_subject) == (OTHER, subject)
+    written = format_date(ENDS, "long", locale="de_DE" if locale == "de" else "en_US")
+    assert until.format(written) in body  # "April 10, 2027": US English for host families
 
 
 def test_the_admins_wording_is_sent_in_the_familys_language(app, cohort):

@@ -35,6 +35,7 @@ class RemindersForm(FlaskForm):
     drafts_days = _days(rs.DRAFTS)
     contacts_on = BooleanField(rs.CONTACTS.label)
     follow_ups_on = BooleanField(rs.FOLLOW_UPS.label)
+    placements_on = BooleanField(rs.PLACEMENTS.label)
     submit = SubmitField(_l("Save"))
 
     def fill(self) -> None:

@@ -7,9 +7,11 @@ import html
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 
 from app.extensions import db
 from app.models import EmailTemplate, Role
+from app.services.mail import templates
 from tests.conftest import post
 from tests.form_errors import field_error, summary_links
 
@@ -142,3 +144,68 @@ def test_the_summary_names_each_wrong_field_once(client, admin):
     assert summary_links(page) == {
         "en-body": "English: Text: This email has no placeholder {famly}. Use one of those listed."
     }
+
+
+NEW_KEYS = [
+    "reminder.documents",
+    "reminder.documents_staff",
+    "reminder.background_family",
+    "reminder.background_staff",
+    "reminder.draft",
+    "reminder.contacts",
+    "placement.placed",
+    "placement.moved",
+    "placement.temporary",
+    "signup.taken",
+    "password.wrong",
+]
+
+
+def test_the_list_names_the_reminders_the_placement_and_the_account_notices(client, admin):
+    page = html.unescape(client.get("/admin/emails").get_data(as_text=True))
+    assert "To a host family: a student of a cohort is placed with it" in page
+    assert "To a teacher, weekly: contacts overdue or due within the week" in page
+    assert "To an account holder: repeated wrong passwords within a day" in page
+    for key in NEW_KEYS:
+        assert f"/admin/emails/{key}" in page
+
+
+@pytest.mark.parametrize("key", NEW_KEYS)
+def test_each_new_email_shows_its_placeholders_and_previews(app, client, admin, key):
+    url = f"/admin/emails/{key}"
+    page = html.unescape(client.get(url).get_data(as_text=True))
+    with app.test_request_context():
+        found = templates.template(key)
+        data = {}
+        for language in ("en", "de"):
+            subject, body = templates.shipped(key, language)
+            data |= {f"{language}-subject": subject, f"{language}-body": body}
+        with force_locale("en"):
+            samples = [str(p.sample) for p in found.placeholders]
+    assert str(found.purpose) in page
+    for placeholder in found.placeholders:
+        assert "{" + placeholder.name + "}" in page
+    response = post(client, url, {**data, "preview": "Preview"})
+    preview = html.unescape(response.get_data(as_text=True))
+    assert response.status_code == 200
+    for sample in samples:
+        assert sample in preview
+    assert overrides(app) == {}
+
+
+def test_the_previews_read_the_counts_in_each_language(client, admin):
+    page = html.unescape(client.get("/admin/emails/reminder.contacts").get_data(as_text=True))
+    assert "{overdue}" in page and "2 students or families" in page
+    data = {
+        "en-subject": "Contacts",
+        "en-body": "Overdue: {overdue}. Soon: {soon}. {link}",
+        "de-subject": "Kontakte",
+        "de-body": "Überfällig: {overdue}. Bald: {soon}. {link}",
+        "preview": "Preview",
+    }
+    preview = html.unescape(
+        post(client, "/admin/emails/reminder.contacts", data).get_data(as_text=True)
+    )
+    assert "Overdue: 2 students or families. Soon: 1 student or family." in preview
+    german = "Überfällig: 2 Schülerinnen, Schüler oder Familien. Bald: 1 Schülerin, Schüler"
+    assert german + " oder Familie." in preview

@@ -4,7 +4,6 @@ log in) with a draft application. Nobody learns from it whether an address has a
 from __future__ import annotations
 
 from flask import current_app
-from flask_babel import gettext as _
 
 from app.extensions import db
 from app.models import Role, User
@@ -52,11 +51,5 @@ def sign_up(
 
 def _tell_the_owner(user: User) -> None:
     with notifications.in_language(user):
-        subject = _("Someone tried to sign up with your email")
-        body = _(
-            "Somebody (perhaps you) tried to create a host-family account with this email "
-            "address. You already have an account: log in with your email and password. If you "
-            'forgot your password, choose a new one with "Forgot your password?" on the login '
-            "page. If this was not you, you can ignore this email."
-        )
+        subject, body = templates.render("signup.taken", templates.language(), {})
     notifications.queue(user.email, subject, body)

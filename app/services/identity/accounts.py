@@ -12,9 +12,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 
 from app.extensions import db
 from app.models import AccountLink, LinkPurpose, LoginSession, Role, User
@@ -27,7 +25,8 @@ from app.services.identity.passwords import (
     password_problem,
     verify_password,
 )
-from app.services.mail import notifications
+from app.services.mail import notifications, templates
+from app.services.mail.shipped_notices import times
 from app.services.privacy import audit
 
 # How stale a session's last_seen_at may be before a request writes it again.
@@ -196,27 +195,8 @@ def _wrong_password(user: User | None, email: str, address: str, action: str, re
 
 def _warn(user: User, failures: int) -> None:
     with notifications.in_language(user):
-        subject = _("Wrong passwords for your account")
-        body = "\n\n".join(
-            (
-                ngettext(
-                    "Somebody tried %(num)d time within a day to log in to your Austausch "
-                    "account with a wrong password.",
-                    "Somebody tried %(num)d times within a day to log in to your Austausch "
-                    "account with a wrong password.",
-                    failures,
-                ),
-                _(
-                    "If it was you: a family that has just signed up confirms its email "
-                    "address first, with the link in our welcome email. If you forgot your "
-                    'password, choose a new one with "Forgot your password?" on the login page.'
-                ),
-                _(
-                    "If it was not you: nobody got in. After repeated wrong passwords every "
-                    "further attempt has to wait longer. To be safe, choose a new password."
-                ),
-            )
-        )
+        values = {"attempts": times(failures)}
+        subject, body = templates.render("password.wrong", templates.language(), values)
     notifications.queue(user.email, subject, body)
 
 

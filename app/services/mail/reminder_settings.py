@@ -55,7 +55,8 @@ DRAFTS = _kind(
 )
 CONTACTS = _kind("contacts", _l("Contacts due, to each teacher once a week"))
 FOLLOW_UPS = _kind("follow_ups", _l("Follow-ups of concern reports, to their owner"))
-KINDS = (DOCUMENTS, BACKGROUND, DRAFTS, CONTACTS, FOLLOW_UPS)
+PLACEMENTS = _kind("placements", _l("A student placed with a host family, to the family"))
+KINDS = (DOCUMENTS, BACKGROUND, DRAFTS, CONTACTS, FOLLOW_UPS, PLACEMENTS)
 
 
 def enabled(kind: Kind) -> bool:

@@ -10,21 +10,21 @@ two runs at once (or in a row) send it. The kinds, each switched on or off and t
 - a family's background check expiring before a cohort it would host returns: staff and family;
 - an application draft untouched for N days: to the family, once per untouched stretch;
 - contacts due (overdue or due within the week): to each teacher, once a week, with counts;
-- follow-ups of concern reports: care_alerts.send_follow_ups (noted on the report itself).
+- follow-ups of concern reports: care_alerts.send_follow_ups (noted on the report itself);
+- a student placed with a family (or moved to it), to the family once the placement has lasted
+  until a run: placement_emails.send_placements.
 
+Every email is an editable template (shipped_notices.py), written in the recipient's language.
 The emails hold counts and links, never a student's health data."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
 import sqlalchemy as sa
-from flask_babel import force_locale, ngettext
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -44,8 +44,9 @@ from app.models import (
 )
 from app.models.families import application_cohorts
 from app.services.enrolment import documents
-from app.services.mail import notifications
+from app.services.mail import notifications, placement_emails, templates
 from app.services.mail import reminder_settings as rs
+from app.services.mail.shipped_notices import day, students, students_or_families
 from app.services.supervision import care_alerts, compliance
 
 STILL_HOSTING = (
@@ -94,12 +95,11 @@ def _claim(kind: str, target: str, target_id: int, key: str, recipient: str) -> 
     return True
 
 
-@contextmanager
-def _guardian_language(guardian) -> Iterator[None]:
-    """A guardian reads German unless another language is known for them."""
-    locale = getattr(guardian, "locale", None) or "de"
-    with force_locale(locale):
-        yield
+def _send(recipient: str, key: str, values: dict[str, object]) -> None:
+    """Queue the email `key` (as an admin may have reworded it), written in the language
+    being written in now (inside notifications.in_language…)."""
+    subject, body = templates.render(key, templates.language(), values)
+    notifications.queue(recipient, subject, body)
 
 
 def _home_today(cohort: Cohort, now: datetime) -> date:
@@ -151,19 +151,16 @@ def send_documents(now: datetime, link: Link) -> int:
         for guardian in guardians:
             if not _claim("documents", "enrolment", enrolment.id, key, guardian.email):
                 continue
-            with _guardian_language(guardian):
+            with notifications.in_language_of_guardian(guardian):
                 missing = ", ".join(str(k.label) for k in documents.missing_kinds(enrolment))
-                subject = _l("Documents still missing for the exchange")
-                body = _l(
-                    "Dear %(name)s,\n\nfor %(student)s's exchange (%(cohort)s) these documents "
-                    "are still missing: %(missing)s.\n\nPlease hand them in by %(day)s.",
-                    name=guardian.name,
-                    student=enrolment.student.first_name,
-                    cohort=cohort.name,
-                    missing=missing,
-                    day=deadline.isoformat(),
-                )
-                notifications.queue(guardian.email, str(subject), str(body))
+                values = {
+                    "name": guardian.name,
+                    "student": enrolment.student.first_name,
+                    "cohort": cohort.name,
+                    "missing": missing,
+                    "day": day(deadline),
+                }
+                _send(guardian.email, "reminder.documents", values)
             sent += 1
     for cohort, count in unreachable.values():
         key = cohort.enrolment_deadline.isoformat()
@@ -171,20 +168,13 @@ def send_documents(now: datetime, link: Link) -> int:
             if not _claim("documents_staff", "cohort", cohort.id, key, member.email):
                 continue
             with notifications.in_language(member):
-                subject = _l("Guardians who cannot be reached about missing documents")
-                body = ngettext(
-                    "%(num)d student of %(cohort)s still lacks documents before the "
-                    "enrolment deadline on %(day)s, and no guardian's email is known. Please "
-                    "reach them another way:\n%(link)s",
-                    "%(num)d students of %(cohort)s still lack documents before the "
-                    "enrolment deadline on %(day)s, and no guardian's email is known. Please "
-                    "reach them another way:\n%(link)s",
-                    count,
-                    cohort=cohort.name,
-                    day=key,
-                    link=link.cohort(cohort),
-                )
-                notifications.queue(member.email, str(subject), str(body))
+                values = {
+                    "students": students(count),
+                    "cohort": cohort.name,
+                    "day": day(cohort.enrolment_deadline),
+                    "link": link.cohort(cohort),
+                }
+                _send(member.email, "reminder.documents_staff", values)
             sent += 1
     return sent
 
@@ -222,28 +212,18 @@ def send_background(now: datetime, link: Link) -> int:
             ):
                 continue
             with notifications.in_language(person):
-                subject = _l("A background check expires before the group returns")
+                values = {
+                    "day": day(application.background_check_expires_on),
+                    "cohort": cohort.name,
+                    "returns": day(cohort.return_date),
+                }
                 if person.id == family_user.id:
-                    body = _l(
-                        "Your background check expires on %(day)s, before the group "
-                        "%(cohort)s returns on %(returns)s. Please have it renewed and tell "
-                        "the programme.\n%(link)s",
-                        day=key,
-                        cohort=cohort.name,
-                        returns=cohort.return_date.isoformat(),
-                        link=link.family(),
-                    )
+                    values["link"] = link.family()
+                    _send(person.email, "reminder.background_family", values)
                 else:
-                    body = _l(
-                        "The background check of the family %(family)s expires on %(day)s, "
-                        "before the group %(cohort)s returns on %(returns)s.\n%(link)s",
-                        family=application.family.family_name or "—",
-                        day=key,
-                        cohort=cohort.name,
-                        returns=cohort.return_date.isoformat(),
-                        link=link.cohort(cohort),
-                    )
-                notifications.queue(person.email, str(subject), str(body))
+                    values["family"] = application.family.family_name or "—"
+                    values["link"] = link.cohort(cohort)
+                    _send(person.email, "reminder.background_staff", values)
             sent += 1
     return sent
 
@@ -270,14 +250,11 @@ def send_drafts(now: datetime, link: Link) -> int:
         if not user.active or not _claim("drafts", "application", application.id, key, user.email):
             continue
         with notifications.in_language(user):
-            subject = _l("Your host family application is waiting")
-            body = _l(
-                "You started an application to host a student and last changed it on "
-                "%(day)s. It is not submitted yet; finish it here:\n%(link)s",
-                day=key,
-                link=link.family(),
+            _send(
+                user.email,
+                "reminder.draft",
+                {"day": day(application.updated_at.date()), "link": link.family()},
             )
-            notifications.queue(user.email, str(subject), str(body))
         sent += 1
     return sent
 
@@ -317,15 +294,12 @@ def send_contacts(now: datetime, link: Link) -> int:
             continue
         overdue, soon = due[teacher.id]
         with notifications.in_language(user):
-            subject = _l("Contacts due this week")
-            body = _l(
-                "%(overdue)d of your students or families are overdue for a contact and "
-                "%(soon)d are due within the week.\n\nThe list is here:\n%(link)s",
-                overdue=overdue,
-                soon=soon,
-                link=link.teacher(),
-            )
-            notifications.queue(user.email, str(subject), str(body))
+            values = {
+                "overdue": students_or_families(overdue),
+                "soon": students_or_families(soon),
+                "link": link.teacher(),
+            }
+            _send(user.email, "reminder.contacts", values)
         sent += 1
     return sent
 
@@ -336,6 +310,7 @@ SENDERS: dict[str, Callable[[datetime, Link], int]] = {
     "drafts": send_drafts,
     "contacts": send_contacts,
     "follow_ups": lambda now, link: care_alerts.send_follow_ups(now, link.report),
+    "placements": lambda now, link: placement_emails.send_placements(now, link, _claim),
 }
 
 

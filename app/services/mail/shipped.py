@@ -4,33 +4,12 @@ the catalogue); its `%(name)s` placeholders are shown to admins as `{name}`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from flask_babel import lazy_gettext as _l
 
+from app.services.mail.shipped_notices import NOTICES
+from app.services.mail.template_types import Placeholder, Template
 
-@dataclass(frozen=True)
-class Placeholder:
-    """A value the email fills in: its name, what it is, a sample for the preview; a required
-    one must stay in the body."""
-
-    name: str
-    description: object
-    sample: object
-    required: bool = False
-
-
-@dataclass(frozen=True)
-class Template:
-    key: str
-    purpose: object
-    subject: object  # lazy gettext strings, without values
-    body: object  # or a tuple of paragraphs, a plain str being template text ("{link}")
-    placeholders: tuple[Placeholder, ...] = ()
-
-    def placeholder(self, name: str) -> Placeholder | None:
-        return next((p for p in self.placeholders if p.name == name), None)
-
+__all__ = ["BY_KEY", "TEMPLATES", "Placeholder", "Template"]
 
 FAMILY = Placeholder("family", _l("The family's name"), "Miller")
 LINK = Placeholder(
@@ -205,6 +184,6 @@ CARE = (
         ),
     ),
 )
-TEMPLATES = TEMPLATES + ACCOUNT_LINKS + CARE
+TEMPLATES = TEMPLATES + ACCOUNT_LINKS + CARE + NOTICES
 
 BY_KEY = {template.key: template for template in TEMPLATES}

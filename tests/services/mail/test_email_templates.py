@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 
 from app.extensions import db
 from app.models import AuditEntry, EmailTemplate, OutboxEmail, Role
-from app.services.mail import templates
+from app.services.mail import shipped_notices, templates
 from app.services.validation import ValidationFailed
 from tests.conftest import make_user
 from tests.factories import make_cohort, make_vetted_family
@@ -137,3 +138,58 @@ def test_a_stored_text_that_no_longer_parses_sends_the_shipped_one(ctx, admin_id
     assert templates.render("family.approved", "en", {})[0] == (
         "Your host-family application is approved"
     )
+
+
+@pytest.mark.parametrize(
+    ("phrase", "count", "english", "german"),
+    [
+        (shipped_notices.students, 1, "1 student", "1 Schülerin oder Schüler"),
+        (shipped_notices.students, 2, "2 students", "2 Schülerinnen und Schüler"),
+        (
+            shipped_notices.students_or_families,
+            1,
+            "1 student or family",
+            "1 Schülerin, Schüler oder Familie",
+        ),
+        (
+            shipped_notices.students_or_families,
+            2,
+            "2 students or families",
+            "2 Schülerinnen, Schüler oder Familien",
+        ),
+        (shipped_notices.times, 1, "1 time", "1 Mal"),
+        (shipped_notices.times, 2, "2 times", "2 Mal"),
+    ],
+)
+def test_a_count_is_filled_in_as_a_phrase_in_the_readers_language(
+    app, phrase, count, english, german
+):
+    with app.test_request_context():
+        with force_locale("en"):
+            assert phrase(count) == english
+        with force_locale("de"):
+            assert phrase(count) == german
+
+
+def test_the_wrong_password_warning_counts_in_words(ctx):
+    _subject, body = templates.render(
+        "password.wrong", "en", {"attempts": shipped_notices.times(1)}
+    )
+    assert body.startswith("Somebody tried 1 time within a day to log in")
+    with force_locale("de"):
+        attempts = shipped_notices.times(2)
+    subject, body = templates.render("password.wrong", "de", {"attempts": attempts})
+    assert subject == "Falsche Passwörter für Ihr Konto"
+    assert body.startswith("Jemand hat innerhalb eines Tages 2 Mal versucht")
+
+
+@pytest.mark.parametrize("key", [t.key for t in shipped_notices.NOTICES])
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_every_notice_previews_with_its_samples(ctx, key, language):
+    subject, body = templates.sample(key, language, *templates.shipped(key, language))
+    template = templates.template(key)
+    assert "{" not in subject + body and "%(" not in subject + body
+    for placeholder in template.placeholders:
+        with force_locale(language):
+            assert str(placeholder.sample) in subject + body
+    assert not templates.problems(key, *templates.shipped(key, language))

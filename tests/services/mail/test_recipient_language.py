@@ -13,13 +13,13 @@ import sqlalchemy as sa
 from flask_babel import force_locale, get_locale, gettext
 
 from app.extensions import db
-from app.models import Guardian, HostApplication, OutboxEmail, Role
+from app.models import Cohort, Guardian, HostApplication, OutboxEmail, Role
 from app.models.base import utcnow
 from app.services.hosting import families, vetting
 from app.services.identity import accounts
 from app.services.mail import notifications
 from tests.conftest import Auth, make_user, post
-from tests.factories import FAMILY_PASSWORD, family_values, make_cohort
+from tests.factories import FAMILY_PASSWORD, enrol, family_values, make_cohort, make_student
 
 BROWSER = {"en": "en-US,en;q=0.9", "de": "de-DE,de;q=0.9,en;q=0.5"}
 FAMILY = "hosts@example.org"
@@ -68,6 +68,8 @@ def test_a_family_gets_every_email_in_its_language_whoever_acts(
     app, family_language, staff_language
 ):
     cohort_id = make_cohort(app)
+    with app.app_context():
+        cohort_name = db.session.get(Cohort, cohort_id).name
     coordinator = staff_client(app, "coordinator@example.org", Role.COORDINATOR, staff_language)
     # A colleague who reads the other language: staff news reach each in their own.
     make_user(app, "colleague@example.org", Role.COORDINATOR)
@@ -143,6 +145,23 @@ def test_a_family_gets_every_email_in_its_language_whoever_acts(
         "Your host-family application is approved",
         "Good news: your application to host a student from Dortmund is approved. We will "
         "let you know when a student is placed with you. Log in to see the details.",
+    )
+
+    # The coordinator places a student with the family; the hourly run tells the family.
+    enrolment_id = enrol(app, make_student(app), cohort_id)
+    placed = {"enrolment_id": enrolment_id, "application_id": application_id}
+    assert post(coordinator, f"/placements/cohorts/{cohort_id}/place", placed).status_code == 302
+    assert len(emails_to(app, FAMILY)) == 2  # not at the moment of placing
+    output = app.test_cli_runner().invoke(args=["reminders", "send"]).output
+    assert "placements: 1 email(s) queued" in output
+    *_before, told = emails_to(app, FAMILY)
+    assert_written_in(
+        app,
+        told,
+        family_language,
+        "A student has been placed with you",
+        "Good news: a student of the group %(cohort)s has been placed with your family.",
+        cohort=cohort_name,
     )
 
     # An admin working in the other language sends a link to choose a new password.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
@@ -17,9 +18,10 @@ from app.models import (
     SentReminder,
     Student,
     Teacher,
+    User,
 )
 from app.services.mail import reminder_settings as rs
-from app.services.mail import reminders
+from app.services.mail import reminders, templates
 from tests.conftest import make_user
 from tests.factories import (
     assign_teacher,
@@ -122,7 +124,7 @@ def test_documents_reminder_from_the_days_before_the_deadline_once(app):
     recipient, subject, body = emails[0]
     assert recipient == "maria@example.org"
     assert subject == "Unterlagen für den Austausch fehlen noch"  # German by default
-    assert "Lena" in body and "2027-05-01" in body
+    assert "Lena" in body and "bis zum 1. Mai 2027" in body  # the day as the reader writes it
 
 
 def test_the_documents_timing_is_the_admins(app):
@@ -150,7 +152,7 @@ def test_staff_learn_how_many_guardians_cannot_be_reached(app):
     assert _run(app, _at(DEADLINE)).sent["documents"] == 0
     [(recipient, _subject, body)] = _emails(app)
     assert recipient == "coordinator@example.org"
-    assert body.startswith("1 student of")
+    assert body.startswith("No guardian's email is known for 1 student of")
     assert "Lena" not in body  # no student's name in the email to staff
     assert _run(app, _at(DEADLINE + timedelta(days=1))).sent["documents"] == 0
 
@@ -275,3 +277,73 @@ def test_the_purge_forgets_reminders_sent_over_90_days_ago(app):
         privacy_purge.purge(datetime(2027, 4, 15))
         db.session.commit()
         assert db.session.scalars(sa.select(SentReminder.recipient)).all() == ["new@example.org"]
+
+
+@pytest.mark.parametrize(
+    ("locale", "subject", "start"),
+    [
+        ("de", "Unterlagen für Lena", "Bitte bis 1. Mai 2027: "),
+        ("en", "Papers for Lena", "By 1 May 2027, please: "),
+    ],
+)
+def test_an_admins_wording_reaches_the_guardian_in_their_language(app, locale, subject, start):
+    with app.test_request_context():
+        edited = {
+            "de": ("Unterlagen für {student}", "Bitte bis {day}: {missing}"),
+            "en": ("Papers for {student}", "By {day}, please: {missing}"),
+        }
+        templates.save("reminder.documents", edited, None)
+        db.session.commit()
+    _only(app, "documents")
+    _documents_cohort(app, locale=locale)
+    _run(app, _at(DEADLINE - timedelta(days=1)))
+    [(_recipient, sent_subject, sent_body)] = _emails(app)
+    assert sent_subject == subject
+    missing = "Einverständnis" if locale == "de" else "Guardian consent"
+    assert sent_body.startswith(start)
+    assert missing in sent_body
+
+
+def _staff(app, email: str, locale: str) -> None:
+    make_user(app, email)
+    with app.app_context():
+        db.session.scalar(sa.select(User).where(User.email == email)).locale = locale
+        db.session.commit()
+
+
+def test_staff_read_the_count_of_unreachable_students_in_their_language(app):
+    _only(app, "documents")
+    _staff(app, "coordinator@example.org", "en")
+    _staff(app, "koordination@example.org", "de")
+    cohort = _documents_cohort(app, guardian_email=None)
+    student = make_student(app, first_name="Jonas")
+    enrol(app, student, cohort)
+    with app.app_context():
+        for guardian in db.session.scalars(
+            sa.select(Guardian).where(Guardian.student_id == student)
+        ):
+            guardian.email = None
+        db.session.commit()
+    assert _run(app, _at(DEADLINE)).sent["documents"] == 2
+    bodies = {recipient: body for recipient, _subject, body in _emails(app)}
+    assert "No guardian's email is known for 2 students of" in bodies["coordinator@example.org"]
+    assert "Für 2 Schülerinnen und Schüler aus" in bodies["koordination@example.org"]
+
+
+def test_the_teacher_reads_the_counts_as_phrases(app):
+    _only(app, "contacts")
+    cohort = buffalo_cohort(app, date(2027, 3, 1), date(2027, 5, 1))
+    first = enrol(app, make_student(app), cohort)
+    family(app, cohort, first)
+    teacher = make_teacher(app, email="teacher@example.org")
+    assign_teacher(app, cohort, teacher, students=[first])
+    with app.app_context():
+        db.session.get(Cohort, cohort).status = CohortStatus.TRAVELLING
+        db.session.get(Teacher, teacher).user.locale = "de"
+        db.session.commit()
+    _clear(app)
+    _run(app, datetime(2027, 3, 15, 14))
+    [(_recipient, subject, body)] = _emails(app)
+    assert subject == "Diese Woche fällige Kontakte"
+    assert "Kontakt überfällig: 2 Schülerinnen, Schüler oder Familien." in body
+    assert "Innerhalb der Woche fällig: 0 Schülerinnen, Schüler oder Familien." in body

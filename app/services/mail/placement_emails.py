@@ -22,8 +22,12 @@ from app.services.mail import notifications, templates
 from app.services.mail.shipped_notices import day
 
 KIND, TARGET, KEY = "placement", "placement", "placed"
-# Older placements are not told (the notes of sent reminders are purged after 90 days).
-RECENT = timedelta(days=60)
+# A placement is told once it has stood for SETTLE (a coordinator trying families on the
+# board changes their mind within minutes), and only while it is recent: the first run after
+# an update does not write to every family placed months ago (the dashboard warns when the
+# runs stop for a day).
+SETTLE = timedelta(minutes=30)
+RECENT = timedelta(days=3)
 OVER = (CohortStatus.COMPLETED, CohortStatus.ARCHIVED)
 
 Claim = Callable[[str, str, int, str, str], bool]
@@ -62,7 +66,7 @@ def _email(placement: Placement, moved: bool) -> tuple[str, dict[str, object]]:
 
 def send_placements(now: datetime, link: Link, claim: Claim) -> int:
     """Tell each family of the placements with it that are active now and were not told yet
-    (placed within the last 60 days, cohort not over), in its language. `claim` notes the
+    (placed between 3 days and 30 minutes ago, cohort not over), in its language. `claim` notes the
     email (reminders._claim) and is False when it was sent before."""
     placements = db.session.scalars(
         sa.select(Placement)
@@ -71,6 +75,7 @@ def send_placements(now: datetime, link: Link, claim: Claim) -> int:
         .where(
             Placement.status == PlacementStatus.ACTIVE,
             Placement.placed_at > now - RECENT,
+            Placement.placed_at <= now - SETTLE,
             Cohort.status.not_in(OVER),
         )
         .options(

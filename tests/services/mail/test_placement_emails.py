@@ -48,7 +48,7 @@ def _cohort(app) -> int:
     )
 
 
-def _later(minutes: int = 5):
+def _later(minutes: int = 31):
     return utcnow() + timedelta(minutes=minutes)
 
 
@@ -83,6 +83,7 @@ def test_the_family_is_told_once_after_a_run_not_when_placed(app, cohort):
     _clear(app)
     place(app, enrolment, application)
     assert _emails(app) == []  # not at the moment of placing
+    assert _run(app, _later(20)).sent["placements"] == 0  # placed 20 minutes ago: may change
     assert _run(app, _later()).sent["placements"] == 1
     assert _run(app, _later(65)).sent["placements"] == 0
     [(recipient, subject, body)] = _emails(app)
@@ -193,3 +194,12 @@ def test_the_admins_wording_is_sent_in_the_familys_language(app, cohort):
         ),
         (OTHER, "Your guest from Dortmund → Buffalo 2027", f"Please log in: {link}"),
     ]
+
+
+def test_a_placement_older_than_three_days_is_not_told_on_a_first_run(app, cohort):
+    """Switched on (or updated to this version) long after placing: no email out of the blue."""
+    application = _family(app, cohort)
+    place(app, _student(app, cohort), application)
+    _clear(app)
+    assert _run(app, utcnow() + timedelta(days=3, minutes=1)).sent["placements"] == 0
+    assert _emails(app) == []

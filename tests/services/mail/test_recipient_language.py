@@ -12,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 from flask_babel import force_locale, get_locale, gettext
 
+from app.cli import reminders as reminders_cli
 from app.extensions import db
 from app.models import Cohort, Guardian, HostApplication, OutboxEmail, Role
 from app.models.base import utcnow
@@ -65,7 +66,7 @@ def staff_client(app, email: str, role: Role, language: str):
 
 @pytest.mark.parametrize(("family_language", "staff_language"), [("en", "de"), ("de", "en")])
 def test_a_family_gets_every_email_in_its_language_whoever_acts(
-    app, family_language, staff_language
+    app, family_language, staff_language, monkeypatch
 ):
     cohort_id = make_cohort(app)
     with app.app_context():
@@ -152,6 +153,8 @@ def test_a_family_gets_every_email_in_its_language_whoever_acts(
     placed = {"enrolment_id": enrolment_id, "application_id": application_id}
     assert post(coordinator, f"/placements/cohorts/{cohort_id}/place", placed).status_code == 302
     assert len(emails_to(app, FAMILY)) == 2  # not at the moment of placing
+    an_hour_later = utcnow() + timedelta(hours=1)
+    monkeypatch.setattr(reminders_cli, "utcnow", lambda: an_hour_later)
     output = app.test_cli_runner().invoke(args=["reminders", "send"]).output
     assert "placements: 1 email(s) queued" in output
     *_before, told = emails_to(app, FAMILY)

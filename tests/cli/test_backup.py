@@ -115,6 +115,7 @@ def test_a_backup_restored_into_a_fresh_database_is_complete(database_url, tmp_p
             db.engine.dispose()
 
 
+@pytest.mark.real_commits  # restore works on the database from other connections
 def test_restoring_a_backup_with_a_file_outside_the_folder_changes_nothing(app_factory, tmp_path):
     app = app_factory(STORAGE_FOLDER=str(tmp_path / "files"))
     kept = storage.current(app).add(b"kept", prefix="enrolments/1")

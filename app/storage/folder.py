@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -56,7 +57,7 @@ class FolderStorage(Storage):
         path = self.path(key)
         stream = as_stream(content)
         self._make_folders(path.parent)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.{id(stream)}.part")
+        temporary = path.with_name(f".{path.name}.{secrets.token_hex(8)}.part")
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
         try:
             with os.fdopen(descriptor, "wb") as file:

@@ -147,9 +147,12 @@ class Chunks(io.RawIOBase):
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
 def test_the_folder_keeps_files_readable_by_the_owner_only(tmp_path):
-    os.umask(0o022)  # a usual umask would give 0644 and 0755
-    folder = FolderStorage(tmp_path / "files")
-    key = folder.add(b"passport", prefix="enrolments/3")
+    usual = os.umask(0o022)  # it would give 0644 and 0755
+    try:
+        folder = FolderStorage(tmp_path / "files")
+        key = folder.add(b"passport", prefix="enrolments/3")
+    finally:
+        os.umask(usual)
     assert stat.S_IMODE(folder.path(key).stat().st_mode) == 0o600
     for path in (folder.root, folder.root / "enrolments", folder.root / "enrolments" / "3"):
         assert stat.S_IMODE(path.stat().st_mode) == 0o700

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -142,6 +143,18 @@ class Config:
     # the outbox for `flask mail send`. 0: no limit.
     MAIL_PER_MINUTE = int(os.environ.get("MAIL_PER_MINUTE", "60"))
 
+    # Uploaded files (app/storage/): "folder" keeps them in STORAGE_FOLDER (owner-only
+    # permissions), "s3" in the bucket of an S3-compatible object store (several machines).
+    STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "folder")
+    STORAGE_FOLDER = os.environ.get("STORAGE_FOLDER", str(INSTANCE_DIR / "files"))
+    S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL", "")  # empty: AWS S3
+    S3_BUCKET = os.environ.get("S3_BUCKET", "")
+    S3_ACCESS_KEY_ID = os.environ.get("S3_ACCESS_KEY_ID", "")
+    S3_SECRET_ACCESS_KEY = os.environ.get("S3_SECRET_ACCESS_KEY", "")
+    S3_REGION = os.environ.get("S3_REGION", "")
+    # The largest file a person may upload (bytes); the checks say it in MB.
+    UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+
 
 class DevelopmentConfig(Config):
     """`make run` on a laptop: embedded SQLite under instance/."""
@@ -163,6 +176,10 @@ class TestingConfig(Config):
     MAIL_BACKEND = "console"  # tests that check email start a local SMTP server
     # Still scrypt, with a smaller work factor: hashing is most of the time of many tests.
     PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # noqa: S105 (a method, not a password)
+    # Files of the tests go to a temporary folder of this process, never to instance/;
+    # a test that looks at the files passes its own (STORAGE_FOLDER=tmp_path).
+    STORAGE_BACKEND = "folder"
+    STORAGE_FOLDER = str(Path(tempfile.gettempdir()) / f"austausch-test-files-{os.getpid()}")
 
 
 class ProductionConfig(Config):

@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
-from app import database
-from app.cli import backups
+from app import database, storage
+from app.cli import backup_archive, backups
 from app.cli import demo as demo_cli
 from app.extensions import db
 from app.models import HostFamily, Role, Student, User
@@ -23,6 +23,7 @@ from app.services.enrolment import cohorts
 from app.services.identity import accounts
 from app.services.mail import notifications
 from app.services.privacy import privacy_purge, privacy_requests
+from app.storage.folder import FolderStorage
 from app.unit_of_work import after_commit, committed
 
 
@@ -251,17 +252,30 @@ def privacy_erase_family(family_id: int, yes: bool, clear_mentions: bool) -> Non
 @with_appcontext
 @click.argument("target", required=False, type=click.Path(dir_okay=False))
 def backup_database(target: str | None) -> None:
-    """Back up the database to TARGET (default: instance/backups/<date>), safe while running."""
+    """Back up the database and the stored files to TARGET, one archive (default:
+    instance/backups/<date>.tar), safe while running."""
     url = current_app.config["SQLALCHEMY_DATABASE_URI"]
     if target is None:
-        suffix = "sqlite" if url.startswith("sqlite") else "dump"
         folder = Path(current_app.instance_path) / "backups"
-        target = str(folder / f"austausch-{utcnow():%Y%m%d-%H%M%S}.{suffix}")
+        target = str(folder / f"austausch-{utcnow():%Y%m%d-%H%M%S}.tar")
+    files = _stored_files()
     try:
-        written = backups.backup(url, target)
+        written = backup_archive.backup(url, target, files)
     except backups.BackupError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Backup written to {written} ({written.stat().st_size} bytes).")
+
+
+def _stored_files() -> FolderStorage | None:
+    """The folder of stored files; None (and a note) when they are in an object store."""
+    files = storage.current()
+    if isinstance(files, FolderStorage):
+        return files
+    click.echo(
+        f"The files are in {files!r}, not in this backup: the object store keeps them "
+        "(versioning or replication of the bucket)."
+    )
+    return None
 
 
 @click.command("restore")
@@ -269,13 +283,18 @@ def backup_database(target: str | None) -> None:
 @click.argument("source", type=click.Path(exists=True, dir_okay=False))
 @click.option("--yes", is_flag=True, help="Do not ask; replace the database's contents.")
 def restore_database(source: str, yes: bool) -> None:
-    """Replace the database's contents with the backup SOURCE. Stop the application first."""
-    if not yes and not click.confirm("Replace everything in the database with this backup?"):
+    """Replace the database's contents and the stored files with the backup SOURCE. Stop the
+    application first."""
+    if not yes and not click.confirm(
+        "Replace everything in the database and the stored files with this backup?"
+    ):
         raise click.ClickException("Nothing was changed.")
     db.session.remove()
     db.engine.dispose()  # no open connection may hold the old database
     try:
-        backups.restore(current_app.config["SQLALCHEMY_DATABASE_URI"], source)
+        backup_archive.restore(
+            current_app.config["SQLALCHEMY_DATABASE_URI"], source, _stored_files()
+        )
     except backups.BackupError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Restored from {source}. Run `flask db upgrade` if the backup is older.")

@@ -1,6 +1,8 @@
 """Backups that are safe while the application runs, and restoring them: SQLite through its
 online backup API (a consistent copy even with writers in WAL mode), PostgreSQL through
-pg_dump and pg_restore (custom format)."""
+pg_dump and pg_restore (custom format).
+
+`flask backup` puts this copy in one archive with the stored files: app/cli/backup_archive.py."""
 
 from __future__ import annotations
 
@@ -67,12 +69,9 @@ def _run(command: list[str], env: dict) -> None:
         raise BackupError(result.stderr.strip() or f"{command[0]} failed")
 
 
-def backup(database_url: str, target: str | Path) -> Path:
-    """Write a backup of the database to target (a new file); its path."""
-    url, target = make_url(database_url), Path(target)
-    if target.exists():
-        raise BackupError(f"{target} exists already; choose a new file name.")
-    target.parent.mkdir(parents=True, exist_ok=True)
+def backup_database(database_url: str, target: Path) -> Path:
+    """Write a copy of the database to target (a new file, owner-only); its path."""
+    url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
         source = sqlite3.connect(f"file:{_sqlite_path(url)}?mode=ro", uri=True)
         copy = sqlite3.connect(target)
@@ -93,11 +92,9 @@ def backup(database_url: str, target: str | Path) -> Path:
     return target
 
 
-def restore(database_url: str, source: str | Path) -> None:
-    """Replace the database's contents with the backup (stop the application first)."""
-    url, source = make_url(database_url), Path(source)
-    if not source.is_file():
-        raise BackupError(f"{source} is not a backup file.")
+def restore_database(database_url: str, source: Path) -> None:
+    """Replace the database's contents with the copy in source."""
+    url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
         try:
             backup_db = sqlite3.connect(f"file:{source}?mode=ro", uri=True)

@@ -1,10 +1,14 @@
-"""`flask backup` and `flask restore`: a backup of a migrated database with data, restored into
-a fresh database, is at the migration head and holds all the data. Runs on the database the
-suite uses: SQLite files, or two scratch databases on the PostgreSQL server."""
+"""`flask backup` and `flask restore`: a backup of a migrated database with data and stored
+files, restored into a fresh database and an empty folder, is at the migration head and holds
+all the data and the files. Runs on the database the suite uses: SQLite files, or two scratch
+databases on the PostgreSQL server."""
 
 from __future__ import annotations
 
 import contextlib
+import io
+import stat
+import tarfile
 import uuid
 from collections.abc import Iterator
 
@@ -15,7 +19,7 @@ from alembic.script import ScriptDirectory
 from flask_migrate import upgrade
 from sqlalchemy.engine import make_url
 
-from app import create_app
+from app import create_app, storage
 from app.extensions import db
 from app.models import Enrolment, Guardian, Placement, Student
 from tests.conftest import make_config
@@ -59,35 +63,80 @@ def migration_head(app) -> tuple[str | None, str]:
         return current, script.get_current_head()
 
 
+def stored_files(app) -> dict[str, bytes]:
+    files = storage.current(app)
+    return {key: files.read(key) for key in files.keys(prefix="")}
+
+
 def test_a_backup_restored_into_a_fresh_database_is_complete(database_url, tmp_path):
     with (
         scratch_database(database_url, tmp_path) as live_url,
         scratch_database(database_url, tmp_path) as fresh_url,
     ):
-        live = create_app(make_config(live_url))
+        live = create_app(make_config(live_url, STORAGE_FOLDER=str(tmp_path / "live-files")))
         with live.app_context():
             upgrade()
         build(live)
         before = snapshot(live)
         assert before["counts"]["students"] == 8
+        files = storage.current(live)
+        passport = files.add(bytes(range(256)) * 100, prefix="enrolments/1")
+        form = files.add(b"%PDF-1.7 medical form", prefix="enrolments/2")
 
         target = tmp_path / "austausch.backup"
         result = live.test_cli_runner().invoke(args=["backup", str(target)])
         assert result.exit_code == 0, result.output
         assert "Backup written" in result.output
         assert target.stat().st_mode & 0o077 == 0  # readable by its owner only
+        with tarfile.open(target) as archive:
+            names = set(archive.getnames())
+        assert {f"files/{passport}", f"files/{form}"} <= names
         with live.app_context():
             db.engine.dispose()
 
-        fresh = create_app(make_config(fresh_url))
+        fresh_folder = tmp_path / "fresh-files"
+        fresh = create_app(make_config(fresh_url, STORAGE_FOLDER=str(fresh_folder)))
+        storage.current(fresh).add(b"left over, not in the backup", prefix="stray")
         result = fresh.test_cli_runner().invoke(args=["restore", str(target), "--yes"])
         assert result.exit_code == 0, result.output
 
         current, head = migration_head(fresh)
         assert current == head
         assert snapshot(fresh) == before
+        assert stored_files(fresh) == stored_files(live)  # and nothing else
+        restored = storage.current(fresh).path(passport)
+        assert stat.S_IMODE(restored.stat().st_mode) == 0o600
+        assert stat.S_IMODE(fresh_folder.stat().st_mode) == 0o700
+        assert sorted(p.name for p in fresh_folder.parent.iterdir() if "files" in p.name) == [
+            "fresh-files",
+            "live-files",
+        ]  # no staging or old folder left behind
         with fresh.app_context():
             db.engine.dispose()
+
+
+@pytest.mark.real_commits  # restore works on the database from other connections
+def test_restoring_a_backup_with_a_file_outside_the_folder_changes_nothing(app_factory, tmp_path):
+    app = app_factory(STORAGE_FOLDER=str(tmp_path / "files"))
+    kept = storage.current(app).add(b"kept", prefix="enrolments/1")
+    before = snapshot(app)
+    evil = tmp_path / "evil.tar"
+    with tarfile.open(evil, "w") as archive:
+        database = tarfile.TarInfo("database.sqlite")
+        database.size = 4
+        archive.addfile(database, io.BytesIO(b"junk"))
+        folder = tarfile.TarInfo("files")
+        folder.type = tarfile.DIRTYPE
+        archive.addfile(folder)
+        escape = tarfile.TarInfo("files/../../escaped")
+        escape.size = 5
+        archive.addfile(escape, io.BytesIO(b"owned"))
+    result = app.test_cli_runner().invoke(args=["restore", str(evil), "--yes"])
+    assert result.exit_code != 0
+    assert "is not a storage key" in result.output
+    assert not (tmp_path / "escaped").exists() and not (tmp_path.parent / "escaped").exists()
+    assert stored_files(app) == {kept: b"kept"}
+    assert snapshot(app) == before
 
 
 def test_a_backup_never_overwrites_a_file(app, tmp_path, runner):

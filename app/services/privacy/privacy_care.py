@@ -29,7 +29,6 @@ from app.models import (
     Enrolment,
     GroupMessage,
     MessageDelivery,
-    MessageOptOut,
 )
 from app.services.privacy import settings
 from app.services.privacy.rows import chunks, delete_rows, ids_of, row
@@ -243,20 +242,6 @@ def family_reports(user_id: int) -> list[dict]:
         del item["student_name"], item["student_born"]
         found.append(item)
     return found
-
-
-def delete_deliveries(kind: str, ids: list[int], addresses: list[str | None]) -> None:
-    """Erasure: the person's rows in the delivery logs of group messages (kind "guardian" or
-    "user"), and their addresses among those that unsubscribed."""
-    if ids:
-        db.session.execute(
-            sa.delete(MessageDelivery).where(
-                MessageDelivery.recipient_kind == kind, MessageDelivery.recipient_id.in_(ids)
-            )
-        )
-    emails = [a.lower() for a in addresses if a]
-    if emails:
-        db.session.execute(sa.delete(MessageOptOut).where(MessageOptOut.email.in_(emails)))
 
 
 MESSAGE_DAYS = 365  # a message to no cohort (families in vetting) is kept a year

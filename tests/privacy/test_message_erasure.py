@@ -210,12 +210,27 @@ def guardians(app):
 def test_erasing_a_student_removes_every_message_to_the_guardians(app, guardians):
     _held_everywhere(app, "eva@example.org")
     others = _held_everywhere(app, "otto@example.org")
+    with app.app_context():  # staff named the student in a message to the cohort's teachers
+        named = gm.create(
+            gm.TEACHERS,
+            db.session.get(Cohort, guardians["cohort"]),
+            {
+                **TEXTS,
+                "body_en": "Erika Loeschmann lands at 9.",
+                "body_de": "Erika Loeschmann landet um 9.",
+            },
+        )
+        db.session.commit()
+        named_id = named.id
     with app.app_context():
         erase_student(db.session.get(Student, guardians["erika"]), None)
         db.session.commit()
     assert _held_for(app, "eva@example.org") == NOTHING
     assert traces(app, ["eva@example.org", "Loeschmann"]) == []
     assert _held_for(app, "otto@example.org") == others
+    with app.app_context():
+        named = db.session.get(GroupMessage, named_id)
+        assert (named.body_en, named.body_de) == ("[erased] lands at 9.", "[erased] landet um 9.")
 
 
 def test_a_students_export_holds_the_messages_the_guardians_received(app, guardians):

@@ -6,9 +6,10 @@ erased with the family (privacy_requests).
 The erasure deletes the account (its sessions, links and counted wrong passwords), a teacher's
 record and cohort assignments, the person's rows in the delivery logs of group messages, the
 outbox emails to the address or naming the teacher, the notes of reminders sent to the
-address and the address's opt-out; the audit trail loses its links to the account. What staff
-did stays, without the link to them (rows pointing to the account are set to none). Only
-flushes: the command commits."""
+address and the address's opt-out; the name and address in staff notes and group messages
+become "[erased]"; the audit trail loses its links to the account. What staff did stays,
+without the link to them (rows pointing to the account are set to none). Only flushes: the
+command commits."""
 
 from __future__ import annotations
 
@@ -89,6 +90,7 @@ def erase_account(user: User, by_id: int | None) -> None:
     with audit.quiet():
         privacy_messages.erase("user", [user_id], addresses)
         privacy.delete_emails_about(addresses, names)
+        privacy.replace_in_notes([*names, *addresses])
         if teacher is not None:
             delete_rows(CohortTeacher, CohortTeacher.teacher_id, [teacher.id])
             delete_rows(Teacher, Teacher.id, [teacher.id])

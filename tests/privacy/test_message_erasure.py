@@ -52,6 +52,7 @@ from tests.factories import (
     make_vetted_family,
     place,
 )
+from tests.services.mail.test_recipient_language import translated
 from tests.services.privacy.traces import complete, traces
 
 LINK = "https://austausch.example.org/messages/unsubscribe/{}".format
@@ -401,3 +402,30 @@ def test_an_opt_out_stays_through_the_purge(app, guardians):
             "eva@example.org",
             "otto@example.org",
         }
+
+
+PAGE_SENTENCES = {
+    "student": (
+        "Every message to the guardians goes too: the emails to them, their rows in the delivery "
+        "logs of group messages, the notes of reminders sent to them and their wish to receive no "
+        "group messages. The download above holds those messages."
+    ),
+    "family": (
+        "Every message to the family goes too: the emails to it, its rows in the delivery logs of "
+        "group messages, the notes of reminders sent to it and its wish to receive no group "
+        "messages. The download above holds those messages."
+    ),
+}
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_the_erasure_pages_say_the_messages_go_too(app, auth, client, families, language):
+    student = make_student(app)
+    auth.login_as("admin")
+    client.set_cookie("lang", language)
+    for kind, url in (
+        ("student", f"/admin/privacy/students/{student}"),
+        ("family", f"/admin/privacy/families/{families['Famerase']}"),
+    ):
+        page = client.get(url).get_data(as_text=True)
+        assert translated(app, language, PAGE_SENTENCES[kind]) in page, url

@@ -429,3 +429,18 @@ def test_the_erasure_pages_say_the_messages_go_too(app, auth, client, families, 
     ):
         page = client.get(url).get_data(as_text=True)
         assert translated(app, language, PAGE_SENTENCES[kind]) in page, url
+
+
+def test_a_message_written_to_a_cohort_already_purged_goes_at_the_next_purge(app, teachers):
+    complete(app, teachers["cohort"], datetime(2020, 1, 1))
+    with app.app_context():
+        privacy_purge.purge(utcnow())
+        db.session.commit()
+        assert db.session.scalar(sa.select(sa.func.count(GroupMessage.id))) == 0
+    _send(app, gm.TEACHERS, teachers["cohort"])  # its teachers are still there
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(MessageDelivery.id))) == 2
+        privacy_purge.purge(utcnow())
+        db.session.commit()
+        assert db.session.scalar(sa.select(sa.func.count(GroupMessage.id))) == 0
+        assert db.session.scalar(sa.select(sa.func.count(MessageDelivery.id))) == 0

@@ -248,12 +248,16 @@ MESSAGE_DAYS = 365  # a message to no cohort (families in vetting) is kept a yea
 
 
 def delete_messages(cohort_ids: list[int], now: datetime) -> None:
-    """The purge: group messages (with their delivery logs) of the cohorts purged now, and
-    those to no cohort sent over a year ago."""
+    """The purge: group messages (with their delivery logs) of the cohorts purged now or
+    before (one written to a purged cohort's teachers), and those to no cohort written over a
+    year ago."""
     old = sa.and_(
         GroupMessage.cohort_id.is_(None),
         GroupMessage.created_at < now - timedelta(days=MESSAGE_DAYS),
     )
-    doomed = sa.select(GroupMessage.id).where(sa.or_(GroupMessage.cohort_id.in_(cohort_ids), old))
+    purged = sa.select(Cohort.id).where(Cohort.purged_at.is_not(None))
+    doomed = sa.select(GroupMessage.id).where(
+        sa.or_(GroupMessage.cohort_id.in_(cohort_ids), GroupMessage.cohort_id.in_(purged), old)
+    )
     db.session.execute(sa.delete(MessageDelivery).where(MessageDelivery.message_id.in_(doomed)))
     db.session.execute(sa.delete(GroupMessage).where(GroupMessage.id.in_(doomed)))

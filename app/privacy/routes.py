@@ -15,7 +15,13 @@ from app.models import Cohort, CohortStatistics, HostFamily, Student
 from app.models.base import utcnow
 from app.privacy import bp
 from app.privacy.forms import EraseForm, SettingsForm
-from app.services.privacy import privacy_care, privacy_purge, privacy_requests, settings
+from app.services.privacy import (
+    privacy_care,
+    privacy_messages,
+    privacy_purge,
+    privacy_requests,
+    settings,
+)
 from app.unit_of_work import after_commit, refusals
 
 
@@ -95,6 +101,9 @@ def _student_page(student: Student, form: EraseForm, status: int = 200):
         mentions=privacy_requests.student_mentions(student),
         keep_until_age=settings.safeguarding_keep_until_age(),
         care=privacy_care.held_for_student([e.id for e in enrolments]),
+        messages=privacy_messages.count_received(
+            "guardian", [g.id for g in student.guardians], [g.email for g in student.guardians]
+        ),
         form=form,
     )
     return page, status
@@ -144,6 +153,7 @@ def _family_page(family: HostFamily, form: EraseForm, status: int = 200):
         applications=sorted(family.applications, key=lambda a: a.id),
         placed=privacy_requests.active_placements_with(family),
         mentions=privacy_requests.family_mentions(family),
+        messages=privacy_messages.count_received("user", [family.user_id], [family.user.email]),
         form=form,
     )
     return page, status

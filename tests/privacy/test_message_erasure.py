@@ -419,16 +419,22 @@ PAGE_SENTENCES = {
 
 
 @pytest.mark.parametrize("language", ["en", "de"])
-def test_the_erasure_pages_say_the_messages_go_too(app, auth, client, families, language):
-    student = make_student(app)
+def test_the_erasure_pages_count_the_messages_and_say_they_go_too(
+    app, auth, client, guardians, language
+):
+    application = make_vetted_family(app, [guardians["cohort"]], family_name="Neu")
+    with app.app_context():
+        family = db.session.get(HostApplication, application).family_id
     auth.login_as("admin")
     client.set_cookie("lang", language)
-    for kind, url in (
-        ("student", f"/admin/privacy/students/{student}"),
-        ("family", f"/admin/privacy/families/{families['Famerase']}"),
+    for kind, url, label, count in (
+        ("student", f"/admin/privacy/students/{guardians['erika']}", "guardians", 1),
+        ("family", f"/admin/privacy/families/{family}", "family", 0),
     ):
         page = client.get(url).get_data(as_text=True)
         assert translated(app, language, PAGE_SENTENCES[kind]) in page, url
+        held = translated(app, language, f"Group messages to the {label}")
+        assert f"<dt>{held}</dt><dd>{count}</dd>" in page, url
 
 
 def test_a_message_written_to_a_cohort_already_purged_goes_at_the_next_purge(app, teachers):

@@ -70,6 +70,13 @@ def received(kind: str, ids: Iterable[int], addresses: Iterable[str | None]) -> 
     return found
 
 
+def count_received(kind: str, ids: Iterable[int], addresses: Iterable[str | None]) -> int:
+    """For the erasure page: how many group messages the person received (or could not be
+    sent)."""
+    query = sa.select(sa.func.count(MessageDelivery.id)).where(_theirs(kind, ids, addresses))
+    return db.session.scalar(query) or 0
+
+
 def reminders_to(addresses: Iterable[str | None]) -> list[dict]:
     """Export: the notes of reminders sent to the person's addresses."""
     emails = _lowered(addresses)

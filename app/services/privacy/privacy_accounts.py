@@ -59,9 +59,7 @@ def account_data(user: User) -> dict:
         "teacher": row(teacher) if teacher else None,
         "cohort_assignments": [row(a) for a in assignments],
         "emails": privacy_requests.emails_to(addresses),
-        "group_messages": privacy_messages.received("user", [user.id], addresses),
-        "reminders": privacy_messages.reminders_to(addresses),
-        "message_opt_outs": privacy_messages.opted_out(addresses),
+        **privacy_messages.exported("user", [user.id], addresses),
         "audit_trail": privacy_requests.trail(
             {"user": [user.id], "teacher": [teacher.id] if teacher else []}
         ),

@@ -99,6 +99,16 @@ def opted_out(addresses: Iterable[str | None]) -> list[dict]:
     return [row(opt_out) for opt_out in found]
 
 
+def exported(kind: str, ids: list[int], addresses: list[str | None]) -> dict:
+    """The parts of a person's export: the group messages they received, the notes of
+    reminders sent to them, and whether they asked for no more group messages."""
+    return {
+        "group_messages": received(kind, ids, addresses),
+        "reminders": reminders_to(addresses),
+        "message_opt_outs": opted_out(addresses),
+    }
+
+
 def erase(kind: str, ids: Iterable[int], addresses: Iterable[str | None]) -> None:
     """Erasure: the person's rows in the delivery logs, their addresses among those that
     unsubscribed, and the notes of reminders sent to them. (The outbox emails to them or

@@ -67,16 +67,6 @@ def emails_to(addresses: list[str | None]) -> list[dict]:
     return [row(email) for email in emails]
 
 
-def _messages(kind: str, ids: list[int], addresses: list[str | None]) -> dict:
-    """The group messages the person received, the reminders noted to their addresses, and
-    whether they asked for no more group messages."""
-    return {
-        "group_messages": privacy_messages.received(kind, ids, addresses),
-        "reminders": privacy_messages.reminders_to(addresses),
-        "message_opt_outs": privacy_messages.opted_out(addresses),
-    }
-
-
 def trail(records: dict[str, list[int]]) -> list[dict]:
     """The audit entries about these records: when, what, which fields (not who, staff's)."""
     conditions = [
@@ -131,7 +121,9 @@ def student_data(student: Student) -> dict:
         "contacts": privacy_care.student_contacts(ids),
         "concern_reports": privacy_care.student_report_data(reports),
         "emails": emails_to([p.email for p in people]),
-        **_messages("guardian", [g.id for g in student.guardians], [p.email for p in people]),
+        **privacy_messages.exported(
+            "guardian", [g.id for g in student.guardians], [g.email for g in student.guardians]
+        ),
         "audit_trail": trail(
             {
                 "student": [student.id],
@@ -189,7 +181,7 @@ def family_data(family: HostFamily) -> dict:
         "contacts": privacy_care.family_contacts([a.id for a in applications]),
         "concern_reports": privacy_care.family_reports(family.user_id),
         "emails": emails_to(addresses),
-        **_messages("user", [family.user_id], addresses),
+        **privacy_messages.exported("user", [family.user_id], [family.user.email]),
         "audit_trail": trail(
             {
                 "family": [family.id],

@@ -450,3 +450,28 @@ def test_a_message_written_to_a_cohort_already_purged_goes_at_the_next_purge(app
         db.session.commit()
         assert db.session.scalar(sa.select(sa.func.count(GroupMessage.id))) == 0
         assert db.session.scalar(sa.select(sa.func.count(MessageDelivery.id))) == 0
+
+
+def test_a_family_whose_reference_is_a_guardian_leaves_the_guardians_messages(app, guardians):
+    """Otto Hier, a guardian, is also a family's reference: the family's export does not hold
+    his messages, and erasing the family leaves his delivery row, opt-out and reminder note."""
+    reference = {"name": "Otto Hier", "relation": "friend", "phone": "+1 716 555 0133", "email": ""}
+    application = make_vetted_family(
+        app,
+        [guardians["cohort"]],
+        family_name="Referenz",
+        email="referenz@example.org",
+        references=[{**reference, "email": "otto@example.org"}, {**reference, "name": "Bo"}],
+    )
+    with app.app_context():
+        family = db.session.get(HostApplication, application).family
+        data = _unzip(export_family(family))
+        assert data["group_messages"] == [] and data["message_opt_outs"] == []
+        assert data["reminders"] == []
+    before = _held_for(app, "otto@example.org")
+    with app.app_context():
+        erase_family(db.session.get(HostApplication, application).family, None)
+        db.session.commit()
+    after = _held_for(app, "otto@example.org")
+    for kept in ("deliveries", "opt_outs", "reminders"):
+        assert after[kept] == before[kept] == 1, kept

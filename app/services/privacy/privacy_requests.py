@@ -271,7 +271,7 @@ def erase_student(student: Student, by_id: int | None, clear_mentions: bool = Fa
     with audit.quiet():
         _end_enrolments(held, by_id)
         db.session.flush()
-        privacy_messages.erase("guardian", guardian_ids, addresses)
+        privacy_messages.erase("guardian", guardian_ids, [g.email for g in student.guardians])
         privacy.delete_students([student.id])
         privacy.delete_emails_about(addresses, names)
         privacy.replace_in_notes([*names, *addresses])
@@ -327,7 +327,7 @@ def erase_family(family: HostFamily, by_id: int | None, clear_mentions: bool = F
         for placement in active_placements_with(family):
             placements.cancel(placement, by_id, ERASE_REASON)
         db.session.flush()
-        privacy_messages.erase("user", user_ids, addresses)
+        privacy_messages.erase("user", user_ids, [family.user.email])
         privacy.delete_families([family.id])
         privacy.delete_emails_about(addresses, names)
         privacy.replace_in_notes([*names, *addresses])

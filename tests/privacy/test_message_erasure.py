@@ -6,6 +6,7 @@ messages, delivery logs and reminder notes when the register says it does."""
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import zipfile
@@ -42,7 +43,7 @@ from app.services.privacy.privacy_requests import (
     export_family,
     export_student,
 )
-from tests.conftest import make_user
+from tests.conftest import make_user, post
 from tests.factories import (
     assign_teacher,
     enrol,
@@ -475,3 +476,60 @@ def test_a_family_whose_reference_is_a_guardian_leaves_the_guardians_messages(ap
     after = _held_for(app, "otto@example.org")
     for kept in ("deliveries", "opt_outs", "reminders"):
         assert after[kept] == before[kept] == 1, kept
+
+
+# --- the pages for a staff account ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_an_admin_exports_and_erases_a_teachers_account_on_its_page(
+    app, auth, client, teachers, language
+):
+    lotte = _user_id(app, "lotte@example.org")
+    auth.login_as("admin")
+    client.set_cookie("lang", language)
+    url = f"/admin/privacy/accounts/{lotte}"
+    assert f'href="{url}"' in client.get(f"/admin/users/{lotte}").get_data(as_text=True)
+    page = client.get(url).get_data(as_text=True)
+    held = translated(app, language, "Group messages to the account")
+    assert f"<dt>{held}</dt><dd>1</dd>" in page
+    assert "Lotte Lehrerase" in page
+    export = client.get(f"{url}/export")
+    assert export.status_code == 200
+    assert _unzip(export.data)["group_messages"][0]["email"] == "lotte@example.org"
+
+    wrong = post(client, f"{url}/erase", {"confirm": "bernd@x.org"})
+    assert wrong.status_code == 400
+    assert translated(app, language, "This is not the account's email address.") in (
+        html.unescape(wrong.get_data(as_text=True))
+    )
+    _held_everywhere(app, "lotte@example.org")
+    done = post(client, f"{url}/erase", {"confirm": " LOTTE@example.org "})
+    assert done.status_code == 302
+    assert _held_for(app, "lotte@example.org") == NOTHING
+    with app.app_context():
+        assert db.session.get(User, lotte) is None
+
+
+def test_the_account_pages_refuse_others_a_familys_account_and_ones_own(
+    app, auth, client, families
+):
+    family_user = _user_id(app, "famerase@example.org")
+    sender = _user_id(app, "sender@example.org")
+    auth.login_as("coordinator")
+    assert client.get(f"/admin/privacy/accounts/{sender}").status_code == 403
+    assert (
+        post(client, f"/admin/privacy/accounts/{sender}/erase", {"confirm": "x"}).status_code == 403
+    )
+    auth.logout()
+    auth.login_as("admin")
+    assert client.get(f"/admin/privacy/accounts/{family_user}").status_code == 404
+    assert client.get(f"/admin/privacy/accounts/{family_user}/export").status_code == 404
+    own = _user_id(app, "admin@example.org")
+    response = post(
+        client, f"/admin/privacy/accounts/{own}/erase", {"confirm": "admin@example.org"}
+    )
+    assert response.status_code == 400
+    assert "You cannot erase your own account" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(User, own).active

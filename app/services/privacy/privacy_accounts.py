@@ -78,8 +78,10 @@ def export_account(user: User) -> bytes:
 
 def erase_account(user: User, by_id: int | None) -> None:
     """Erase a staff account and the messages to it (see the module's text). The last active
-    admin cannot be erased: make another admin first."""
+    admin cannot be erased (make another admin first), nor the admin's own account."""
     teacher = _staff(user)
+    if by_id is not None and by_id == user.id:
+        raise DomainError(_("You cannot erase your own account; ask another admin."))
     if user.active:
         accounts.deactivate(user)  # refuses the last active admin
     user_id, addresses = user.id, [user.email]

@@ -205,7 +205,7 @@ changes.
 - **The audit trail** keeps ids, actions and field names, never values. When a person is
   deleted, the trail's links to them (user, IP address, record id) are cut.
 - **Staff and teacher accounts** are kept while the person is active and erased by an admin
-  (`flask privacy erase-account`).
+  (on the account's page: Data export and erasure; or `flask privacy erase-account`).
 - **On request**, anybody's data is exported (machine-readable) or erased before these dates.
   The export holds the emails, group messages (as sent) and reminders the person received; the
   erasure removes every message to the person: their rows in the delivery logs, the emails to

@@ -22,7 +22,7 @@ from app.services import history
 from app.services.enrolment import cohorts
 from app.services.identity import accounts
 from app.services.mail import notifications
-from app.services.privacy import privacy_accounts, privacy_purge, privacy_requests
+from app.services.privacy import privacy_purge, privacy_requests
 from app.unit_of_work import after_commit, committed
 
 
@@ -243,27 +243,6 @@ def privacy_erase_family(family_id: int, yes: bool, clear_mentions: bool) -> Non
     click.echo(f"Host family {family_id} was erased.")
 
 
-@privacy_cli.command("export-account")
-@click.argument("email")
-@click.argument("outfile", type=click.Path(dir_okay=False, allow_dash=True))
-def privacy_export_account(email: str, outfile: str) -> None:
-    """Write everything held about a staff or teacher account as JSON in a ZIP."""
-    _write_export(privacy_accounts.export_account(_get_user(email)), outfile)
-
-
-@privacy_cli.command("erase-account")
-@click.argument("email")
-@click.option("--yes", is_flag=True, help="Confirm the erasure; nothing happens without it.")
-def privacy_erase_account(email: str, yes: bool) -> None:
-    """Erase a staff or teacher account with the messages to it, on the person's request."""
-    user = _get_user(email)
-    if not yes:
-        raise click.ClickException("Nothing was erased: add --yes to confirm.")
-    privacy_accounts.erase_account(user, None)
-    after_commit(database.checkpoint_and_truncate)
-    click.echo(f"The account {email} was erased.")
-
-
 @click.command("backup")
 @with_appcontext
 @click.argument("target", required=False, type=click.Path(dir_okay=False))
@@ -299,6 +278,7 @@ def restore_database(source: str, yes: bool) -> None:
 
 
 def register(app: Flask) -> None:
+    from app.cli import account_requests  # noqa: F401 (adds its commands to privacy_cli)
     from app.cli.care import care_cli  # it uses Commands, defined above
     from app.cli.reminders import reminders_cli
 

@@ -301,6 +301,7 @@ def restore_database(source: str, yes: bool) -> None:
 
 
 def register(app: Flask) -> None:
+    from app.cli import account_requests  # noqa: F401 (adds its commands to privacy_cli)
     from app.cli.care import care_cli  # it uses Commands, defined above
     from app.cli.reminders import reminders_cli
 

@@ -4,18 +4,25 @@ requests of people: download a student's or a family's data, erase them."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Response, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import database
 from app.access import Permission, requires
 from app.extensions import db
-from app.models import Cohort, CohortStatistics, HostFamily, Student
+from app.models import Cohort, CohortStatistics, HostFamily, Role, Student, User
 from app.models.base import utcnow
 from app.privacy import bp
 from app.privacy.forms import EraseForm, SettingsForm
-from app.services.privacy import privacy_care, privacy_purge, privacy_requests, settings
+from app.services.privacy import (
+    privacy_accounts,
+    privacy_care,
+    privacy_messages,
+    privacy_purge,
+    privacy_requests,
+    settings,
+)
 from app.unit_of_work import after_commit, refusals
 
 
@@ -95,6 +102,9 @@ def _student_page(student: Student, form: EraseForm, status: int = 200):
         mentions=privacy_requests.student_mentions(student),
         keep_until_age=settings.safeguarding_keep_until_age(),
         care=privacy_care.held_for_student([e.id for e in enrolments]),
+        messages=privacy_messages.count_received(
+            "guardian", [g.id for g in student.guardians], [g.email for g in student.guardians]
+        ),
         form=form,
     )
     return page, status
@@ -144,6 +154,7 @@ def _family_page(family: HostFamily, form: EraseForm, status: int = 200):
         applications=sorted(family.applications, key=lambda a: a.id),
         placed=privacy_requests.active_placements_with(family),
         mentions=privacy_requests.family_mentions(family),
+        messages=privacy_messages.count_received("user", [family.user_id], [family.user.email]),
         form=form,
     )
     return page, status
@@ -175,3 +186,53 @@ def family_erase(family_id: int):
         flash(_("The host family's data was erased."), "success")
         return redirect(url_for("vetting.index"))
     return _family_page(host, form, 400)
+
+
+# --- staff accounts -----------------------------------------------------------------------
+
+
+def _staff_account(user_id: int) -> User:
+    """A staff or teacher account; a family's account is erased with the family (404 here)."""
+    account = db.get_or_404(User, user_id)
+    if account.role == Role.HOST_FAMILY:
+        abort(404)
+    return account
+
+
+def _account_page(account: User, form: EraseForm, status: int = 200):
+    page = render_template(
+        "privacy/account.html",
+        account=account,
+        teacher=privacy_accounts.teacher_of(account),
+        messages=privacy_messages.count_received("user", [account.id], [account.email]),
+        form=form,
+    )
+    return page, status
+
+
+@bp.route("/accounts/<int:user_id>")
+@requires(Permission.MANAGE_PRIVACY)
+def account(user_id: int):
+    return _account_page(_staff_account(user_id), EraseForm(formdata=None))
+
+
+@bp.route("/accounts/<int:user_id>/export")
+@requires(Permission.MANAGE_PRIVACY)
+def account_export(user_id: int):
+    content = privacy_accounts.export_account(_staff_account(user_id))
+    return _zip(content, f"account-{user_id}.zip")
+
+
+@bp.route("/accounts/<int:user_id>/erase", methods=["POST"])
+@requires(Permission.MANAGE_PRIVACY)
+def account_erase(user_id: int):
+    person = _staff_account(user_id)
+    form = EraseForm()
+    if not _confirmed(form, person.email, _("This is not the account's email address.")):
+        return _account_page(person, form, 400)
+    with refusals(form):
+        privacy_accounts.erase_account(person, current_user.id)
+        after_commit(database.checkpoint_and_truncate)
+        flash(_("The account's data was erased."), "success")
+        return redirect(url_for("admin.users"))
+    return _account_page(person, form, 400)

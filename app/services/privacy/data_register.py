@@ -194,14 +194,22 @@ changes.
   activity, once every cohort they hosted has been deleted.
 - **Uploaded student lists** (CSV) are emptied as soon as they are imported or discarded; a list
   still pending is deleted after 30 days.
-- **Emails** in the outbox are deleted after 90 days.
+- **Emails** in the outbox are deleted after 90 days, and so are the notes of reminders sent
+  by `flask reminders send`.
+- **Messages to a group** and their delivery logs go with the cohort's personal data; a message
+  to no cohort (families in vetting) 12 months after it was written. An address that asked
+  for no more group messages is kept for as long as it wants none.
 - **Login sessions** end at logout, after `SESSION_IDLE_MINUTES` (default 720) without use and
   `SESSION_MAX_DAYS` (default 14) after the login at the latest, and with the account; the
   search words kept with a session (the last search of each list) go with it.
 - **The audit trail** keeps ids, actions and field names, never values. When a person is
   deleted, the trail's links to them (user, IP address, record id) are cut.
-- **Staff and teacher accounts** are kept while the person is active and deleted by an admin.
+- **Staff and teacher accounts** are kept while the person is active and erased by an admin
+  (on the account's page: Data export and erasure; or `flask privacy erase-account`).
 - **On request**, anybody's data is exported (machine-readable) or erased before these dates.
+  The export holds the emails, group messages (as sent) and reminders the person received; the
+  erasure removes every message to the person: their rows in the delivery logs, the emails to
+  them, the notes of reminders sent to them and their opt-out from group messages.
 
 ## Health data
 

@@ -26,6 +26,7 @@ from app.models import (
     EnrolmentDocument,
     EnrolmentEvent,
     FamilyReference,
+    GroupMessage,
     Guardian,
     GuardianConsent,
     HostApplication,
@@ -67,6 +68,10 @@ FREE_TEXT = (
     ConcernReport.action_taken,
     ConcernReport.outcome,
     ConcernAction.text,
+    GroupMessage.subject_en,
+    GroupMessage.body_en,
+    GroupMessage.subject_de,
+    GroupMessage.body_de,
 )
 
 # Free text people write about themselves or their home, where somebody else may be named (a

@@ -29,7 +29,6 @@ from app.models import (
     Enrolment,
     GroupMessage,
     MessageDelivery,
-    MessageOptOut,
 )
 from app.services.privacy import settings
 from app.services.privacy.rows import chunks, delete_rows, ids_of, row
@@ -245,30 +244,20 @@ def family_reports(user_id: int) -> list[dict]:
     return found
 
 
-def delete_deliveries(kind: str, ids: list[int], addresses: list[str | None]) -> None:
-    """Erasure: the person's rows in the delivery logs of group messages (kind "guardian" or
-    "user"), and their addresses among those that unsubscribed."""
-    if ids:
-        db.session.execute(
-            sa.delete(MessageDelivery).where(
-                MessageDelivery.recipient_kind == kind, MessageDelivery.recipient_id.in_(ids)
-            )
-        )
-    emails = [a.lower() for a in addresses if a]
-    if emails:
-        db.session.execute(sa.delete(MessageOptOut).where(MessageOptOut.email.in_(emails)))
-
-
 MESSAGE_DAYS = 365  # a message to no cohort (families in vetting) is kept a year
 
 
 def delete_messages(cohort_ids: list[int], now: datetime) -> None:
-    """The purge: group messages (with their delivery logs) of the cohorts purged now, and
-    those to no cohort sent over a year ago."""
+    """The purge: group messages (with their delivery logs) of the cohorts purged now or
+    before (one written to a purged cohort's teachers), and those to no cohort written over a
+    year ago."""
     old = sa.and_(
         GroupMessage.cohort_id.is_(None),
         GroupMessage.created_at < now - timedelta(days=MESSAGE_DAYS),
     )
-    doomed = sa.select(GroupMessage.id).where(sa.or_(GroupMessage.cohort_id.in_(cohort_ids), old))
+    purged = sa.select(Cohort.id).where(Cohort.purged_at.is_not(None))
+    doomed = sa.select(GroupMessage.id).where(
+        sa.or_(GroupMessage.cohort_id.in_(cohort_ids), GroupMessage.cohort_id.in_(purged), old)
+    )
     db.session.execute(sa.delete(MessageDelivery).where(MessageDelivery.message_id.in_(doomed)))
     db.session.execute(sa.delete(GroupMessage).where(GroupMessage.id.in_(doomed)))

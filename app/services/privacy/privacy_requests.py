@@ -33,7 +33,7 @@ from app.models.base import utcnow
 from app.models.families import application_cohorts
 from app.services.enrolment import enrolments
 from app.services.placement import placements
-from app.services.privacy import audit, privacy, privacy_care
+from app.services.privacy import audit, privacy, privacy_care, privacy_messages
 from app.services.privacy.rows import plain, row
 
 FORMAT = "austausch-personal-data/1"
@@ -55,7 +55,7 @@ OPEN = (EnrolmentStatus.APPLIED, EnrolmentStatus.ACCEPTED, EnrolmentStatus.WAITL
 # --- export -------------------------------------------------------------------------------
 
 
-def _emails_to(addresses: list[str | None]) -> list[dict]:
+def emails_to(addresses: list[str | None]) -> list[dict]:
     wanted = sorted({a.strip().lower() for a in addresses if a and a.strip()})
     if not wanted:
         return []
@@ -67,7 +67,7 @@ def _emails_to(addresses: list[str | None]) -> list[dict]:
     return [row(email) for email in emails]
 
 
-def _trail(records: dict[str, list[int]]) -> list[dict]:
+def trail(records: dict[str, list[int]]) -> list[dict]:
     """The audit entries about these records: when, what, which fields (not who, staff's)."""
     conditions = [
         sa.and_(AuditEntry.record_type == kind, AuditEntry.record_id.in_(ids))
@@ -120,8 +120,11 @@ def student_data(student: Student) -> dict:
         "enrolments": [_enrolment(e) for e in held],
         "contacts": privacy_care.student_contacts(ids),
         "concern_reports": privacy_care.student_report_data(reports),
-        "emails": _emails_to([p.email for p in people]),
-        "audit_trail": _trail(
+        "emails": emails_to([p.email for p in people]),
+        **privacy_messages.exported(
+            "guardian", [g.id for g in student.guardians], [g.email for g in student.guardians]
+        ),
+        "audit_trail": trail(
             {
                 "student": [student.id],
                 "enrolment": ids,
@@ -177,8 +180,9 @@ def family_data(family: HostFamily) -> dict:
         "applications": [_application(a) for a in applications],
         "contacts": privacy_care.family_contacts([a.id for a in applications]),
         "concern_reports": privacy_care.family_reports(family.user_id),
-        "emails": _emails_to(addresses),
-        "audit_trail": _trail(
+        "emails": emails_to(addresses),
+        **privacy_messages.exported("user", [family.user_id], [family.user.email]),
+        "audit_trail": trail(
             {
                 "family": [family.id],
                 "application": [a.id for a in applications],
@@ -267,7 +271,7 @@ def erase_student(student: Student, by_id: int | None, clear_mentions: bool = Fa
     with audit.quiet():
         _end_enrolments(held, by_id)
         db.session.flush()
-        privacy_care.delete_deliveries("guardian", guardian_ids, addresses)
+        privacy_messages.erase("guardian", guardian_ids, [g.email for g in student.guardians])
         privacy.delete_students([student.id])
         privacy.delete_emails_about(addresses, names)
         privacy.replace_in_notes([*names, *addresses])
@@ -323,7 +327,7 @@ def erase_family(family: HostFamily, by_id: int | None, clear_mentions: bool = F
         for placement in active_placements_with(family):
             placements.cancel(placement, by_id, ERASE_REASON)
         db.session.flush()
-        privacy_care.delete_deliveries("user", user_ids, addresses)
+        privacy_messages.erase("user", user_ids, [family.user.email])
         privacy.delete_families([family.id])
         privacy.delete_emails_about(addresses, names)
         privacy.replace_in_notes([*names, *addresses])

@@ -335,12 +335,3 @@ def received_by(user: User) -> list[tuple[GroupMessage, str, str]]:
         found.append((message, _fill(subject, person, cohort), _fill(body, person, cohort)))
     return found
 
-
-def erase_recipient(kind: str, ids: list[int]) -> None:
-    """Erasure of a student (their guardians) or a family (its account): their delivery rows."""
-    if ids:
-        db.session.execute(
-            sa.delete(MessageDelivery).where(
-                MessageDelivery.recipient_kind == kind, MessageDelivery.recipient_id.in_(ids)
-            )
-        )

@@ -334,4 +334,3 @@ def received_by(user: User) -> list[tuple[GroupMessage, str, str]]:
         body = message.body_de if german else message.body_en
         found.append((message, _fill(subject, person, cohort), _fill(body, person, cohort)))
     return found
-

@@ -15,6 +15,7 @@ from flask_babel import force_locale
 from app.extensions import db
 from app.models import Enrolment, Guardian, OutboxEmail, Role
 from app.services.enrolment import documents
+from app.services.mail import notifications, shipped_notices
 from app.services.mail import reminder_settings as rs
 from tests.conftest import post
 from tests.factories import enrol, make_cohort
@@ -92,8 +93,9 @@ def _assert_reminder(app, email: OutboxEmail, language: str, student_id: int, na
             "student": enrolment.student.first_name,
             "cohort": enrolment.cohort.name,
             "missing": missing,
-            "day": enrolment.cohort.enrolment_deadline.isoformat(),
         }
+        with notifications.in_language_for(language):  # the day as the guardian reads it
+            values["day"] = shipped_notices.day(enrolment.cohort.enrolment_deadline)
     expected, other = (translated(app, lang, SUBJECT) for lang in (language, OTHER[language]))
     assert expected != other
     assert email.subject == expected, (email.recipient, email.subject)

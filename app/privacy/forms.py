@@ -45,7 +45,7 @@ class SettingsForm(FlaskForm):
 
 class EraseForm(FlaskForm):
     confirm = StringField(
-        _l("Type the name shown above to confirm"),
+        _l("Type the name or address shown above to confirm"),
         validators=[InputRequired(), Length(max=300)],
         render_kw={"autocomplete": "off"},
     )

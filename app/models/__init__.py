@@ -34,6 +34,7 @@ from app.models.families import (
     HouseholdMember,
     VettingEvent,
 )
+from app.models.guardians import Invitation, StudentAccount
 from app.models.history import HistoryEvent
 from app.models.imports import ImportBatch, ImportStatus
 from app.models.messages import GroupMessage, MessageDelivery, MessageOptOut
@@ -93,6 +94,7 @@ __all__ = [
     "Guardian",
     "GuardianConsent",
     "HistoryEvent",
+    "Invitation",
     "HostApplication",
     "HostFamily",
     "HouseholdMember",
@@ -113,6 +115,7 @@ __all__ = [
     "Setting",
     "Severity",
     "Student",
+    "StudentAccount",
     "StudentWord",
     "Teacher",
     "TeacherRole",

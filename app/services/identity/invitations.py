@@ -25,6 +25,7 @@ from app.models.base import utcnow
 from app.services.enrolment import students as student_records
 from app.services.errors import DomainError
 from app.services.identity import accounts
+from app.services.identity.passwords import password_problem
 from app.services.mail import notifications, templates
 from app.services.mail.shipped_notices import day
 from app.services.privacy import audit
@@ -250,8 +251,11 @@ def accept_with_new_account(token: str, password: str) -> User:
     invitation = usable(token)
     if account_for(invitation) is not None:
         raise DomainError(str(_l("An account with this email already exists. Log in.")))
+    problem = password_problem(password, invitation.email)
+    if problem:  # the same rules as everywhere, named after the field of the page
+        raise DomainError(problem, "new_password")
     guardian = db.session.get(Guardian, invitation.guardian_id) if invitation.guardian_id else None
-    language = notifications.guardian_language(guardian) if guardian else None
+    language = guardian.locale if guardian and guardian.locale in ("en", "de") else None
     user = accounts.create_user(invitation.email, password, Role.GUARDIAN, language=language)
     _spend(invitation, user)
     return user

@@ -118,7 +118,7 @@ def test_the_password_rules_hold(app, student_id):
         token = token_sent_to("maria@example.org")
         with pytest.raises(DomainError) as refused:
             invitations.accept_with_new_account(token, "short")
-        assert refused.value.field == "password"
+        assert refused.value.field == "new_password"
         assert invitations.state(invitations.find(token)) == invitations.OPEN
 
 

@@ -25,6 +25,7 @@ def send(student_id: int):
         abort(400)
     with refusals():
         invitation = invitations.invite(student, form.invitee.data, current_user, _link)
+        send_queued_mail()
         flash(_("The invitation was sent to %(email)s.", email=invitation.email), "success")
     return redirect(url_for("students.show", student_id=student.id) + "#accounts")
 

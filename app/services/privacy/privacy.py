@@ -42,7 +42,7 @@ from app.models import (
 )
 from app.models.families import application_cohorts
 from app.services.identity import limits, searches
-from app.services.privacy import privacy_accounts, privacy_care
+from app.services.privacy import privacy_care, privacy_guardians
 from app.services.privacy.rows import chunks, delete_rows
 from app.services.privacy.rows import ids_of as _ids
 
@@ -110,7 +110,7 @@ def delete_students(ids: Iterable[int]) -> int:
         lambda chunk: sa.select(Enrolment.id).where(Enrolment.student_id.in_(chunk)), ids
     )
     delete_enrolments(enrolment_ids)
-    closed = privacy_accounts.delete_links(ids)  # guardians' accounts left without a student
+    closed = privacy_guardians.delete_links(ids)  # guardians' accounts left without a student
     delete_rows(Guardian, Guardian.student_id, ids)
     delete_rows(EmergencyContact, EmergencyContact.student_id, ids)
     delete_rows(StudentWord, StudentWord.student_id, ids)

@@ -33,7 +33,7 @@ from app.models.base import utcnow
 from app.models.families import application_cohorts
 from app.services.enrolment import enrolments
 from app.services.placement import placements
-from app.services.privacy import audit, privacy, privacy_accounts, privacy_care
+from app.services.privacy import audit, privacy, privacy_care, privacy_guardians
 from app.services.privacy.rows import plain, row
 
 FORMAT = "austausch-personal-data/1"
@@ -120,7 +120,7 @@ def student_data(student: Student) -> dict:
         "enrolments": [_enrolment(e) for e in held],
         "contacts": privacy_care.student_contacts(ids),
         "concern_reports": privacy_care.student_report_data(reports),
-        **privacy_accounts.student_accounts(student.id),  # accounts that see it, invitations
+        **privacy_guardians.student_accounts(student.id),  # accounts that see it, invitations
         "emails": _emails_to([p.email for p in people]),
         "audit_trail": _trail(
             {

@@ -108,6 +108,10 @@ def test_accepting_makes_a_confirmed_guardian_account_linked_to_the_student(app,
         assert (link_row.user_id, link_row.student_id) == (user.id, student_id)
         assert link_row.guardian_id == student.guardians[0].id
         assert accounts.authenticate("maria@example.org", PASSWORD) == user
+        accepted = db.session.scalars(
+            sa.select(AuditEntry).where(AuditEntry.action == "invitation.accepted")
+        ).one()
+        assert (accepted.user_id, accepted.record_id) == (user.id, student_id)
         with pytest.raises(DomainError, match="already accepted"):
             invitations.accept_with_new_account(token, PASSWORD)
 

@@ -270,3 +270,25 @@ def test_the_page_in_german(app, student_id):
     page = text(client.get("/my/"))
     assert "Stand der Dinge" in page and "Was noch fehlt" in page
     assert "Für Buffalo 2027 angemeldet: Das Austausch-Team entscheidet bald." in page
+
+
+def test_the_guardian_changes_language_and_password_on_the_account_page(app, student_id):
+    user_id = linked_account(app, student_id)
+    client = app.test_client()
+    log_in(client)
+    account = text(client.get("/account/"))
+    assert "Parent or student" in account
+    assert post(client, "/account/language", {"language": "en"}).status_code == 302
+    changed = post(
+        client,
+        "/account/password",
+        {
+            "current_password": GUARDIAN_PASSWORD,
+            "new_password": "quiet-orchard-lamp",
+            "confirm": "quiet-orchard-lamp",
+        },
+    )
+    assert changed.status_code == 302
+    with app.app_context():
+        assert db.session.get(User, user_id).locale == "en"
+    assert log_in(app.test_client(), password="quiet-orchard-lamp").headers["Location"] == "/my/"

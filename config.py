@@ -104,6 +104,8 @@ class Config:
     LINK_ADDRESS_LIMIT = os.environ.get("LINK_ADDRESS_LIMIT", "10 per minute; 50 per hour")
     PASSWORD_RESET_MINUTES = int(os.environ.get("PASSWORD_RESET_MINUTES", "30"))
     CONFIRMATION_LINK_HOURS = int(os.environ.get("CONFIRMATION_LINK_HOURS", "72"))
+    # How long an invitation to a guardian (or adult student) works.
+    INVITATION_DAYS = int(os.environ.get("INVITATION_DAYS", "14"))
 
     HSTS = False
     # `flask demo` may fill an empty database with fictional accounts whose password is

@@ -67,8 +67,10 @@ def register_blueprints(app: Flask) -> None:
     from app.contacts import bp as contacts_bp
     from app.enrolments import bp as enrolments_bp
     from app.families import bp as families_bp
+    from app.guardians import bp as guardians_bp
     from app.history import bp as history_bp
     from app.imports import bp as imports_bp
+    from app.invitations import bp as invitations_bp
     from app.main import bp as main_bp
     from app.messages import bp as messages_bp
     from app.placements import bp as placements_bp
@@ -97,6 +99,8 @@ def register_blueprints(app: Flask) -> None:
         contacts_bp,
         concerns_bp,
         messages_bp,
+        guardians_bp,
+        invitations_bp,
     ):
         app.register_blueprint(blueprint)
 

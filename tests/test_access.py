@@ -161,3 +161,12 @@ def test_view_without_a_rule_is_refused_for_everybody(app_factory):
     response = post(admin, "/scratch/")
     assert response.status_code == 403
     assert "secret data" not in response.get_data(as_text=True)
+
+
+def test_guardians_hold_the_narrowest_access_and_their_page_is_theirs_alone():
+    """Guardians and adult students see their own account and their own students' page;
+    nothing of staff, families or teachers, and nobody else has their page."""
+    held = {permission for permission in Permission if Role.GUARDIAN in GRANTS[permission]}
+    assert held == {Permission.ACCOUNT, Permission.GUARDIAN_PAGE}
+    assert GRANTS[Permission.GUARDIAN_PAGE] == frozenset({Role.GUARDIAN})
+    assert Role.GUARDIAN not in GRANTS[Permission.INVITE_GUARDIANS]

@@ -99,3 +99,45 @@ def test_accounts_that_exist_before_0011_keep_logging_in(migrated_app):
         assert user.email_confirmed_at == created
         assert accounts.authenticate("family@example.org", "maple-syrup-waffles") == user
         db.session.rollback()
+
+
+def test_0017_keeps_what_refers_to_accounts_and_allows_guardians(migrated_app):
+    """The role's constraint is replaced by copying the users table on SQLite: the login
+    sessions and links of existing accounts survive it, and a guardian can be stored."""
+    with migrated_app.app_context():
+        upgrade(revision="0016_msg19")
+        with db.engine.begin() as conn:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO users (id, email, password_hash, role, active, created_at, "
+                    "email_confirmed_at) VALUES (7, 'coord@example.org', 'x', 'coordinator', "
+                    ":yes, :now, :now)"
+                ),
+                {"yes": True, "now": datetime(2026, 3, 1, 9, 30)},
+            )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO login_sessions (token, user_id, created_at, last_seen_at) "
+                    "VALUES ('t1', 7, :now, :now)"
+                ),
+                {"now": datetime(2026, 3, 1, 9, 30)},
+            )
+        upgrade()
+        with db.engine.begin() as conn:
+            sessions = conn.execute(sa.text("SELECT token FROM login_sessions")).scalars().all()
+            conn.execute(
+                sa.text(
+                    "INSERT INTO users (email, password_hash, role, active, created_at) "
+                    "VALUES ('parent@example.org', 'x', 'guardian', :yes, :now)"
+                ),
+                {"yes": True, "now": datetime(2026, 3, 1, 9, 30)},
+            )
+        assert sessions == ["t1"]
+        with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as conn:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO users (email, password_hash, role, active, created_at) "
+                    "VALUES ('x@example.org', 'x', 'pirate', :yes, :now)"
+                ),
+                {"yes": True, "now": datetime(2026, 3, 1, 9, 30)},
+            )

@@ -20,6 +20,8 @@ def home_for(user) -> str:
         return url_for("families.portal")
     if user.role == "teacher":
         return url_for("teachers.portal")
+    if user.role == "guardian":
+        return url_for("guardians.index")
     return url_for("account.index")
 
 

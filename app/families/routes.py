@@ -99,7 +99,7 @@ def portal():
         and not placed,
         can_apply_again=application is None or application.status in families.FINISHED,
         action_form=ActionForm(),
-        group_messages=group_messages.received_by(current_user),
+        group_messages=group_messages.received("user", current_user.id),
         withdraw_form=WithdrawForm(),
         placements=placed,
         concern_reports=concern_access.reported(current_user),

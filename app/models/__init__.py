@@ -34,6 +34,7 @@ from app.models.families import (
     HouseholdMember,
     VettingEvent,
 )
+from app.models.guardians import Invitation, StudentAccount
 from app.models.history import HistoryEvent
 from app.models.imports import ImportBatch, ImportStatus
 from app.models.messages import GroupMessage, MessageDelivery, MessageOptOut
@@ -98,6 +99,7 @@ __all__ = [
     "HouseholdMember",
     "ImportBatch",
     "ImportStatus",
+    "Invitation",
     "LinkPurpose",
     "LoginSession",
     "MessageDelivery",
@@ -113,6 +115,7 @@ __all__ = [
     "Setting",
     "Severity",
     "Student",
+    "StudentAccount",
     "StudentWord",
     "Teacher",
     "TeacherRole",

@@ -18,6 +18,8 @@ class Role(LabelledEnum):
     COORDINATOR = "coordinator", _l("Coordinator")
     TEACHER = "teacher", _l("Supervising teacher")
     HOST_FAMILY = "host_family", _l("Host family")
+    # A parent or legal guardian, or a student of 18 or more: their own student(s) only.
+    GUARDIAN = "guardian", _l("Parent or student")
 
 
 class User(UserMixin, db.Model):

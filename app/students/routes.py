@@ -13,6 +13,7 @@ from app.services.enrolment import cohorts, documents, enrolments, students
 from app.services.privacy import audit
 from app.students import bp
 from app.students.forms import FilterForm, StudentForm
+from app.students.invitees import invitation_panel
 from app.unit_of_work import refusals
 
 PER_PAGE = 25
@@ -80,7 +81,11 @@ def show(student_id: int):
     if show_medical:
         audit.medical_viewed([student.id], "students.show")
     return render_template(
-        "students/show.html", student=student, rows=rows, show_medical=show_medical
+        "students/show.html",
+        student=student,
+        rows=rows,
+        show_medical=show_medical,
+        **invitation_panel(student),
     )
 
 

@@ -40,7 +40,7 @@ from app.models import (
     Teacher,
     User,
 )
-from app.services.enrolment import documents, imports
+from app.services.enrolment import documents, enrolments, imports
 from app.services.hosting.sections import Section
 from app.services.hosting.signup import sign_up
 from app.services.identity import recovery
@@ -316,7 +316,7 @@ def build_world(app: Flask) -> World:
     make_vetted_family(app, [cohort_id], "withdrawn", email=withdrawn.email)
     make_student(app, last_name="Notenrolled")  # the cohort's page finds them to enrol
     teacher = Actor(Role.TEACHER, roster.teacher_emails["Anna Lehmann"], TEACHER_PASSWORD)
-    actors = {**ACTORS, Role.TEACHER: teacher}
+    actors = {**ACTORS, Role.TEACHER: teacher, Role.GUARDIAN: GUARDIAN}
     with app.app_context():
         for year, title in ((1977, "Partnership"), (2001, "Twenty-fourth exchange")):
             db.session.add(
@@ -340,7 +340,7 @@ def build_world(app: Flask) -> World:
             OutboxEmail(recipient="x@example.org", subject="-", body="-", attempts=3)
         )
         db.session.commit()
-    tokens = _link_tokens(app)
+    tokens = [*_link_tokens(app), _guardians(app, cohort_id)]
     ids, pairs = _rows(app)
     ids["token"] = tokens
     ids["section"] = SECTIONS
@@ -373,6 +373,41 @@ def _group_messages(cohort, by: User) -> None:
     sent = group_messages.create(group_messages.GUARDIANS, cohort, texts)
     group_messages.send(sent, by, lambda token: f"https://example.org/messages/unsubscribe/{token}")
     group_messages.create(group_messages.VETTING, None, texts)
+
+
+GUARDIAN = Actor(Role.GUARDIAN, "fuzz-guardian@example.org", PASSWORD)
+
+
+def _guardians(app: Flask, cohort_id: int) -> str:
+    """A student of the cohort whose first guardian has an account (the fuzzing guardian)
+    and whose second has an invitation still open; the token of that invitation."""
+    from app.services.identity import invitations
+
+    people = [
+        {
+            "name": "Fuzz Guardian",
+            "relation": "mother",
+            "phone": "+49 231 1",
+            "email": GUARDIAN.email,
+        },
+        {
+            "name": "Fuzz Invited",
+            "relation": "father",
+            "phone": "+49 231 2",
+            "email": "fuzz-inv@x.org",
+        },
+    ]
+    student_id = make_student(app, last_name="Guarded", guardians=people)
+    tokens: list[str] = []
+    with app.app_context():
+        student = db.session.get(Student, student_id)
+        enrolments.enrol(student, db.session.get(Cohort, cohort_id))
+        first, second = (str(g.id) for g in student.guardians)
+        invitations.invite(student, first, None, lambda t: tokens.append(t) or t)
+        invitations.accept_with_new_account(tokens.pop(), GUARDIAN.password)
+        invitations.invite(student, second, None, lambda t: tokens.append(t) or t)
+        db.session.commit()
+    return tokens[0]
 
 
 def _link_tokens(app: Flask) -> list[str]:

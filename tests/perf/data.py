@@ -57,6 +57,7 @@ class World:
     teacher_email: str  # leads that cohort and teaches in every other one
     family_email: str  # hosts one student in each of the other cohorts
     report_id: int = 0  # a concern report with n actions in its timeline
+    guardian_email: str = ""  # a guardian of a placed student and of a waitlisted one
 
 
 def _people(name: str) -> dict:
@@ -239,7 +240,48 @@ def build(app, n: int) -> World:
     _vetting_queue(app, n, other_ids)
     _failed_emails(app, n)
     report_id = _concerns(app, n, holding, teacher_email, family_email)
-    return World(cohort_id, teacher_email, family_email, report_id)
+    guardian_email = _guardian(app, n, cohort_id, [holding[1], waiting[-1]])
+    return World(cohort_id, teacher_email, family_email, report_id, guardian_email)
+
+
+def _guardian(app, n: int, cohort_id: int, enrolment_ids: list[int]) -> str:
+    """An account of the first guardian of the two students (one placed, one waitlisted last)
+    who received n group messages; its email."""
+    from app.models import GroupMessage, MessageDelivery, Role, StudentAccount
+    from app.models.base import utcnow
+
+    email = "perf-guardian@example.org"
+    user_id = make_user(app, email, Role.GUARDIAN)
+    with app.app_context():
+        for enrolment_id in enrolment_ids:
+            student = db.session.get(Enrolment, enrolment_id).student
+            guardian = student.guardians[0]
+            db.session.add(
+                StudentAccount(user_id=user_id, student_id=student.id, guardian_id=guardian.id)
+            )
+            for number in range(n):
+                message = GroupMessage(
+                    audience="guardians",
+                    cohort_id=cohort_id,
+                    subject_en=f"News {number}",
+                    body_en="Dear {name}",
+                    subject_de=f"Neues {number}",
+                    body_de="Liebe/r {name}",
+                    sent_at=utcnow(),
+                )
+                message.deliveries.append(
+                    MessageDelivery(
+                        name=guardian.name,
+                        email=email,
+                        recipient_kind="guardian",
+                        recipient_id=guardian.id,
+                        language="de",
+                        status="queued",
+                    )
+                )
+                db.session.add(message)
+        db.session.commit()
+    return email
 
 
 def _concerns(app, n: int, enrolment_ids: list[int], teacher_email: str, family_email: str) -> int:

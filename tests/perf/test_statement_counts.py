@@ -26,7 +26,7 @@ SMALL, LARGE = 2, 25
 
 @dataclass(frozen=True)
 class Page:
-    who: str  # "staff", "teacher" or "family"
+    who: str  # "staff", "teacher", "family" or "guardian"
     url: Callable[[World], str]
     budget: int
     # Search words are POSTed to the list first: they live in the session, never in the URL.
@@ -70,6 +70,10 @@ PAGES = {
     "teacher's concern reports": Page("teacher", lambda w: "/care/concerns/", budget=7),
     # the report, cohort, people and timeline in a few statements, + the audit of the view
     "concern report": Page("staff", lambda w: f"/care/concerns/{w.report_id}", budget=8),
+    # Two students: the links (with students and guardians); for each, its enrolments with
+    # documents and consents, its placement, and the messages received; the placed one's
+    # family, home and teacher (with the address); the waitlisted one's position.
+    "guardian's page": Page("guardian", lambda w: "/my/", budget=18),
 }
 
 
@@ -78,6 +82,7 @@ def logged_in_clients(app, world: World) -> dict:
         "staff": (STAFF_EMAIL, PASSWORD),
         "teacher": (world.teacher_email, TEACHER_PASSWORD),
         "family": (world.family_email, FAMILY_PASSWORD),
+        "guardian": (world.guardian_email, PASSWORD),
     }
     clients = {}
     for who, (email, password) in logins.items():

@@ -29,6 +29,8 @@ class Permission(StrEnum):
     REPORT_CONCERNS = "report_concerns"  # report a concern (a family: about its own student)
     MANAGE_CONCERNS = "manage_concerns"  # take reports, their status, follow-ups, moves, closing
     CARE_SETTINGS = "care_settings"  # a programme's contact rule and alerts before departure
+    GUARDIAN_PAGE = "guardian_page"  # a guardian's or adult student's own student(s) only
+    INVITE_GUARDIANS = "invite_guardians"  # invite a student's guardians to their page
 
 
 GRANTS: dict[Permission, frozenset[Role]] = {
@@ -52,6 +54,8 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     ),
     Permission.MANAGE_CONCERNS: frozenset({Role.ADMIN, Role.COORDINATOR}),
     Permission.CARE_SETTINGS: frozenset({Role.ADMIN, Role.COORDINATOR}),
+    Permission.GUARDIAN_PAGE: frozenset({Role.GUARDIAN}),
+    Permission.INVITE_GUARDIANS: frozenset({Role.ADMIN, Role.COORDINATOR}),
 }
 
 

@@ -312,23 +312,23 @@ def sent_messages(limit: int = 200) -> list[GroupMessage]:
     )
 
 
-def received_by(user: User) -> list[tuple[GroupMessage, str, str]]:
-    """The group messages an account received (a host family's portal): each with its
-    subject and text as sent, in the language it was sent in."""
+def received(kind: str, recipient_id: int) -> list[tuple[GroupMessage, str, str]]:
+    """The group messages a recipient received ("user": a host family's portal; "guardian":
+    a Guardian row, on the guardian's page), each with its subject and text as sent."""
     rows = db.session.execute(
         sa.select(GroupMessage, MessageDelivery, Cohort)
         .join(MessageDelivery, MessageDelivery.message_id == GroupMessage.id)
         .outerjoin(Cohort, Cohort.id == GroupMessage.cohort_id)
         .where(
-            MessageDelivery.recipient_kind == "user",
-            MessageDelivery.recipient_id == user.id,
+            MessageDelivery.recipient_kind == kind,
+            MessageDelivery.recipient_id == recipient_id,
             MessageDelivery.status == QUEUED,
         )
         .order_by(GroupMessage.sent_at.desc())
     ).all()
     found = []
     for message, delivery, cohort in rows:
-        person = Recipient(delivery.name, delivery.email, delivery.language, "user", user.id)
+        person = Recipient(delivery.name, delivery.email, delivery.language, kind, recipient_id)
         german = delivery.language == "de"
         subject = message.subject_de if german else message.subject_en
         body = message.body_de if german else message.body_en

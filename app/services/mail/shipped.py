@@ -184,6 +184,29 @@ CARE = (
         ),
     ),
 )
-TEMPLATES = TEMPLATES + ACCOUNT_LINKS + CARE + NOTICES
+GUARDIANS = (
+    Template(
+        "guardian.invitation",
+        _l("To a guardian or an adult student: an invitation to check and complete the data"),
+        _l("Please check the exchange details of %(student)s"),
+        _l(
+            "Hello %(name)s,\n\n%(student)s is registered for %(cohort)s. Please check and "
+            "complete the details online and see what is still missing: follow this link, "
+            "then choose a password (or log in, if you already have an account with this "
+            "address).\n\n%(link)s\n\nThe link works once, until %(expires)s. If it has "
+            "expired, ask the exchange team to send a new one."
+        ),
+        (
+            Placeholder("name", _l("The name of the person invited"), "Maria Schmidt"),
+            Placeholder("student", _l("The student's name"), "Lena Schmidt"),
+            COHORT,
+            Placeholder(
+                "link", _l("The link to accept the invitation"), "https://…/invitation/…", True
+            ),
+            Placeholder("expires", _l("The last day the link works"), "2027-03-14"),
+        ),
+    ),
+)
+TEMPLATES = TEMPLATES + ACCOUNT_LINKS + CARE + GUARDIANS + NOTICES
 
 BY_KEY = {template.key: template for template in TEMPLATES}

@@ -43,7 +43,7 @@ from app.models import (
 )
 from app.models.families import application_cohorts
 from app.services.identity import limits, searches
-from app.services.privacy import privacy_care
+from app.services.privacy import privacy_care, privacy_guardians
 from app.services.privacy.rows import chunks, delete_rows
 from app.services.privacy.rows import ids_of as _ids
 
@@ -108,16 +108,20 @@ def delete_enrolments(ids: Iterable[int]) -> int:
 
 
 def delete_students(ids: Iterable[int]) -> int:
-    """Delete students with their enrolments, guardians and emergency contacts."""
+    """Delete students with their enrolments, guardians, emergency contacts, invitations and
+    accounts' links; a guardian's account left without a student is closed (deleted)."""
     ids = list(ids)
     enrolment_ids = _ids(
         lambda chunk: sa.select(Enrolment.id).where(Enrolment.student_id.in_(chunk)), ids
     )
     delete_enrolments(enrolment_ids)
+    closed = privacy_guardians.delete_links(ids)  # guardians' accounts left without a student
     delete_rows(Guardian, Guardian.student_id, ids)
     delete_rows(EmergencyContact, EmergencyContact.student_id, ids)
     delete_rows(StudentWord, StudentWord.student_id, ids)
-    return delete_rows(Student, Student.id, ids)
+    deleted = delete_rows(Student, Student.id, ids)
+    delete_users(closed)
+    return deleted
 
 
 def delete_applications(ids: Iterable[int]) -> int:

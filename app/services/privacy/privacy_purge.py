@@ -40,8 +40,8 @@ from app.models import (
     User,
 )
 from app.models.families import application_cohorts
-from app.services.identity import accounts, limits
-from app.services.privacy import audit, privacy, privacy_care, settings
+from app.services.identity import limits
+from app.services.privacy import audit, privacy, privacy_care, privacy_guardians, settings
 
 FINISHED = (CohortStatus.COMPLETED, CohortStatus.ARCHIVED)
 PENDING_IMPORT_DAYS = 30
@@ -336,7 +336,7 @@ def purge(now: datetime, dry_run: bool = False) -> PurgeReport:
     _plan_families(report, cohort_ids)
     _plan_leftovers(report, cohort_ids)
     if not dry_run:
-        accounts.end_expired_sessions(now)  # ended by time already; nothing to report
+        privacy_guardians.end_expired(now)  # sessions, old invitations: nothing to report
         db.session.execute(  # notes of reminders sent over 90 days ago: nothing to report
             sa.delete(SentReminder).where(SentReminder.sent_at < now - timedelta(days=EMAIL_DAYS))
         )

@@ -33,7 +33,13 @@ from app.models.base import utcnow
 from app.models.families import application_cohorts
 from app.services.enrolment import enrolments
 from app.services.placement import placements
-from app.services.privacy import audit, privacy, privacy_care, privacy_messages
+from app.services.privacy import (
+    audit,
+    privacy,
+    privacy_care,
+    privacy_guardians,
+    privacy_messages,
+)
 from app.services.privacy.rows import plain, row
 
 FORMAT = "austausch-personal-data/1"
@@ -120,6 +126,7 @@ def student_data(student: Student) -> dict:
         "enrolments": [_enrolment(e) for e in held],
         "contacts": privacy_care.student_contacts(ids),
         "concern_reports": privacy_care.student_report_data(reports),
+        **privacy_guardians.student_accounts(student.id),  # accounts that see it, invitations
         "emails": emails_to([p.email for p in people]),
         **privacy_messages.exported(
             "guardian", [g.id for g in student.guardians], [g.email for g in student.guardians]

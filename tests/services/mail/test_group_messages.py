@@ -211,7 +211,7 @@ def test_a_family_sees_the_messages_it_received_and_erasure_removes_them(app, co
         gm.send(message, staff, _link)
         db.session.commit()
         family = db.session.get(HostApplication, application_id).family
-        received = gm.received_by(family.user)
+        received = gm.received("user", family.user.id)
         german = gm.notifications.language_of(family.user) == "de"
         expected = "Liebe(r) Miller, das" if german else "Dear Miller, the"
         assert [body.split(" Treffen")[0].split(" meeting")[0] for _m, _s, body in received] == [

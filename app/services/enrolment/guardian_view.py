@@ -1,0 +1,171 @@
+"""What a guardian (or a student of 18 or more) sees of their own students: which students an
+account may see (the only access this role has), the enrolment's status in words, what is
+still missing with what to do about it, the group messages received and, once a placement is
+active, the host family and the supervising teachers, as guardians must be told in writing
+before departure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
+
+from app.extensions import db
+from app.models import (
+    DocumentKind,
+    Enrolment,
+    EnrolmentStatus,
+    GroupMessage,
+    HostApplication,
+    Student,
+    StudentAccount,
+    Teacher,
+    User,
+)
+from app.services.enrolment import documents, enrolments, students
+from app.services.mail import group_messages
+from app.services.placement import placements
+from app.services.supervision import ratio
+
+# What to do about each missing document, in plain words.
+ADVICE = {
+    DocumentKind.GUARDIAN_CONSENT: _l(
+        "Your consent as guardian has not reached us. Sign the consent form and give it to "
+        "the exchange team (your school's exchange coordinator)."
+    ),
+    DocumentKind.MEDICAL_FORM: _l(
+        "Have the medical form filled in and signed by your doctor, then hand it in to the "
+        "exchange team."
+    ),
+    DocumentKind.INSURANCE: _l(
+        "Hand in proof of health insurance that covers the whole stay in the USA."
+    ),
+    DocumentKind.PASSPORT_VISA: _l(
+        "Hand in a copy of the passport (valid for the whole stay) and of the ESTA or visa."
+    ),
+    DocumentKind.CODE_OF_CONDUCT: _l(
+        "Read the code of conduct with the student, sign it together and hand it in."
+    ),
+}
+
+
+@dataclass
+class Todo:
+    kind: DocumentKind
+    advice: str
+
+
+@dataclass
+class HostFamilyFacts:
+    name: str
+    address: list[str]
+    phones: list[str]
+
+
+@dataclass
+class EnrolmentView:
+    enrolment: Enrolment
+    status: str  # in words
+    todos: list[Todo] = field(default_factory=list)
+    consent_withdrawn: bool = False
+    family: HostFamilyFacts | None = None
+    teachers: list[Teacher] = field(default_factory=list)
+
+
+@dataclass
+class StudentView:
+    link: StudentAccount
+    student: Student
+    enrolments: list[EnrolmentView]
+    messages: list[tuple[GroupMessage, str, str]]
+
+
+# --- which students --------------------------------------------------------------------
+
+
+def links_of(user: User) -> list[StudentAccount]:
+    """The students the account may see, by name."""
+    return list(
+        db.session.scalars(
+            sa.select(StudentAccount)
+            .join(Student, Student.id == StudentAccount.student_id)
+            .where(StudentAccount.user_id == user.id)
+            .options(joinedload(StudentAccount.student), joinedload(StudentAccount.guardian))
+            .order_by(Student.last_name, Student.first_name, Student.id)
+        )
+    )
+
+
+def link_of(user: User, student_id: int) -> StudentAccount | None:
+    """The account's link to this student; None for anybody else's student (a 404)."""
+    return db.session.scalar(
+        sa.select(StudentAccount)
+        .where(StudentAccount.user_id == user.id, StudentAccount.student_id == student_id)
+        .options(joinedload(StudentAccount.student), joinedload(StudentAccount.guardian))
+    )
+
+
+# --- where things stand ----------------------------------------------------------------
+
+
+def status_in_words(enrolment: Enrolment) -> str:
+    cohort = enrolment.cohort.name
+    status = enrolment.status
+    if status == EnrolmentStatus.APPLIED:
+        return _("Applied for %(cohort)s: the exchange team will decide soon.", cohort=cohort)
+    if status == EnrolmentStatus.ACCEPTED:
+        return _("Accepted: a place in %(cohort)s is held.", cohort=cohort)
+    if status == EnrolmentStatus.WAITLISTED:
+        position = enrolments.waitlist_position(enrolment)
+        return _(
+            "On the waitlist of %(cohort)s, in position %(position)s. When a place becomes "
+            "free, the first on the list moves up by itself.",
+            cohort=cohort,
+            position=position,
+        )
+    if status == EnrolmentStatus.WITHDRAWN:
+        return _("Withdrawn: no longer taking part in %(cohort)s.", cohort=cohort)
+    return _("Completed: the exchange with %(cohort)s is over.", cohort=cohort)
+
+
+def _family(application: HostApplication) -> HostFamilyFacts:
+    place = " ".join(
+        part for part in (application.city + ",", application.state, application.postal_code)
+    )
+    phones = [p for p in (application.phone, application.mobile_phone) if p]
+    return HostFamilyFacts(
+        application.family.family_name, [application.address_line, place.strip(" ,")], phones
+    )
+
+
+def _teachers(enrolment: Enrolment) -> list[Teacher]:
+    if enrolment.supervising_teacher is not None:
+        return [enrolment.supervising_teacher]
+    return [load.teacher for load in ratio.teachers_of(enrolment.cohort, counts={})]
+
+
+def _enrolment_view(enrolment: Enrolment) -> EnrolmentView:
+    view = EnrolmentView(enrolment, status_in_words(enrolment))
+    if enrolment.status not in (EnrolmentStatus.WITHDRAWN, EnrolmentStatus.COMPLETED):
+        view.consent_withdrawn = documents.consent_withdrawn(enrolment)
+        view.todos = [
+            Todo(kind, str(ADVICE[kind]))
+            for kind in documents.missing_kinds(enrolment)
+            if not (kind == DocumentKind.GUARDIAN_CONSENT and view.consent_withdrawn)
+        ]
+    placement = placements.active_placement(enrolment)
+    if placement is not None and enrolment.status != EnrolmentStatus.WITHDRAWN:
+        view.family = _family(placement.application)
+        view.teachers = _teachers(enrolment)
+    return view
+
+
+def view_of(link: StudentAccount) -> StudentView:
+    """Everything the account's page shows of one student."""
+    student = link.student
+    rows = [_enrolment_view(e) for e in students.enrolments_of(student)]
+    messages = group_messages.received("guardian", link.guardian_id) if link.guardian_id else []
+    return StudentView(link, student, rows, messages)

@@ -33,7 +33,7 @@ from app.models.base import utcnow
 from app.models.families import application_cohorts
 from app.services.enrolment import enrolments
 from app.services.placement import placements
-from app.services.privacy import audit, privacy, privacy_care
+from app.services.privacy import audit, privacy, privacy_care, privacy_files
 from app.services.privacy.rows import plain, row
 
 FORMAT = "austausch-personal-data/1"
@@ -90,6 +90,7 @@ def _enrolment(enrolment: Enrolment) -> dict:
         **row(enrolment),
         "cohort": row(enrolment.cohort, COHORT_FIELDS),
         "documents": [row(d) for d in enrolment.documents],
+        "document_files": privacy_files.exported(enrolment),
         "consents": [row(c) for c in enrolment.consents],
         "events": [row(e) for e in enrolment.events],
         "placements": [row(p) for p in found],

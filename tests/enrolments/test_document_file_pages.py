@@ -252,3 +252,22 @@ def test_a_file_of_another_enrolment_is_not_found(app, coordinator, enrolment_id
     for action in ("download", "reject"):
         assert coordinator.get(f"/enrolments/{other}/files/{file.id}/{action}").status_code == 404
     assert post(coordinator, f"/enrolments/{other}/files/{file.id}/accept").status_code == 404
+
+
+def test_a_withdrawn_enrolment_shows_its_files_but_takes_no_new_ones(
+    app, coordinator, enrolment_id
+):
+    upload(coordinator, enrolment_id, a_pdf(), "m.pdf")
+    (file,) = files(app)
+    post(coordinator, f"/enrolments/{enrolment_id}/withdraw", {"reason": ""})
+    page = coordinator.get(f"/enrolments/{enrolment_id}").get_data(as_text=True)
+    assert f"/files/{file.id}/download" in page  # still there to read
+    assert "/upload" not in page and "Accept the file" not in page
+    form = coordinator.get(f"/enrolments/{enrolment_id}/files/insurance/upload")
+    assert "is withdrawn" in text(form.get_data(as_text=True))
+    assert 'type="file"' not in form.get_data(as_text=True)
+    response = upload(coordinator, enrolment_id, a_pdf(), "late.pdf")
+    assert response.status_code == 400
+    response = post(coordinator, f"/enrolments/{enrolment_id}/files/{file.id}/accept")
+    assert response.status_code == 302
+    assert [f.state for f in files(app)] == [ReviewState.WAITING]

@@ -15,7 +15,7 @@ from werkzeug.test import encode_multipart
 
 from app import storage
 from app.extensions import db
-from app.models import AuditEntry, DocumentFile, OutboxEmail, ReviewState, Role
+from app.models import AuditEntry, DocumentFile, Enrolment, OutboxEmail, ReviewState, Role
 from tests.conftest import csrf_token, post
 from tests.factories import enrol, make_cohort, make_student
 from tests.services.enrolment.test_uploads import a_pdf, a_photo
@@ -271,3 +271,18 @@ def test_a_withdrawn_enrolment_shows_its_files_but_takes_no_new_ones(
     response = post(coordinator, f"/enrolments/{enrolment_id}/files/{file.id}/accept")
     assert response.status_code == 302
     assert [f.state for f in files(app)] == [ReviewState.WAITING]
+
+
+def test_the_cohort_s_checklist_points_to_files_waiting_for_review(app, coordinator, enrolment_id):
+    with app.app_context():
+        cohort_id = db.session.get(Enrolment, enrolment_id).cohort_id
+    page = coordinator.get(f"/cohorts/{cohort_id}").get_data(as_text=True)
+    assert "file to review" not in page
+    upload(coordinator, enrolment_id, a_pdf(), "m.pdf")
+    page = coordinator.get(f"/cohorts/{cohort_id}").get_data(as_text=True)
+    assert page.count("file to review") == 1
+    assert f'href="/enrolments/{enrolment_id}#documents" class="to-review"' in page
+    (file,) = files(app)
+    post(coordinator, f"/enrolments/{enrolment_id}/files/{file.id}/accept")
+    page = coordinator.get(f"/cohorts/{cohort_id}/documents").get_data(as_text=True)
+    assert "file to review" not in page

@@ -161,6 +161,11 @@ def withdraw_consent(consent: GuardianConsent, by_id: int | None, note: str = ""
 class MissingRow:
     enrolment: Enrolment
     missing: list[DocumentKind]
+    waiting: frozenset[DocumentKind] = frozenset()  # an uploaded file waits for review
+
+
+def _waiting_kinds(enrolment: Enrolment) -> frozenset[DocumentKind]:
+    return frozenset(f.kind for f in enrolment.files if f.state == ReviewState.WAITING)
 
 
 def missing_report(cohort: Cohort, only_missing: bool = False) -> list[MissingRow]:
@@ -177,7 +182,10 @@ def missing_report(cohort: Cohort, only_missing: bool = False) -> list[MissingRo
         )
         .order_by(Student.last_name, Student.first_name, Enrolment.id)
     )
-    report = [MissingRow(enrolment, missing_kinds(enrolment)) for enrolment in rows]
+    report = [
+        MissingRow(enrolment, missing_kinds(enrolment), _waiting_kinds(enrolment))
+        for enrolment in rows
+    ]
     return [row for row in report if row.missing] if only_missing else report
 
 

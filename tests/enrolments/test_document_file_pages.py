@@ -286,3 +286,16 @@ def test_the_cohort_s_checklist_points_to_files_waiting_for_review(app, coordina
     post(coordinator, f"/enrolments/{enrolment_id}/files/{file.id}/accept")
     page = coordinator.get(f"/cohorts/{cohort_id}/documents").get_data(as_text=True)
     assert "file to review" not in page
+
+
+def test_the_privacy_page_counts_the_uploaded_files(app, auth, client, enrolment_id):
+    auth.login_as(Role.COORDINATOR, "c@example.org")
+    upload(client, enrolment_id, a_pdf(), "m.pdf")
+    upload(client, enrolment_id, a_photo(), "p.jpg", kind="passport_visa")
+    auth.logout()
+    auth.login_as(Role.ADMIN)
+    with app.app_context():
+        student_id = db.session.get(Enrolment, enrolment_id).student_id
+    shown = text(client.get(f"/admin/privacy/students/{student_id}").get_data(as_text=True))
+    assert "Uploaded files 2" in shown
+    assert "deleted from the file storage too" in shown

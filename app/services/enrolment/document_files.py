@@ -118,8 +118,15 @@ def clean_reason(reason: str | None) -> str:
 
 
 def recipients(file: DocumentFile) -> list[Guardian]:
-    """The guardians a rejection is emailed to: the student's guardians with an email."""
-    return [g for g in file.enrolment.student.guardians if g.email]
+    """The guardians a rejection is emailed to: the student's guardians with an email, once
+    per address (two guardians may share one)."""
+    found, seen = [], set()
+    for guardian in file.enrolment.student.guardians:
+        address = (guardian.email or "").strip().lower()
+        if address and address not in seen:
+            seen.add(address)
+            found.append(guardian)
+    return found
 
 
 def reject(file: DocumentFile, reason: str | None, by_user: User | None) -> list[Guardian]:

@@ -191,6 +191,15 @@ def test_a_rejection_emails_each_guardian_in_their_language(enrolment, coordinat
     assert "Dortmund 2027" in english.body
 
 
+def test_guardians_sharing_an_address_get_one_email(enrolment, coordinator):
+    enrolment.student.guardians[1].email = "MARIA@example.org"
+    file = document_files.upload(enrolment, MEDICAL, a_pdf(), "m.pdf", coordinator)
+    assert [g.name for g in document_files.reject(file, "Blurred.", coordinator)] == [
+        "Maria Schmidt"
+    ]
+    assert [e.recipient for e in emails()] == ["maria@example.org"]
+
+
 def test_a_new_upload_after_a_rejection_is_the_next_to_review(enrolment, coordinator):
     first = document_files.upload(enrolment, MEDICAL, a_pdf(), "m.pdf", coordinator)
     document_files.reject(first, "Unreadable.", coordinator)

@@ -1,6 +1,14 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, SelectField, StringField, SubmitField
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    DateField,
+    HiddenField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 
@@ -29,3 +37,32 @@ class ConsentForm(FlaskForm):
 class WithdrawConsentForm(FlaskForm):
     note = StringField(_l("Note (optional)"), validators=[Optional(), Length(max=300)])
     submit = SubmitField(_l("Withdraw consent"))
+
+
+class DocumentUploadForm(FlaskForm):
+    """A scan or photo of one document; the service reads its type from the content."""
+
+    file = FileField(
+        _l("File"),
+        validators=[FileRequired(_l("Choose the file to upload."))],
+        render_kw={"accept": "application/pdf,image/jpeg,image/png"},
+    )
+    submit = SubmitField(_l("Upload"))
+
+
+class ReviewForm(FlaskForm):
+    """Accept a file (the button alone)."""
+
+
+class RejectForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Reason"),
+        validators=[
+            DataRequired(_l("Say why the file is rejected; the guardians will read it.")),
+            Length(max=500),
+        ],
+        description=_l(
+            "The guardians read this in an email. Say what is wrong with the file (unreadable, "
+            "a page missing, expired), not what the document says: no medical details."
+        ),
+    )

@@ -11,6 +11,7 @@ from app.enrolments.forms import (
     ConsentForm,
     DocumentForm,
     ReasonForm,
+    ReviewForm,
     StatusForm,
     WithdrawConsentForm,
 )
@@ -18,7 +19,7 @@ from app.extensions import db
 from app.forms import chosen_status
 from app.loading import child_or_404
 from app.models import DocumentKind, Enrolment, EnrolmentStatus, GuardianConsent
-from app.services.enrolment import documents, enrolments, withdrawal
+from app.services.enrolment import document_files, documents, enrolments, withdrawal
 from app.unit_of_work import refusals
 
 S = EnrolmentStatus
@@ -48,6 +49,9 @@ def _page(enrolment: Enrolment, consent_form: ConsentForm | None = None):
         ),
         kinds=documents.PAPER_KINDS,
         received={doc.kind: doc for doc in enrolment.documents},
+        files=document_files.by_kind(enrolment),
+        review_form=ReviewForm(),
+        accepted={file.kind for file in enrolment.files if file.accepted},
         wordings=documents.consent_wordings(),
         status_form=StatusForm(),
         document_form=DocumentForm(),

@@ -14,6 +14,7 @@ from app.models.care import (
     Wellbeing,
 )
 from app.models.cohorts import Cohort, CohortStatus, ContactPeriod, Direction, Programme
+from app.models.document_files import DocumentFile, ReviewState
 from app.models.email_templates import EmailTemplate
 from app.models.enrolments import (
     HOLDS_PLACE,
@@ -79,6 +80,7 @@ __all__ = [
     "ContactWith",
     "Diet",
     "Direction",
+    "DocumentFile",
     "DocumentKind",
     "EmailTemplate",
     "EmergencyContact",
@@ -109,6 +111,7 @@ __all__ = [
     "PlacementKind",
     "PlacementStatus",
     "Programme",
+    "ReviewState",
     "Role",
     "SavedSearch",
     "SentReminder",

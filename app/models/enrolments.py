@@ -15,6 +15,7 @@ from app.models.cohorts import Cohort
 from app.models.students import Student
 
 if TYPE_CHECKING:
+    from app.models.document_files import DocumentFile
     from app.models.teachers import Teacher
 
 
@@ -77,6 +78,12 @@ class Enrolment(db.Model):
         cascade="all, delete-orphan",
         passive_deletes=True,
         order_by="GuardianConsent.given_at",
+    )
+    files: Mapped[list[DocumentFile]] = relationship(
+        back_populates="enrolment",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="DocumentFile.id",
     )
     events: Mapped[list[EnrolmentEvent]] = relationship(
         back_populates="enrolment",

@@ -27,6 +27,7 @@ from app.services.hosting.sections import Section
 from tests.conftest import empty_tables, make_config
 from tests.fuzz import garbage
 from tests.fuzz.world import EMAIL_KEYS, World, build_world, fill, roles_for
+from tests.services.enrolment.test_uploads import a_pdf
 
 METHODS = ("GET", "POST")
 # Files rendered with WeasyPrint take about a second each: fewer examples there.
@@ -75,6 +76,9 @@ def all_cases() -> list[Case]:
     return sorted(found, key=order)
 
 
+SCAN = a_pdf()
+# Routes that take a file: their body always carries one.
+UPLOADS = ("imports.upload", "enrolments.upload_file")
 CASES = all_cases()
 FAST = [case for case in CASES if not any(mark in case.rule for mark in SLOW)]
 SLOW_CASES = [case for case in CASES if case not in FAST]
@@ -152,8 +156,11 @@ def form_body(world: World, case: Case, token: str, data) -> list[tuple[str, obj
         body.append(("csrf_token", data.draw(garbage.GARBAGE, label="bad token")))
     elif csrf == "twice":
         body += [("csrf_token", "forged"), ("csrf_token", token)]
-    if case.endpoint == "imports.upload":
-        content = data.draw(garbage.FILE_CONTENT, label="file content")
+    if case.endpoint in UPLOADS:
+        contents = garbage.FILE_CONTENT
+        if case.endpoint == "enrolments.upload_file":  # a real scan now and then, to store
+            contents = st.one_of(st.just(SCAN), contents)
+        content = data.draw(contents, label="file content")
         filename = data.draw(garbage.FILENAMES, label="filename")
         body.append(("file", FileStorage(io.BytesIO(content), filename, "file")))
     return body
@@ -187,7 +194,7 @@ def fuzz(world: World, case: Case, data) -> None:
     url = fill(case.rule, path_values(world, case, data))
     query = data.draw(garbage.query(list(world.fields.of(case.endpoint, "GET"))), label="query")
     body = form_body(world, case, token, data) if case.method == "POST" else None
-    multipart = case.endpoint == "imports.upload" or (
+    multipart = case.endpoint in UPLOADS or (
         body is not None and data.draw(st.booleans(), label="multipart")
     )
     world.errors.records.clear()

@@ -24,6 +24,8 @@ from app.models import (
     Cohort,
     CohortTeacher,
     ConcernReport,
+    DocumentFile,
+    DocumentKind,
     Enrolment,
     GroupMessage,
     GuardianConsent,
@@ -35,12 +37,13 @@ from app.models import (
     OutboxEmail,
     Placement,
     Programme,
+    ReviewState,
     Role,
     Student,
     Teacher,
     User,
 )
-from app.services.enrolment import documents, enrolments, imports
+from app.services.enrolment import document_files, documents, enrolments, imports
 from app.services.hosting.sections import Section
 from app.services.hosting.signup import sign_up
 from app.services.identity import recovery
@@ -69,6 +72,7 @@ ID_MODELS = {
     "consent_id": GuardianConsent,
     "enrolment_id": Enrolment,
     "event_id": HistoryEvent,
+    "file_id": DocumentFile,
     "family_id": HostFamily,
     "message_id": GroupMessage,
     "placement_id": Placement,
@@ -81,11 +85,14 @@ ID_MODELS = {
 SECTIONS = [section.value for section in Section]
 # The automatic emails admins reword (/admin/emails/<key>).
 EMAIL_KEYS = [template.key for template in TEMPLATES]
+# The documents a file can be uploaded for (/enrolments/<id>/files/<kind>/upload).
+FILE_KINDS = [kind.value for kind in document_files.KINDS]
 # Two ids in one URL that belong together (a consent of that enrolment, ...).
 ID_PAIRS = {
     ("cohort_id", "placement_id"): (Placement.cohort_id, Placement.id),
     ("cohort_id", "teacher_id"): (CohortTeacher.cohort_id, CohortTeacher.teacher_id),
     ("consent_id", "enrolment_id"): (GuardianConsent.id, GuardianConsent.enrolment_id),
+    ("enrolment_id", "file_id"): (DocumentFile.enrolment_id, DocumentFile.id),
 }
 SAMPLE_CSV = Path(__file__).resolve().parents[2] / "app" / "static" / "samples"
 SAMPLE_CSV = SAMPLE_CSV / "students-sample.csv"
@@ -233,6 +240,7 @@ class World:
         self.ids["token"] = self.tokens
         self.ids["section"] = SECTIONS
         self.ids["key"] = EMAIL_KEYS
+        self.ids["kind"] = FILE_KINDS
 
     def snapshot(self) -> dict[str, list[str]]:
         """Every row of every watched table, as text (plain SQL: this runs twice a request)."""
@@ -335,6 +343,7 @@ def build_world(app: Flask) -> World:
             guardian_id=guardian.id,
         )
         _concern_reports(enrolment, admin)
+        _document_files(enrolment, admin)
         _group_messages(enrolment.cohort, admin)
         db.session.add(  # an email that could not be sent: the queue offers to retry
             OutboxEmail(recipient="x@example.org", subject="-", body="-", attempts=3)
@@ -345,11 +354,26 @@ def build_world(app: Flask) -> World:
     ids["token"] = tokens
     ids["section"] = SECTIONS
     ids["key"] = EMAIL_KEYS
+    ids["kind"] = FILE_KINDS
     errors = ErrorLog()
     app.logger.addHandler(errors)
     world = World(app, actors, ids, pairs, Fields(), errors, tokens)
     harvest(world, withdrawn)
     return world
+
+
+def _document_files(enrolment: Enrolment, by: User) -> None:
+    """Uploaded files to review and download: two waiting, one rejected, one accepted."""
+    from tests.services.enrolment.test_uploads import a_pdf, a_photo
+
+    medical = DocumentKind.MEDICAL_FORM
+    for content in (a_pdf(), a_photo()):
+        document_files.upload(enrolment, medical, content, "scan.pdf", by)
+    rejected = document_files.upload(enrolment, medical, a_pdf(), "old.pdf", by)
+    rejected.state, rejected.rejection_reason = ReviewState.REJECTED, "Unreadable."
+    rejected.reviewed_at = rejected.uploaded_at
+    accepted = document_files.upload(enrolment, DocumentKind.INSURANCE, a_pdf(), "i.pdf", by)
+    accepted.state, accepted.reviewed_at = ReviewState.ACCEPTED, accepted.uploaded_at
 
 
 def _concern_reports(enrolment: Enrolment, by: User) -> None:

@@ -39,7 +39,8 @@ PAGES = {
     # + the temporary families ending
     "dashboard": Page("staff", lambda w: "/dashboard", budget=14),
     "cohort list": Page("staff", lambda w: "/cohorts/", budget=4),  # + the count of pages
-    "cohort": Page("staff", lambda w: f"/cohorts/{w.cohort_id}", budget=15),
+    # + the accepted uploaded files, which count as documents received
+    "cohort": Page("staff", lambda w: f"/cohorts/{w.cohort_id}", budget=16),
     # + the search words kept with the login session (not in the cookie)
     "student list": Page(
         "staff",

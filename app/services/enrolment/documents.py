@@ -16,11 +16,13 @@ from sqlalchemy.orm import contains_eager, selectinload
 from app.extensions import db
 from app.models import (
     Cohort,
+    DocumentFile,
     DocumentKind,
     Enrolment,
     EnrolmentDocument,
     EnrolmentStatus,
     GuardianConsent,
+    ReviewState,
     Student,
 )
 from app.models.base import utcnow
@@ -42,8 +44,11 @@ def current_wording_version() -> str:
 
 
 def missing_kinds(enrolment: Enrolment) -> list[DocumentKind]:
-    """The documents this enrolment still lacks, in the order of DocumentKind."""
+    """The documents this enrolment still lacks, in the order of DocumentKind. A document is
+    received when its paper is ticked or an uploaded file of it was accepted.
+    Reads enrolment.documents, .files and .consents: load them when there are many."""
     received = {doc.kind for doc in enrolment.documents}
+    received.update(file.kind for file in enrolment.files if file.accepted)
     if any(consent.active for consent in enrolment.consents):
         received.add(DocumentKind.GUARDIAN_CONSENT)
     return [kind for kind in DocumentKind if kind not in received]
@@ -83,7 +88,7 @@ def withdrawn_consent_ids(enrolment_ids: Iterable[int] | sa.Select) -> set[int]:
     )
 
 
-def _still_open(enrolment: Enrolment) -> None:
+def still_open(enrolment: Enrolment) -> None:
     """Papers and consents of a withdrawn enrolment stay as they were when it was withdrawn."""
     if enrolment.status == EnrolmentStatus.WITHDRAWN:
         message = _l(
@@ -99,7 +104,7 @@ def set_received(
 ) -> None:
     """Tick a document as received, or untick it."""
     kind = DocumentKind(kind)
-    _still_open(enrolment)
+    still_open(enrolment)
     if kind == DocumentKind.GUARDIAN_CONSENT:
         raise DomainError(str(_l("Record guardian consent with who gave it and when.")), "kind")
     existing = next((doc for doc in enrolment.documents if doc.kind == kind), None)
@@ -119,7 +124,7 @@ def record_consent(
     guardian_id: int | None = None,
 ) -> GuardianConsent:
     """Record a guardian's consent: who gave it, when, to which wording."""
-    _still_open(enrolment)
+    still_open(enrolment)
     given_by = (given_by or "").strip()
     if not given_by or len(given_by) > 200:
         raise DomainError(str(_l("Say which guardian gave the consent.")), "given_by")
@@ -156,6 +161,11 @@ def withdraw_consent(consent: GuardianConsent, by_id: int | None, note: str = ""
 class MissingRow:
     enrolment: Enrolment
     missing: list[DocumentKind]
+    waiting: frozenset[DocumentKind] = frozenset()  # an uploaded file waits for review
+
+
+def _waiting_kinds(enrolment: Enrolment) -> frozenset[DocumentKind]:
+    return frozenset(f.kind for f in enrolment.files if f.state == ReviewState.WAITING)
 
 
 def missing_report(cohort: Cohort, only_missing: bool = False) -> list[MissingRow]:
@@ -166,17 +176,22 @@ def missing_report(cohort: Cohort, only_missing: bool = False) -> list[MissingRo
         .where(Enrolment.cohort_id == cohort.id, Enrolment.status.in_(ACTIVE))
         .options(
             selectinload(Enrolment.documents),
+            selectinload(Enrolment.files),
             selectinload(Enrolment.consents),
             contains_eager(Enrolment.student),
         )
         .order_by(Student.last_name, Student.first_name, Enrolment.id)
     )
-    report = [MissingRow(enrolment, missing_kinds(enrolment)) for enrolment in rows]
+    report = [
+        MissingRow(enrolment, missing_kinds(enrolment), _waiting_kinds(enrolment))
+        for enrolment in rows
+    ]
     return [row for row in report if row.missing] if only_missing else report
 
 
 def lacks_documents() -> sa.ColumnElement[bool]:
     """A condition on Enrolment: active and still lacking a paper or a guardian's consent.
+    A paper counts as received when it is ticked or an uploaded file of it was accepted.
     A condition rather than a subquery of ids, so that it is only checked for the
     enrolments the rest of the query selects (a cohort's, not every cohort's)."""
     paper = (
@@ -184,10 +199,25 @@ def lacks_documents() -> sa.ColumnElement[bool]:
         .where(EnrolmentDocument.enrolment_id == Enrolment.id)
         .scalar_subquery()
     )
+    ticked = sa.exists().where(
+        EnrolmentDocument.enrolment_id == DocumentFile.enrolment_id,
+        EnrolmentDocument.kind == DocumentFile.kind,
+    )
+    # Kinds received only as an accepted file (not ticked as well), counted once each.
+    by_file = (
+        sa.select(sa.func.count(sa.distinct(DocumentFile.kind)))
+        .where(
+            DocumentFile.enrolment_id == Enrolment.id,
+            DocumentFile.state == ReviewState.ACCEPTED,
+            ~ticked,
+        )
+        .scalar_subquery()
+    )
     consent = sa.exists().where(
         GuardianConsent.enrolment_id == Enrolment.id, GuardianConsent.withdrawn_at.is_(None)
     )
-    return sa.and_(Enrolment.status.in_(ACTIVE), sa.or_(paper < len(PAPER_KINDS), ~consent))
+    lacking = paper + by_file < len(PAPER_KINDS)
+    return sa.and_(Enrolment.status.in_(ACTIVE), sa.or_(lacking, ~consent))
 
 
 def cohort_missing_count(cohort: Cohort) -> int:

@@ -285,7 +285,11 @@ def enrolments_of(student: Student) -> list[Enrolment]:
             sa.select(Enrolment)
             .join(Enrolment.cohort)
             .where(Enrolment.student_id == student.id)
-            .options(selectinload(Enrolment.documents), selectinload(Enrolment.consents))
+            .options(
+                selectinload(Enrolment.documents),
+                selectinload(Enrolment.files),
+                selectinload(Enrolment.consents),
+            )
             .order_by(Cohort.departure_date.desc())
         )
     )

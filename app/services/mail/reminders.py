@@ -130,6 +130,7 @@ def send_documents(now: datetime, link: Link) -> int:
             joinedload(Enrolment.cohort).joinedload(Cohort.programme),
             joinedload(Enrolment.student).selectinload(Student.guardians),
             selectinload(Enrolment.documents),
+            selectinload(Enrolment.files),
             selectinload(Enrolment.consents),
         )
         .order_by(Enrolment.id)

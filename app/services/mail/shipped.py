@@ -207,6 +207,27 @@ GUARDIANS = (
         ),
     ),
 )
-TEMPLATES = TEMPLATES + ACCOUNT_LINKS + CARE + GUARDIANS + NOTICES
+DOCUMENTS = (
+    Template(
+        "document.rejected",
+        _l("To a guardian: an uploaded document file was not accepted"),
+        _l("Please send a document for the exchange again"),
+        _l(
+            "Dear %(name)s,\n\nthe file of the document “%(document)s” for %(student)s's "
+            "exchange (%(cohort)s) could not be accepted. The reason:\n\n%(reason)s\n\n"
+            "Please upload the document again, or hand it in on paper."
+        ),
+        (
+            Placeholder("name", _l("The guardian's name"), "Maria Schmidt"),
+            Placeholder("student", _l("The student's first name"), "Lena"),
+            COHORT,
+            Placeholder("document", _l("Which document"), _l("Passport / visa"), True),
+            Placeholder(
+                "reason", _l("Why the file was not accepted"), _l("The page is cut off."), True
+            ),
+        ),
+    ),
+)
+TEMPLATES = TEMPLATES + ACCOUNT_LINKS + CARE + GUARDIANS + DOCUMENTS + NOTICES
 
 BY_KEY = {template.key: template for template in TEMPLATES}

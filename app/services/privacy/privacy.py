@@ -43,7 +43,7 @@ from app.models import (
 )
 from app.models.families import application_cohorts
 from app.services.identity import limits, searches
-from app.services.privacy import privacy_care, privacy_guardians
+from app.services.privacy import privacy_care, privacy_files, privacy_guardians
 from app.services.privacy.rows import chunks, delete_rows
 from app.services.privacy.rows import ids_of as _ids
 
@@ -98,10 +98,11 @@ class Mention:
 
 
 def delete_enrolments(ids: Iterable[int]) -> int:
-    """Delete enrolments with their placements, events, documents, consents, contacts and
-    concern reports (safeguarding reports stay, detached)."""
+    """Delete enrolments with their placements, events, documents (and uploaded files),
+    consents, contacts and concern reports (safeguarding reports stay, detached)."""
     ids = list(ids)
     privacy_care.delete_care(ids)
+    privacy_files.delete_files(ids)
     for model in (Placement, EnrolmentEvent, EnrolmentDocument, GuardianConsent):
         delete_rows(model, model.enrolment_id, ids)
     return delete_rows(Enrolment, Enrolment.id, ids)

@@ -37,6 +37,7 @@ from app.services.privacy import (
     audit,
     privacy,
     privacy_care,
+    privacy_files,
     privacy_guardians,
     privacy_messages,
 )
@@ -96,6 +97,7 @@ def _enrolment(enrolment: Enrolment) -> dict:
         **row(enrolment),
         "cohort": row(enrolment.cohort, COHORT_FIELDS),
         "documents": [row(d) for d in enrolment.documents],
+        "document_files": privacy_files.exported(enrolment),
         "consents": [row(c) for c in enrolment.consents],
         "events": [row(e) for e in enrolment.events],
         "placements": [row(p) for p in found],

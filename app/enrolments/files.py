@@ -1,0 +1,149 @@
+"""Uploaded files of an enrolment's documents, for staff: upload, accept, reject (through a
+confirmation page) and download (always as an attachment, audited)."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+
+from app.access import Permission, requires
+from app.enrolments import bp
+from app.enrolments.forms import DocumentUploadForm, RejectForm, ReviewForm
+from app.extensions import csrf, db
+from app.loading import child_or_404
+from app.models import DocumentFile, DocumentKind, Enrolment
+from app.services.enrolment import document_files, uploads
+from app.storage import FileMissing
+from app.unit_of_work import refusals, send_queued_mail
+
+SAFE_TYPES = frozenset(uploads.EXTENSIONS)  # what uploads.check lets through
+
+
+def _kind_or_404(kind: str) -> DocumentKind:
+    found = next((k for k in document_files.KINDS if k.value == kind), None)
+    if found is None:
+        abort(404)
+    return found
+
+
+def _back(enrolment_id: int):
+    return redirect(url_for("enrolments.show", enrolment_id=enrolment_id, _anchor="documents"))
+
+
+@bp.route("/<int:enrolment_id>/files/<kind>/upload", methods=["GET", "POST"])
+# The application-wide CSRF check reads the form before any view, under the 5 MB request
+# limit; this view raises the limit first, and its form checks the CSRF token itself
+# (validate_on_submit refuses a post without a valid token).
+@csrf.exempt
+@requires(Permission.MANAGE_ENROLMENT)
+def upload_file(enrolment_id: int, kind: str):
+    """GET: the upload form for one document; POST: check and store the file."""
+    # A file a little over the upload limit gets the check's message, not the 413 page.
+    request.max_content_length = current_app.config["UPLOAD_MAX_BYTES"] + 1024 * 1024
+    enrolment = db.get_or_404(Enrolment, enrolment_id)
+    document = _kind_or_404(kind)
+    form = DocumentUploadForm()
+    form.file.description = _(
+        "A scan or photo: PDF, JPEG or PNG, at most %(mb)d MB. Photos are saved without "
+        "their location and camera data.",
+        mb=current_app.config["UPLOAD_MAX_BYTES"] // (1024 * 1024),
+    )
+    if form.validate_on_submit():
+        upload = form.file.data
+        with refusals(form):
+            document_files.upload(
+                enrolment, document, upload.stream, upload.filename or "", current_user
+            )
+            flash(
+                _(
+                    "The file for “%(document)s” was uploaded; it waits for review.",
+                    document=document.label,
+                ),
+                "success",
+            )
+            return _back(enrolment.id)
+    page = render_template(
+        "enrolments/upload_file.html",
+        enrolment=enrolment,
+        kind=document,
+        files=document_files.by_kind(enrolment)[document],
+        refusal=document_files.upload_refusal(enrolment),
+        form=form,
+    )
+    return page, 400 if form.is_submitted() else 200
+
+
+@bp.route("/<int:enrolment_id>/files/<int:file_id>/accept", methods=["POST"])
+@requires(Permission.MANAGE_ENROLMENT)
+def accept_file(enrolment_id: int, file_id: int):
+    file = child_or_404(DocumentFile, file_id, enrolment_id=enrolment_id)
+    if ReviewForm().validate_on_submit():
+        with refusals():
+            document_files.accept(file, current_user)
+            flash(
+                _(
+                    "The file for “%(document)s” is accepted: the document counts as received.",
+                    document=file.kind.label,
+                ),
+                "success",
+            )
+    return _back(enrolment_id)
+
+
+@bp.route("/<int:enrolment_id>/files/<int:file_id>/reject", methods=["GET", "POST"])
+@requires(Permission.MANAGE_ENROLMENT)
+def reject_file(enrolment_id: int, file_id: int):
+    """GET: what a rejection does, with the reason to type; POST: reject, checked again."""
+    file = child_or_404(DocumentFile, file_id, enrolment_id=enrolment_id)
+    form = RejectForm()
+    if form.validate_on_submit():
+        with refusals(form):
+            emailed = document_files.reject(file, form.reason.data, current_user)
+            send_queued_mail()
+            flash(_rejected_message(file, len(emailed)), "info")
+            return _back(enrolment_id)
+    page = render_template(
+        "enrolments/confirm_reject_file.html",
+        file=file,
+        enrolment=file.enrolment,
+        recipients=document_files.recipients(file),
+        refusal=document_files.review_refusal(file),
+        form=form,
+    )
+    return page, 400 if form.is_submitted() else 200
+
+
+def _rejected_message(file: DocumentFile, emailed: int) -> str:
+    rejected = _("The file for “%(document)s” is rejected.", document=file.kind.label)
+    if not emailed:
+        return " ".join((rejected, _("No guardian has an email address: tell them yourself.")))
+    told = ngettext(
+        "%(num)d guardian is emailed the reason.",
+        "%(num)d guardians are emailed the reason.",
+        emailed,
+    )
+    return " ".join((rejected, told))
+
+
+@bp.route("/<int:enrolment_id>/files/<int:file_id>/download")
+@requires(Permission.MANAGE_ENROLMENT)
+def download_file(enrolment_id: int, file_id: int):
+    """The file as an attachment of its checked type (never shown in the browser); audited."""
+    file = child_or_404(DocumentFile, file_id, enrolment_id=enrolment_id)
+    try:
+        stream = document_files.download(file)
+    except FileMissing:
+        abort(404)
+    mimetype = file.content_type if file.content_type in SAFE_TYPES else "application/octet-stream"
+    response = send_file(
+        stream,
+        mimetype=mimetype,
+        as_attachment=True,
+        download_name=file.filename,
+        max_age=0,
+    )
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

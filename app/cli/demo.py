@@ -1,10 +1,9 @@
 """`flask demo`: fill an empty database with a fictional programme year to explore, through
 the same services as the web (so every rule holds), and print a login for each role.
 
-A cohort abroad now (every student placed, documents complete, two teachers, their monthly
-calls: demo_care), a cohort taking enrolments (accepted, applied, waitlisted and one withdrawn
-student, documents partly in, some placed), a cohort in planning, and host families at every
-step of vetting. Dates are counted from today: the year looks current whenever it is made."""
+A cohort abroad (all placed, documents in, two teachers, monthly calls: demo_care), one taking
+enrolments (accepted, applied, waitlisted, one withdrawn; documents partly in, some placed), one
+in planning, families at every step of vetting, two guardians with accounts (demo_guardians)."""
 
 from __future__ import annotations
 
@@ -16,7 +15,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask.cli import with_appcontext
 
-from app.cli import demo_care, demo_dates
+from app.cli import demo_care, demo_dates, demo_guardians
 from app.cli import demo_data as data
 from app.extensions import db
 from app.models import (
@@ -313,6 +312,7 @@ def fill(today: date | None = None) -> dict:
         "families": len(data.FAMILIES),
         "teachers": len(data.TEACHERS),
         "placements": placed,
+        "logins": demo_guardians.fill(year.enrolments),  # with the guardians' logins
     }
 
 
@@ -326,7 +326,7 @@ def _print_summary(made: dict) -> None:
     )
     click.echo("")
     click.echo(f"Log in (with make run: http://127.0.0.1:5000/login), password {data.PASSWORD}")
-    for role, email, what in data.LOGINS:
+    for role, email, what in made["logins"]:
         click.echo(f"  {role:12} {email:26} {what}")
     click.echo("Every person, address and phone number is made up; no email was sent.")
 

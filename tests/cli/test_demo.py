@@ -75,7 +75,7 @@ def test_fills_an_empty_database_with_a_programme_year(app, filled):
         submitted = db.session.scalars(
             sa.select(HostApplication.submitted_at).where(HostApplication.status != "draft")
         ).all()
-    assert roles == {"admin": 1, "coordinator": 1, "teacher": 3, "host_family": 14}
+    assert roles == {"admin": 1, "coordinator": 1, "teacher": 3, "host_family": 14, "guardian": 2}
     assert consents == 8  # every student abroad has the guardians' consent
     assert unsupervised == 0  # everybody holding a place has a supervising teacher
     # the families applied over the past weeks, not all this morning
@@ -85,9 +85,23 @@ def test_fills_an_empty_database_with_a_programme_year(app, filled):
     assert "made up" in filled
 
 
+def printed_logins(filled: str) -> list[tuple[str, str]]:
+    """(role, email) of each login line the command printed."""
+    lines = filled.split("password", 1)[1].splitlines()
+    found = []
+    for line in lines:
+        words = line.split()
+        at = next((i for i, word in enumerate(words) if "@" in word), None)
+        if line.startswith("  ") and at is not None:
+            found.append((" ".join(words[:at]), words[at]))
+    return found
+
+
 def test_every_printed_login_works_through_the_login_page(app, filled):
-    for role, email, _what in demo_data.LOGINS:
-        assert email in filled
+    printed = printed_logins(filled)
+    assert [role for role, _email in printed].count("guardian") == 2
+    assert {email for _role, email in printed} >= {e for _r, e, _w in demo_data.LOGINS}
+    for role, email in printed:
         client = app.test_client()
         response = Auth(app, client).login(email, demo_data.PASSWORD)
         assert response.status_code == 302, (role, email)
@@ -146,3 +160,12 @@ def test_check_admin_offers_the_demo_only_on_an_empty_database(app, runner):
     later = runner.invoke(args=["users", "check-admin"]).output
     assert "There is no admin account yet." in later
     assert "flask demo" not in later
+
+
+def test_the_guardians_see_the_host_family_and_what_is_missing(app, filled):
+    abroad, missing = [email for role, email in printed_logins(filled) if role == "guardian"]
+    page = home_after_login(app, abroad)  # in German, the guardians' language
+    assert "Kowalski" in page  # the host family, with its address and phone
+    assert "Begleitende Lehrkraft" in page
+    assert "Was noch fehlt" not in page  # everything is in for the cohort abroad
+    assert "Was noch fehlt" in home_after_login(app, missing)

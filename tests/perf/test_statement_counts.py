@@ -74,7 +74,8 @@ PAGES = {
     # Two students: the links (with students and guardians); for each, its enrolments with
     # documents and consents, its placement, and the messages received; the placed one's
     # family, home and teacher (with the address); the waitlisted one's position.
-    "guardian's page": Page("guardian", lambda w: "/my/", budget=18),
+    # Two more since the documents as files: each student's uploaded files (by kind).
+    "guardian's page": Page("guardian", lambda w: "/my/", budget=20),
 }
 
 

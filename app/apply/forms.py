@@ -5,7 +5,7 @@ is only required at submit, when the student service checks everything."""
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import SubmitField
+from wtforms import SelectField, SubmitField
 from wtforms.fields.core import UnboundField
 from wtforms.validators import InputRequired, Optional
 
@@ -29,7 +29,10 @@ def _optional(field: UnboundField) -> UnboundField:
         Optional() if isinstance(v, InputRequired) else v
         for v in field.kwargs.get("validators", [])
     ]
-    return UnboundField(field.field_class, *field.args, **{**field.kwargs, "validators": validators})
+    kwargs = {**field.kwargs, "validators": validators}
+    if issubclass(field.field_class, SelectField):
+        kwargs["validate_choice"] = False  # the student service refuses anything else
+    return UnboundField(field.field_class, *field.args, **kwargs)
 
 
 class _SectionBase(FlaskForm):

@@ -70,7 +70,9 @@ def signup(cohort_id: int):
                 ),
                 "success",
             )
-            return redirect(url_for("auth.login", next=url_for("apply.cohort", cohort_id=cohort_id)))
+            return redirect(
+                url_for("auth.login", next=url_for("apply.cohort", cohort_id=cohort_id))
+            )
     return render_template("apply/signup.html", form=form, offer=offer)
 
 

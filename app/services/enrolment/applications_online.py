@@ -131,7 +131,9 @@ def start(user: User, cohort: Cohort) -> ApplicationDraft:
     if found is None:
         first = {"name": "", "relation": "", "phone": "", "email": user.email}
         first["locale"] = user.locale or ""
-        found = ApplicationDraft(user_id=user.id, cohort_id=cohort.id, answers={"guardians": [first]})
+        found = ApplicationDraft(
+            user_id=user.id, cohort_id=cohort.id, answers={"guardians": [first]}
+        )
         db.session.add(found)
         db.session.flush()
     return found
@@ -160,8 +162,10 @@ def cohort_of(draft: ApplicationDraft) -> Cohort:
 
 def values(draft: ApplicationDraft) -> dict:
     """The answers in the shape students.check_student takes."""
-    answers = dict(DEFAULTS, **(draft.answers or {}))
+    answers = dict(draft.answers or {})
     answers.pop(SAVED, None)
+    for key, value in DEFAULTS.items():
+        answers[key] = answers.get(key) or value
     for key in DATES:
         text = answers.get(key)
         answers[key] = date.fromisoformat(text) if text else None

@@ -112,27 +112,30 @@ def draft(draft_id: int):
     )
 
 
-@bp.route("/applications/<int:draft_id>/<section>", methods=["GET", "POST"])
+@bp.route("/applications/<int:draft_id>/<part>", methods=["GET", "POST"])
 @requires(Permission.GUARDIAN_PAGE)
-def section(draft_id: int, section: str):
+def section(draft_id: int, part: str):
     found = _draft(draft_id)
     if found.submitted_at is not None:
         return redirect(url_for("apply.done", draft_id=found.id))
     try:
-        chosen = Section(section)
+        chosen = Section(part)
     except ValueError:
         abort(404)
     form = SECTION_FORMS[chosen]()
     if request.method == "GET":
         form.fill(online.values(found))
+        if chosen in online.saved_sections(found):  # what is still missing, under each field
+            apply_domain_error(form, ValidationFailed(online.problems(found)[chosen]))
     elif form.validate_on_submit():
         with refusals(form):
             problems = online.save(found, chosen, form.values())
+            # Saved either way (the applicant may come back); what is missing shows on the page.
             if not problems:
                 flash(_("Saved."), "success")
                 return redirect(url_for("apply.draft", draft_id=found.id))
             flash(_("Saved. Some answers are still missing or need a correction."), "info")
-            apply_domain_error(form, ValidationFailed(problems))
+            return redirect(url_for("apply.section", draft_id=found.id, part=chosen.value))
     return render_template(
         "apply/section.html",
         draft=found,

@@ -202,6 +202,10 @@ def save(draft: ApplicationDraft, section: Section, given: dict) -> list[tuple[s
     return problems(draft)[section]
 
 
+def saved_sections(draft: ApplicationDraft) -> set[Section]:
+    return {Section(value) for value in (draft.answers or {}).get(SAVED, [])}
+
+
 @dataclass(frozen=True)
 class Task:
     section: Section
@@ -211,7 +215,7 @@ class Task:
 def tasks(draft: ApplicationDraft) -> list[Task]:
     """Every section with its status: not started, in progress (saved, with problems),
     completed (saved, nothing missing)."""
-    saved = set((draft.answers or {}).get(SAVED, []))
+    saved = {section.value for section in saved_sections(draft)}
     found = problems(draft)
     return [
         Task(

@@ -21,6 +21,11 @@ def home_for(user) -> str:
     if user.role == "teacher":
         return url_for("teachers.portal")
     if user.role == "guardian":
+        from app.services.enrolment import applications_online
+
+        # An application being written is where they left off.
+        if applications_online.has_unsubmitted(user):
+            return url_for("apply.index")
         return url_for("guardians.index")
     return url_for("account.index")
 

@@ -133,6 +133,10 @@ def test_apply_save_come_back_submit_and_invite(app, client):
         # Drafts take no place and are no enrolment.
         assert db.session.get(Cohort, cohort_id).places_taken == 0
         assert db.session.scalar(sa.select(sa.func.count(Enrolment.id))) == 0
+    # Logged in again, the applicant lands on the application being written.
+    post(client, "/logout")
+    assert log_in(client).headers["Location"].endswith("/apply/")
+    assert "Application (not submitted)" in text(client.get("/apply/"))
     # Submitting now names what is missing.
     response = post(client, draft_url + "/submit")
     assert response.headers["Location"].endswith(draft_url.rsplit("/", 1)[0] + "/1") or True
@@ -169,6 +173,19 @@ def test_apply_save_come_back_submit_and_invite(app, client):
     response = post(client, draft_url + "/invite")
     assert response.status_code == 302
     assert invitation_paths(app, "jonas@example.org")
+
+
+def test_a_draft_is_in_no_staff_list(app, client):
+    cohort_id = make_cohort(app, places=1)
+    draft_url = started(app, client, cohort_id)
+    post(client, draft_url + "/student", {**STUDENT, "last_name": "Entwurfmann"})
+    post(client, "/logout")
+    Auth(app, client).login_as(Role.COORDINATOR)
+    for url in ("/students/?q=Entwurfmann", f"/cohorts/{cohort_id}"):
+        response = client.get(url)
+        assert response.status_code == 200 and "Entwurfmann" not in text(response)
+    with app.app_context():
+        assert db.session.get(Cohort, cohort_id).places_taken == 0
 
 
 def test_another_account_gets_404_for_a_draft(app, client):

@@ -137,8 +137,8 @@ def test_a_parent_applies_on_a_phone_and_a_coordinator_sees_it(
         # Log out, log in: the application is where it was left.
         with phone.expect_navigation():
             phone.evaluate("document.querySelector(\"form[action='/logout']\").requestSubmit()")
-        log_in(phone, PARENT, PARENT_PASSWORD)
-        phone.goto("/apply/")
+        log_in(phone, PARENT, PARENT_PASSWORD)  # lands on the application being written
+        expect(phone).to_have_url(re.compile(r"/apply/$"))
         with phone.expect_navigation():
             phone.locator(f"a[href='{draft_url.replace(live_server, '')}']").click()
         expect(phone.locator(".tag-completed")).to_have_count(2)

@@ -150,6 +150,14 @@ def drafts_of(user: User) -> list[ApplicationDraft]:
     )
 
 
+def has_unsubmitted(user: User) -> bool:
+    """Whether the account is writing an application (it lands there after logging in)."""
+    found = sa.select(ApplicationDraft.id).where(
+        ApplicationDraft.user_id == user.id, ApplicationDraft.submitted_at.is_(None)
+    )
+    return db.session.scalar(found.limit(1)) is not None
+
+
 def draft_of(user: User, draft_id: int) -> ApplicationDraft | None:
     """The account's own draft; None for an unknown id and for another account's alike."""
     draft = db.session.get(ApplicationDraft, draft_id)

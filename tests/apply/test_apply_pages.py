@@ -182,7 +182,7 @@ def test_a_draft_is_in_no_staff_list(app, client):
     post(client, "/logout")
     Auth(app, client).login_as(Role.COORDINATOR)
     for url in ("/students/?q=Entwurfmann", f"/cohorts/{cohort_id}"):
-        response = client.get(url)
+        response = client.get(url, follow_redirects=True)
         assert response.status_code == 200 and "Entwurfmann" not in text(response)
     with app.app_context():
         assert db.session.get(Cohort, cohort_id).places_taken == 0

@@ -102,9 +102,12 @@ def draft(draft_id: int):
     if found.submitted_at is not None:
         return redirect(url_for("apply.done", draft_id=found.id))
     tasks = online.tasks(found)
+    # After a refused submit: what each section still lacks, linked to the section.
+    problems = online.problems(found) if request.args.get("checked") else {}
     return render_template(
         "apply/draft.html",
         draft=found,
+        problems={section: found for section, found in problems.items() if found},
         cohort=online.cohort_of(found),
         tasks=tasks,
         completed=sum(task.status == online.COMPLETED for task in tasks),
@@ -157,7 +160,7 @@ def submit(draft_id: int):
         flash(_("Thank you. Your application was submitted."), "success")
         return redirect(url_for("apply.done", draft_id=found.id))
     flash(_("The application is not complete yet: see the sections marked below."), "error")
-    return redirect(url_for("apply.draft", draft_id=found.id))
+    return redirect(url_for("apply.draft", draft_id=found.id, checked=1, _anchor="problems"))
 
 
 def _staff_link(enrolment) -> str:

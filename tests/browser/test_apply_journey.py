@@ -143,13 +143,18 @@ def test_a_parent_applies_on_a_phone_and_a_coordinator_sees_it(
             phone.locator(f"a[href='{draft_url.replace(live_server, '')}']").click()
         expect(phone.locator(".tag-completed")).to_have_count(2)
         shot(phone, f"tasks-halfway-390-{language}")
+        # Submitting now names what each section still lacks.
+        with phone.expect_navigation():
+            phone.locator("form[action$='/submit'] button").click()
+        expect(phone.locator("#problems a[href$='/emergency']")).to_be_visible()
+        shot(phone, f"tasks-problems-390-{language}")
 
-        phone.locator("a[href$='/emergency']").click()
+        phone.locator("#problems a[href$='/emergency']").click()
         phone.locator("input[name='emergency1-name']").fill("Oma Schmidt")
         phone.locator("input[name='emergency1-relation']").fill("grandmother")
         phone.locator("input[name='emergency1-phone']").fill("+49 231 9999")
         save(phone)
-        phone.locator("a[href$='/health']").click()
+        phone.locator("#tasks a[href$='/health']").click()
         phone.locator("textarea[name=medical_notes]").fill("Asthma spray")
         shot(phone, f"section-health-390-{language}")
         save(phone)
@@ -172,6 +177,9 @@ def test_a_parent_applies_on_a_phone_and_a_coordinator_sees_it(
             assert enrolment.status == EnrolmentStatus.APPLIED
             student_id = enrolment.student_id
         desktop = new_page(DESKTOP)
+        desktop.goto(f"/apply/cohorts/{cohort_id}")
+        expect(desktop.locator("#places")).to_contain_text("3")
+        shot(desktop, f"cohort-1280-{language}")
         log_in(desktop, "coordinator@example.org", PASSWORD)
         desktop.goto(f"/cohorts/{cohort_id}")
         expect(desktop.locator("main")).to_contain_text("Schmidt")

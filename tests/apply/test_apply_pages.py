@@ -215,3 +215,21 @@ def test_purge_deletes_old_untouched_drafts(app):
         applications_online.start(user, db.session.get(Cohort, other_id))
         assert applications_online.purge_drafts() == 1
         assert db.session.scalar(sa.select(sa.func.count(ApplicationDraft.id))) == 1
+
+
+def test_a_cohort_past_its_deadline_offers_nothing(app, client):
+    from datetime import date, timedelta
+
+    cohort_id = make_cohort(app, name="Late 2027", places=3)
+    with app.app_context():
+        db.session.get(Cohort, cohort_id).enrolment_deadline = date.today() - timedelta(days=1)
+        db.session.commit()
+    assert "Late 2027" not in text(client.get("/apply/"))
+    page = text(client.get(f"/apply/cohorts/{cohort_id}"))
+    assert "does not take applications" in page and "/signup" not in page
+    user_id = make_user(app, EMAIL, Role.GUARDIAN)
+    Auth(app, client).login(EMAIL)
+    assert post(client, f"/apply/cohorts/{cohort_id}/start").status_code == 302
+    with app.app_context():
+        assert db.session.scalar(sa.select(ApplicationDraft)) is None
+        assert user_id

@@ -120,6 +120,10 @@ def test_signup_answers_alike_whether_the_address_is_taken(app, client):
 def test_apply_save_come_back_submit_and_invite(app, client):
     cohort_id = make_cohort(app, name="Buffalo 2027", places=1)
     make_user(app, "coord@example.org", Role.COORDINATOR)
+    german = make_user(app, "koordination@example.org", Role.COORDINATOR)
+    with app.app_context():
+        db.session.get(User, german).locale = "de"
+        db.session.commit()
     draft_url = started(app, client, cohort_id)
     assert "Not started" in text(client.get(draft_url))
     # An unfinished section is saved, and its problems are shown.
@@ -168,7 +172,11 @@ def test_apply_save_come_back_submit_and_invite(app, client):
         staff_mail = db.session.scalar(
             sa.select(OutboxEmail).where(OutboxEmail.recipient == "coord@example.org")
         )
-        assert "Lena Schmidt" in staff_mail.subject
+        assert staff_mail.subject == "New application: Lena Schmidt"
+        german_mail = db.session.scalar(
+            sa.select(OutboxEmail).where(OutboxEmail.recipient == "koordination@example.org")
+        )
+        assert german_mail.subject == "Neue Bewerbung: Lena Schmidt"
     assert "Lena" in text(client.get("/my/"))
     # The second guardian is invited by email.
     response = post(client, draft_url + "/invite")
@@ -233,3 +241,16 @@ def test_a_cohort_past_its_deadline_offers_nothing(app, client):
     with app.app_context():
         assert db.session.scalar(sa.select(ApplicationDraft)) is None
         assert user_id
+
+
+def test_a_student_of_18_applying_themself_sees_the_student_as_the_student(app, client):
+    cohort_id = make_cohort(app, places=1)
+    draft_url = started(app, client, cohort_id)
+    adult = {**STUDENT, "date_of_birth": "2006-01-02", "email": EMAIL}
+    parents = {**GUARDIANS, "guardian1-email": "mama@example.org"}
+    for section, data in (("student", adult), ("guardians", parents), ("emergency", EMERGENCY)):
+        post(client, f"{draft_url}/{section}", data)
+    assert post(client, draft_url + "/submit").status_code == 302
+    with app.app_context():
+        link = db.session.scalar(sa.select(StudentAccount))
+        assert link.guardian_id is None and link.student.first_name == "Lena"

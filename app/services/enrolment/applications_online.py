@@ -254,7 +254,7 @@ def submit(draft: ApplicationDraft, user: User, link) -> Enrolment:
         raise ValidationFailed(all_problems)
     student = students.create_student(answers)
     enrolment = enrolments.enrol(student, cohort, by_id=user.id)
-    invitations.link_account(user, student.id, student.guardians[0].id)
+    invitations.link_account(user, student.id, _as_whom(student, user))
     draft.submitted_at = utcnow()
     draft.student_id = student.id
     draft.answers = {}  # the student's record holds them now
@@ -262,6 +262,19 @@ def submit(draft: ApplicationDraft, user: User, link) -> Enrolment:
     audit.record("application.submitted", "student", student.id, {"cohort": cohort.id})
     _tell_staff(enrolment, link(enrolment))
     return enrolment
+
+
+def _as_whom(student, user: User) -> int | None:
+    """Which person of the student the account is: the student themself when the student's
+    address is the account's and they are 18 or more (None), else the guardian with the
+    account's address, else the first guardian (who applied)."""
+    today = utcnow().date()
+    if (student.email or "").lower() == user.email and (
+        invitations.age(student, today) >= invitations.ADULT_AGE
+    ):
+        return None
+    mine = [g for g in student.guardians if (g.email or "").lower() == user.email]
+    return (mine or student.guardians)[0].id
 
 
 def _tell_staff(enrolment: Enrolment, url: str) -> None:

@@ -17,7 +17,15 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
-from app.models import ApplicationDraft, Cohort, CohortStatus, DocumentKind, Enrolment, User
+from app.models import (
+    ApplicationDraft,
+    Cohort,
+    CohortStatus,
+    DocumentKind,
+    Enrolment,
+    StudentAccount,
+    User,
+)
 from app.models.base import LabelledEnum, utcnow
 from app.services.enrolment import enrolments, students
 from app.services.errors import DomainError
@@ -150,12 +158,14 @@ def drafts_of(user: User) -> list[ApplicationDraft]:
     )
 
 
-def has_unsubmitted(user: User) -> bool:
-    """Whether the account is writing an application (it lands there after logging in)."""
-    found = sa.select(ApplicationDraft.id).where(
+def lands_on_apply(user: User) -> bool:
+    """Whether the account lands on the applications after logging in: it is writing one,
+    or it sees no student yet."""
+    writing = sa.select(ApplicationDraft.id).where(
         ApplicationDraft.user_id == user.id, ApplicationDraft.submitted_at.is_(None)
     )
-    return db.session.scalar(found.limit(1)) is not None
+    sees = sa.select(StudentAccount.id).where(StudentAccount.user_id == user.id)
+    return db.session.scalar(sa.select(writing.exists() | ~sees.exists()))
 
 
 def draft_of(user: User, draft_id: int) -> ApplicationDraft | None:

@@ -61,6 +61,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from app.account import bp as account_bp
     from app.admin import bp as admin_bp
+    from app.apply import bp as apply_bp
     from app.auth import bp as auth_bp
     from app.cohorts import bp as cohorts_bp
     from app.concerns import bp as concerns_bp
@@ -101,6 +102,7 @@ def register_blueprints(app: Flask) -> None:
         messages_bp,
         guardians_bp,
         invitations_bp,
+        apply_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -21,6 +21,12 @@ def home_for(user) -> str:
     if user.role == "teacher":
         return url_for("teachers.portal")
     if user.role == "guardian":
+        from app.services.enrolment import applications_online
+
+        # An application being written is where they left off; an account that sees no
+        # student yet (it signed up to apply) finds the cohorts open for applications.
+        if applications_online.lands_on_apply(user):
+            return url_for("apply.index")
         return url_for("guardians.index")
     return url_for("account.index")
 

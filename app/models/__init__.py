@@ -35,7 +35,7 @@ from app.models.families import (
     HouseholdMember,
     VettingEvent,
 )
-from app.models.guardians import Invitation, StudentAccount
+from app.models.guardians import ApplicationDraft, Invitation, StudentAccount
 from app.models.history import HistoryEvent
 from app.models.imports import ImportBatch, ImportStatus
 from app.models.messages import GroupMessage, MessageDelivery, MessageOptOut
@@ -62,6 +62,7 @@ __all__ = [
     "HOLDS_PLACE",
     "AccountLink",
     "ActionKind",
+    "ApplicationDraft",
     "ApplicationStatus",
     "Attempt",
     "AttemptKind",

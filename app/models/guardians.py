@@ -68,3 +68,28 @@ class Invitation(db.Model):
 
     student: Mapped[Student] = relationship()
     guardian: Mapped[Guardian | None] = relationship()
+
+
+class ApplicationDraft(db.Model):
+    """An application for a cohort made online, while it is written: the answers (in the
+    shape the student service takes, dates as ISO text) stay here, outside the students and
+    enrolments, so drafts take no place and appear in no staff list. Submitted, it becomes a
+    student with an enrolment (student_id, submitted_at) and keeps no answers."""
+
+    __tablename__ = "application_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    cohort_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("cohorts.id", ondelete="CASCADE"), index=True
+    )
+    answers: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    submitted_at: Mapped[datetime | None]
+    student_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("students.id", ondelete="SET NULL"), index=True
+    )
+
+    user: Mapped[User] = relationship()
+    student: Mapped[Student | None] = relationship()

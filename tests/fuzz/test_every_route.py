@@ -26,7 +26,7 @@ from app.models import DocumentKind, Role, User
 from app.services.hosting.sections import Section
 from tests.conftest import empty_tables, make_config
 from tests.fuzz import garbage
-from tests.fuzz.world import EMAIL_KEYS, World, build_world, fill, roles_for
+from tests.fuzz.world import EMAIL_KEYS, PARTS, World, build_world, fill, roles_for
 from tests.services.enrolment.test_uploads import a_pdf
 
 METHODS = ("GET", "POST")
@@ -130,6 +130,9 @@ def path_values(world: World, case: Case, data) -> dict[str, object]:
         elif name == "key":
             keys = st.sampled_from(EMAIL_KEYS)
             values[name] = data.draw(st.one_of(keys, garbage.TEXT.filter(bool)), label=name)
+        elif name == "part":
+            parts = st.sampled_from(PARTS)
+            values[name] = data.draw(st.one_of(parts, garbage.TEXT.filter(bool)), label=name)
         elif name == "section":
             sections = st.sampled_from([section.value for section in Section])
             values[name] = data.draw(st.one_of(sections, garbage.TEXT.filter(bool)), label=name)

@@ -21,6 +21,7 @@ from werkzeug.exceptions import HTTPException
 from app.access import GRANTS, PUBLIC, Permission, rule_for
 from app.extensions import db
 from app.models import (
+    ApplicationDraft,
     Cohort,
     CohortTeacher,
     ConcernReport,
@@ -43,7 +44,14 @@ from app.models import (
     Teacher,
     User,
 )
-from app.services.enrolment import document_files, documents, enrolments, imports
+from app.models.base import utcnow
+from app.services.enrolment import (
+    applications_online,
+    document_files,
+    documents,
+    enrolments,
+    imports,
+)
 from app.services.hosting.sections import Section
 from app.services.hosting.signup import sign_up
 from app.services.identity import recovery
@@ -65,6 +73,7 @@ UNWATCHED_TABLES = frozenset({"audit_entries", "login_sessions", "attempts", "sa
 
 # The model behind each id in a URL: the fuzzer picks real ids from these tables.
 ID_MODELS = {
+    "draft_id": ApplicationDraft,
     "application_id": HostApplication,
     "batch_id": ImportBatch,
     "cohort_id": Cohort,
@@ -83,6 +92,8 @@ ID_MODELS = {
 }
 # The sections of a family's application (/family/application/<section>).
 SECTIONS = [section.value for section in Section]
+# The sections of an application made online (/apply/applications/<id>/<part>).
+PARTS = [section.value for section in applications_online.Section]
 # The automatic emails admins reword (/admin/emails/<key>).
 EMAIL_KEYS = [template.key for template in TEMPLATES]
 # The documents a file can be uploaded for (/enrolments/<id>/files/<kind>/upload).
@@ -239,6 +250,7 @@ class World:
         self.ids, self.pairs = _rows(self.app)
         self.ids["token"] = self.tokens
         self.ids["section"] = SECTIONS
+        self.ids["part"] = PARTS
         self.ids["key"] = EMAIL_KEYS
         self.ids["kind"] = FILE_KINDS
 
@@ -353,6 +365,7 @@ def build_world(app: Flask) -> World:
     ids, pairs = _rows(app)
     ids["token"] = tokens
     ids["section"] = SECTIONS
+    ids["part"] = PARTS
     ids["key"] = EMAIL_KEYS
     ids["kind"] = FILE_KINDS
     errors = ErrorLog()
@@ -430,6 +443,16 @@ def _guardians(app: Flask, cohort_id: int) -> str:
         invitations.invite(student, first, None, lambda t: tokens.append(t) or t)
         invitations.accept_with_new_account(tokens.pop(), GUARDIAN.password)
         invitations.invite(student, second, None, lambda t: tokens.append(t) or t)
+        # An application online the guardian is writing, one section saved.
+        user = db.session.scalar(sa.select(User).where(User.email == GUARDIAN.email))
+        draft = applications_online.start(user, db.session.get(Cohort, cohort_id))
+        applications_online.save(draft, applications_online.Section.DIET, {"diet": "vegan"})
+        # And one submitted for this student, whose done page offers to invite the second.
+        db.session.add(
+            ApplicationDraft(
+                user_id=user.id, cohort_id=cohort_id, submitted_at=utcnow(), student_id=student_id
+            )
+        )
         db.session.commit()
     return tokens[0]
 
@@ -494,6 +517,10 @@ def harvest(world: World, withdrawn_family: Actor) -> None:
     for user_id in world.ids.get("user_id") or []:
         for role in ("coordinator", "teacher"):
             _note_forms(world, client, f"/admin/users/{user_id}/role?role={role}")
+    # A guardian may apply for an open cohort (its public page then offers "Apply").
+    client, _csrf = world.client(Role.GUARDIAN)
+    for cohort_id in world.ids.get("cohort_id") or []:
+        _note_forms(world, client, f"/apply/cohorts/{cohort_id}")
     client = world.app.test_client()
     assert _log_in(client, withdrawn_family) == 302
     _note_forms(world, client, "/family/")

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import (
     AccountLink,
+    ApplicationDraft,
     ConcernAction,
     ConcernReport,
     Contact,
@@ -177,6 +178,7 @@ def delete_users(user_ids: Iterable[int]) -> int:
             limits.forget_account(email)
     delete_rows(LoginSession, LoginSession.user_id, user_ids)
     delete_rows(AccountLink, AccountLink.user_id, user_ids)
+    delete_rows(ApplicationDraft, ApplicationDraft.user_id, user_ids)
     return delete_rows(User, User.id, user_ids)
 
 

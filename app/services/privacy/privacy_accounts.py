@@ -25,7 +25,13 @@ from app.models import CohortTeacher, Role, Teacher, User
 from app.models.base import utcnow
 from app.services.errors import DomainError
 from app.services.identity import accounts
-from app.services.privacy import audit, privacy, privacy_messages, privacy_requests
+from app.services.privacy import (
+    audit,
+    privacy,
+    privacy_guardians,
+    privacy_messages,
+    privacy_requests,
+)
 from app.services.privacy.rows import delete_rows, plain, row
 
 
@@ -58,6 +64,7 @@ def account_data(user: User) -> dict:
         "account": row(user, privacy_requests.ACCOUNT_FIELDS),
         "teacher": row(teacher) if teacher else None,
         "cohort_assignments": [row(a) for a in assignments],
+        "application_drafts": privacy_guardians.drafts_of(user.id),
         "emails": privacy_requests.emails_to(addresses),
         **privacy_messages.exported("user", [user.id], addresses),
         "audit_trail": privacy_requests.trail(

@@ -11,7 +11,8 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Invitation, Role, StudentAccount, User
+from app.models import ApplicationDraft, Invitation, Role, StudentAccount, User
+from app.services.enrolment import applications_online
 from app.services.identity import accounts
 from app.services.privacy.rows import delete_rows, ids_of, plain
 
@@ -48,8 +49,10 @@ def delete_links(student_ids: Iterable[int]) -> list[int]:
 
 def end_expired(now: datetime) -> None:
     """What ends by time and leaves nothing to report: login sessions past their limits, and
-    invitations not accepted that expired over INVITATION_DAYS ago."""
+    invitations not accepted that expired over INVITATION_DAYS ago, drafts of applications
+    untouched for applications_online.DRAFT_DAYS."""
     accounts.end_expired_sessions(now)
+    applications_online.purge_drafts(now)  # drafts untouched for DRAFT_DAYS
     db.session.execute(
         sa.delete(Invitation).where(
             Invitation.accepted_at.is_(None),
@@ -91,3 +94,23 @@ def student_accounts(student_id: int) -> dict[str, list[dict]]:
             for i in invitations
         ],
     }
+
+
+def drafts_of(user_id: int) -> list[dict]:
+    """For the account's export: its applications made online (a draft's answers)."""
+    drafts = db.session.scalars(
+        sa.select(ApplicationDraft)
+        .where(ApplicationDraft.user_id == user_id)
+        .order_by(ApplicationDraft.id)
+    )
+    return [
+        {
+            "cohort_id": d.cohort_id,
+            "started_at": plain(d.created_at),
+            "saved_at": plain(d.updated_at),
+            "submitted_at": plain(d.submitted_at),
+            "student_id": d.student_id,
+            "answers": d.answers,
+        }
+        for d in drafts
+    ]

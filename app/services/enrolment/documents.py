@@ -45,11 +45,13 @@ def current_wording_version() -> str:
 
 def missing_kinds(enrolment: Enrolment) -> list[DocumentKind]:
     """The documents this enrolment still lacks, in the order of DocumentKind. A document is
-    received when its paper is ticked or an uploaded file of it was accepted.
+    received when its paper is ticked or an uploaded file of it was accepted; the guardians'
+    consent when one is active to the current wording.
     Reads enrolment.documents, .files and .consents: load them when there are many."""
     received = {doc.kind for doc in enrolment.documents}
     received.update(file.kind for file in enrolment.files if file.accepted)
-    if any(consent.active for consent in enrolment.consents):
+    version = current_wording_version()  # a new wording asks every guardian again
+    if any(c.active and c.wording_version == version for c in enrolment.consents):
         received.add(DocumentKind.GUARDIAN_CONSENT)
     return [kind for kind in DocumentKind if kind not in received]
 
@@ -214,7 +216,9 @@ def lacks_documents() -> sa.ColumnElement[bool]:
         .scalar_subquery()
     )
     consent = sa.exists().where(
-        GuardianConsent.enrolment_id == Enrolment.id, GuardianConsent.withdrawn_at.is_(None)
+        GuardianConsent.enrolment_id == Enrolment.id,
+        GuardianConsent.withdrawn_at.is_(None),
+        GuardianConsent.wording_version == current_wording_version(),
     )
     lacking = paper + by_file < len(PAPER_KINDS)
     return sa.and_(Enrolment.status.in_(ACTIVE), sa.or_(lacking, ~consent))

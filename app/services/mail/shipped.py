@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from app.services.mail.shipped_consent import CONSENT
 from app.services.mail.shipped_notices import NOTICES
 from app.services.mail.template_types import Placeholder, Template
 
@@ -228,6 +229,6 @@ DOCUMENTS = (
         ),
     ),
 )
-TEMPLATES = TEMPLATES + ACCOUNT_LINKS + CARE + GUARDIANS + DOCUMENTS + NOTICES
+TEMPLATES = TEMPLATES + ACCOUNT_LINKS + CARE + GUARDIANS + DOCUMENTS + NOTICES + CONSENT
 
 BY_KEY = {template.key: template for template in TEMPLATES}

@@ -216,7 +216,8 @@ DOCUMENTS = (
         _l(
             "Dear %(name)s,\n\nthe file of the document “%(document)s” for %(student)s's "
             "exchange (%(cohort)s) could not be accepted. The reason:\n\n%(reason)s\n\n"
-            "Please upload the document again, or hand it in on paper."
+            "Please upload the document again on your page (%(link)s), or hand it in on "
+            "paper."
         ),
         (
             Placeholder("name", _l("The guardian's name"), "Maria Schmidt"),
@@ -226,6 +227,7 @@ DOCUMENTS = (
             Placeholder(
                 "reason", _l("Why the file was not accepted"), _l("The page is cut off."), True
             ),
+            Placeholder("link", _l("The link to the guardian's page"), "https://…/my/students/7"),
         ),
     ),
 )

@@ -21,7 +21,12 @@ CONSENT = DocumentKind.GUARDIAN_CONSENT
 def setting(app):
     with app.test_request_context():
         guardians = [
-            {"name": "Maria Schmidt", "relation": "mother", "phone": "+49 231 1", "email": "m@x.org"},
+            {
+                "name": "Maria Schmidt",
+                "relation": "mother",
+                "phone": "+49 231 1",
+                "email": "m@x.org",
+            },
             {"name": "Karl Schmidt", "relation": "father", "phone": "+49 231 2"},
         ]
         sid = make_student(app, first_name="Lena", last_name="Schmidt", guardians=guardians)

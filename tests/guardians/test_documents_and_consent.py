@@ -216,3 +216,26 @@ def test_the_pages_in_german(app, maria, enrolment_id, student_id):
     assert "Ihr vollständiger Name" in consent
     form = text(maria.get(f"/my/enrolments/{enrolment_id}/files/medical_form/upload"))
     assert "höchstens 6 MB" in form
+
+
+def test_an_admin_requires_both_and_the_checklist_names_who_is_missing(
+    app, maria, enrolment_id, student_id
+):
+    post(maria, f"/my/enrolments/{enrolment_id}/consent", {"name": "Maria Schmidt", "confirm": "y"})
+    with app.app_context():
+        programme_id = db.session.get(Enrolment, enrolment_id).cohort.programme_id
+    admin = app.test_client()
+    Auth(app, admin).login_as(Role.ADMIN)
+    url = f"/admin/programmes/{programme_id}/consent"
+    assert "Both guardians must consent" in text(admin.get(url))
+    assert f'href="{url}"' in text(admin.get(f"/care/programmes/{programme_id}/rule"))
+    assert post(admin, url, {"consent_of_both": "y"}).status_code == 302
+    page = text(maria.get(f"/my/students/{student_id}"))
+    assert "Still missing: the consent of Karl Schmidt." in page
+    assert (
+        f'/my/enrolments/{enrolment_id}/consent"'
+        not in page.split("Still missing")[1].split("</li>")[0]
+    )  # Maria has given hers: no button for her in that line
+    coordinator = app.test_client()
+    Auth(app, coordinator).login_as(Role.COORDINATOR)
+    assert coordinator.get(url).status_code == 403

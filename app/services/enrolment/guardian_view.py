@@ -163,9 +163,19 @@ def _teachers(enrolment: Enrolment) -> list[Teacher]:
     return [load.teacher for load in ratio.teachers_of(enrolment.cohort, counts={})]
 
 
-def _todo(kind: DocumentKind, states: dict) -> Todo:
-    if kind == DocumentKind.GUARDIAN_CONSENT:
+def _consent_todo(enrolment: Enrolment, mine: GuardianConsent | None) -> Todo:
+    kind = DocumentKind.GUARDIAN_CONSENT
+    waiting = documents.guardians_yet_to_consent(enrolment)
+    if not waiting:
         return Todo(kind, str(ONLINE_ADVICE[kind]), "consent")
+    names = ", ".join(guardian.name for guardian in waiting)
+    both = _("Both guardians must consent. Still missing: the consent of %(names)s.", names=names)
+    if mine is not None:
+        return Todo(kind, both)
+    return Todo(kind, " ".join((both, str(ONLINE_ADVICE[kind]))), "consent")
+
+
+def _todo(kind: DocumentKind, states: dict) -> Todo:
     state = states[kind]
     if state.uploadable:
         return Todo(kind, str(ONLINE_ADVICE[kind]), "upload")
@@ -178,12 +188,14 @@ def _enrolment_view(enrolment: Enrolment, link: StudentAccount) -> EnrolmentView
         view.consent_withdrawn = documents.consent_withdrawn(enrolment)
         view.documents = guardian_documents.states(enrolment)
         states = {state.kind: state for state in view.documents}
+        view.my_consent = online_consent.current_consent(link, enrolment)
         view.todos = [
-            _todo(kind, states)
+            _consent_todo(enrolment, view.my_consent)
+            if kind == DocumentKind.GUARDIAN_CONSENT
+            else _todo(kind, states)
             for kind in documents.missing_kinds(enrolment)
             if not (kind == DocumentKind.GUARDIAN_CONSENT and view.consent_withdrawn)
         ]
-        view.my_consent = online_consent.current_consent(link, enrolment)
         view.any_consent = any(c.active for c in enrolment.consents)
     placement = placements.active_placement(enrolment)
     if placement is not None and enrolment.status != EnrolmentStatus.WITHDRAWN:

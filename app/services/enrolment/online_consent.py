@@ -18,7 +18,8 @@ from collections.abc import Callable
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from app.models import Enrolment, GuardianConsent, StudentAccount, User
+from app.extensions import db
+from app.models import Enrolment, GuardianConsent, Programme, StudentAccount, User
 from app.models.base import utcnow
 from app.services.enrolment import documents
 from app.services.errors import DomainError
@@ -120,3 +121,9 @@ def _tell_staff(enrolment: Enrolment, who: str, url: str) -> None:
             }
             subject, body = templates.render(WITHDRAWN_EMAIL, templates.language(), values)
         notifications.queue(person.email, subject, body)
+
+
+def require_both(programme: Programme, required: bool) -> None:
+    """Whether each guardian listed for a student must consent (documents.missing_kinds)."""
+    programme.consent_of_both = bool(required)
+    db.session.flush()

@@ -109,3 +109,31 @@ def test_withdrawal_online_has_the_effects_of_staffs_and_tells_staff(setting):
     assert "Maria Schmidt" in email.body
     with pytest.raises(DomainError, match="no consent to withdraw"):
         online_consent.withdraw(link, enrolment, user, url)
+
+
+def lacking(enrolment: Enrolment) -> bool:
+    return bool(
+        db.session.scalar(
+            sa.select(sa.func.count(Enrolment.id)).where(
+                Enrolment.id == enrolment.id, documents.lacks_documents()
+            )
+        )
+    )
+
+
+def test_where_both_must_consent_each_listed_guardian_must(setting):
+    link, enrolment, user = setting
+    for kind in documents.PAPER_KINDS:  # only the consent is left to decide
+        documents.set_received(enrolment, kind, True, None)
+    online_consent.give(link, enrolment, "Maria Schmidt", True, user)
+    assert documents.missing_kinds(enrolment) == [] and not lacking(enrolment)
+
+    online_consent.require_both(enrolment.cohort.programme, True)
+    karl = enrolment.student.guardians[1]
+    assert documents.guardians_yet_to_consent(enrolment) == [karl]
+    assert documents.missing_kinds(enrolment) == [CONSENT] and lacking(enrolment)
+
+    version = documents.current_wording_version()  # Karl's consent arrives on paper
+    documents.record_consent(enrolment, karl.name, utcnow(), version, None, karl.id)
+    assert documents.guardians_yet_to_consent(enrolment) == []
+    assert documents.missing_kinds(enrolment) == [] and not lacking(enrolment)

@@ -74,7 +74,8 @@ PAGES = {
     # Two students: the links (with students and guardians); for each, its enrolments with
     # documents and consents, its placement, and the messages received; the placed one's
     # family, home and teacher (with the address); the waitlisted one's position.
-    "guardian's page": Page("guardian", lambda w: "/my/", budget=18),
+    # + the programme with the cohort (whether both guardians must consent).
+    "guardian's page": Page("guardian", lambda w: "/my/", budget=19),
 }
 
 

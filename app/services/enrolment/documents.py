@@ -186,6 +186,10 @@ def _waiting_kinds(enrolment: Enrolment) -> frozenset[DocumentKind]:
 
 def missing_report(cohort: Cohort, only_missing: bool = False) -> list[MissingRow]:
     """Each active enrolment of the cohort with the documents it lacks, by student name."""
+    if cohort.programme.consent_of_both:  # whose consent is missing reads the guardians
+        student = contains_eager(Enrolment.student).selectinload(Student.guardians)
+    else:
+        student = contains_eager(Enrolment.student)
     rows = db.session.scalars(
         sa.select(Enrolment)
         .join(Enrolment.student)
@@ -194,7 +198,7 @@ def missing_report(cohort: Cohort, only_missing: bool = False) -> list[MissingRo
             selectinload(Enrolment.documents),
             selectinload(Enrolment.files),
             selectinload(Enrolment.consents),
-            contains_eager(Enrolment.student).selectinload(Student.guardians),
+            student,
         )
         .order_by(Student.last_name, Student.first_name, Enrolment.id)
     )

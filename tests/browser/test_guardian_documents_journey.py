@@ -104,9 +104,8 @@ def test_a_guardian_uploads_consents_and_sends_a_rejected_form_again(
     fits(page)
     _shot(page, "guardian-uploaded-phone-en.png")
     passport, medical = the_files(app)
-    with app.app_context():
-        with storage.current(app).open(medical.storage_key) as stream:
-            stored = Image.open(io.BytesIO(stream.read()))
+    with app.app_context(), storage.current(app).open(medical.storage_key) as stream:
+        stored = Image.open(io.BytesIO(stream.read()))
     assert not stored.getexif() and "comment" not in stored.info  # no camera, no place
 
     page.locator(".checklist").get_by_role("link", name="Give consent").click()

@@ -18,6 +18,7 @@ from playwright.sync_api import expect
 from app import storage
 from app.extensions import db
 from app.models import DocumentFile, DocumentKind, GuardianConsent, ReviewState, Role
+from tests.browser.test_accessibility import AXE, RUN_AXE
 from tests.browser.test_group_message_journey import PHONE, _shot, arrived
 from tests.browser.test_group_message_journey import log_in as staff_log_in
 from tests.conftest import make_user
@@ -165,9 +166,12 @@ def test_a_guardian_uploads_consents_and_sends_a_rejected_form_again(
     assert passport.state == ReviewState.WAITING
     _shot(page, "guardian-accepted-phone-en.png")
 
-    # The same pages in German, on a phone and on a desktop.
+    # The same pages in German, on a phone and on a desktop; axe-core finds no serious or
+    # critical violation on any of them.
+    found = []
     for size, viewport in (("phone", PHONE), ("desktop", {"width": 1280, "height": 900})):
         context = browser.new_context(base_url=live_server, viewport=viewport, locale="de-DE")
+        context.add_init_script(AXE.read_text(encoding="utf-8"))
         try:
             german = context.new_page()
             guardian_log_in(german, "de")
@@ -177,17 +181,22 @@ def test_a_guardian_uploads_consents_and_sends_a_rejected_form_again(
                     german.get_by_role("button", name="Deutsch").click()
             expect(german.locator(".guardian-documents")).to_contain_text("Gesundheitsbogen")
             expect(german.locator(".guardian-documents")).to_contain_text("Ihre Datei wartet")
+            found += german.evaluate(RUN_AXE)
             _shot(german, f"guardian-page-{size}-de.png")
             german.locator(".checklist a[href$='/files/insurance/upload']").click()
             expect(german.get_by_label("Datei")).to_be_visible()
+            found += german.evaluate(RUN_AXE)
             _shot(german, f"guardian-upload-{size}-de.png")
             german.goto(f"/my/enrolments/{enrolment_id}/consent")
             expect(german.locator(".consent-wording")).to_contain_text("Als Elternteil")
+            found += german.evaluate(RUN_AXE)
             _shot(german, f"guardian-consent-{size}-de.png")
             german.goto(f"/my/enrolments/{enrolment_id}/consent/withdraw")
             expect(german.locator(".confirm-consequences")).to_contain_text("Austausch-Team")
+            found += german.evaluate(RUN_AXE)
             _shot(german, f"guardian-withdraw-{size}-de.png")
             if size == "phone":
                 fits(german)
         finally:
             context.close()
+    assert not found, "axe found serious or critical violations:\n" + "\n".join(found)

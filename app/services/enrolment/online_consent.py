@@ -66,6 +66,13 @@ def refusal(enrolment: Enrolment) -> str | None:
     return None
 
 
+def _locked(enrolment: Enrolment) -> None:
+    """Read the enrolment and its consents again, its row locked (PostgreSQL) until the
+    transaction ends, so that a double click consents or withdraws once."""
+    db.session.refresh(enrolment, with_for_update=True)
+    db.session.expire(enrolment, ["consents"])
+
+
 def give(
     link: StudentAccount, enrolment: Enrolment, typed_name: str, confirmed: bool, user: User
 ) -> GuardianConsent:
@@ -77,6 +84,7 @@ def give(
         raise DomainError(str(_l("The name is too long: at most 200 characters.")), "name")
     if not confirmed:
         raise DomainError(str(_l("Tick the box to confirm your consent.")), "confirm")
+    _locked(enrolment)
     if current_consent(link, enrolment) is not None:
         raise DomainError(str(_l("You have already given your consent.")), "name")
     return documents.record_consent(
@@ -96,6 +104,7 @@ def withdraw(
     stop the exchange's use of it), with the same effects as staff's withdrawal; staff are
     emailed with staff_url(enrolment id), the link to the enrolment. Returns the consents
     withdrawn."""
+    _locked(enrolment)
     documents.still_open(enrolment)
     active = [c for c in enrolment.consents if c.active]
     if not active:

@@ -239,3 +239,5 @@ def test_an_admin_requires_both_and_the_checklist_names_who_is_missing(
     coordinator = app.test_client()
     Auth(app, coordinator).login_as(Role.COORDINATOR)
     assert coordinator.get(url).status_code == 403
+    staff_page = text(coordinator.get(f"/enrolments/{enrolment_id}"))
+    assert "Still missing: the consent of Karl Schmidt." in staff_page

@@ -100,7 +100,12 @@ def reject_file(enrolment_id: int, file_id: int):
     form = RejectForm()
     if form.validate_on_submit():
         with refusals(form):
-            emailed = document_files.reject(file, form.reason.data, current_user)
+            emailed = document_files.reject(
+                file,
+                form.reason.data,
+                current_user,
+                lambda sid: url_for("guardians.student", student_id=sid, _external=True),
+            )
             send_queued_mail()
             flash(_rejected_message(file, len(emailed)), "info")
             return _back(enrolment_id)

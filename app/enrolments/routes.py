@@ -41,6 +41,7 @@ def _page(enrolment: Enrolment, consent_form: ConsentForm | None = None):
         "enrolments/show.html",
         enrolment=enrolment,
         missing=documents.missing_kinds(enrolment),
+        yet_to_consent=documents.guardians_yet_to_consent(enrolment),
         position=enrolments.waitlist_position(enrolment),
         transitions=sorted(enrolments.MANUAL_TRANSITIONS[enrolment.status] - {S.WITHDRAWN}),
         can_withdraw=withdrawal.withdrawal_refusal(enrolment) is None,

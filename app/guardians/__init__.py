@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("guardians", __name__, url_prefix="/my")
 
-from app.guardians import routes  # noqa: E402,F401
+from app.guardians import consent, documents, routes  # noqa: E402,F401

@@ -61,6 +61,8 @@ class Programme(db.Model):
     # Students still unplaced this many weeks before departure are listed and sent weekly.
     unplaced_alert_weeks: Mapped[int] = mapped_column(default=6, server_default="6")
     unplaced_alerted_on: Mapped[date | None]  # the last day the weekly list went out
+    # Each guardian listed for a student must consent (online or on paper), not just one.
+    consent_of_both: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     cohorts: Mapped[list[Cohort]] = relationship(back_populates="programme")
 

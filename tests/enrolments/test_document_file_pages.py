@@ -186,6 +186,8 @@ def test_reject_goes_through_the_confirmation_page(app, coordinator, enrolment_i
         (email,) = db.session.scalars(sa.select(OutboxEmail)).all()
         assert email.recipient == "maria@example.org"
         assert "Gesundheitsbogen" in email.body and "Page 2 is missing." in email.body
+        student_id = db.session.get(Enrolment, enrolment_id).student_id
+        assert f"auf Ihrer Seite (http://localhost/my/students/{student_id})" in email.body
     shown = text(coordinator.get(f"/enrolments/{enrolment_id}").get_data(as_text=True))
     assert "1 guardian is emailed the reason." in shown
     assert "Page 2 is missing." in shown

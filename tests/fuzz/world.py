@@ -438,10 +438,10 @@ def _guardians(app: Flask, cohort_id: int) -> str:
     tokens: list[str] = []
     with app.app_context():
         student = db.session.get(Student, student_id)
-        enrolments.enrol(student, db.session.get(Cohort, cohort_id))
+        enrolment = enrolments.enrol(student, db.session.get(Cohort, cohort_id))
         first, second = (str(g.id) for g in student.guardians)
         invitations.invite(student, first, None, lambda t: tokens.append(t) or t)
-        invitations.accept_with_new_account(tokens.pop(), GUARDIAN.password)
+        account = invitations.accept_with_new_account(tokens.pop(), GUARDIAN.password)
         invitations.invite(student, second, None, lambda t: tokens.append(t) or t)
         # An application online the guardian is writing, one section saved.
         user = db.session.scalar(sa.select(User).where(User.email == GUARDIAN.email))
@@ -453,8 +453,23 @@ def _guardians(app: Flask, cohort_id: int) -> str:
                 user_id=user.id, cohort_id=cohort_id, submitted_at=utcnow(), student_id=student_id
             )
         )
+        _guardians_file(enrolment, account)
         db.session.commit()
     return tokens[0]
+
+
+def _guardians_file(enrolment: Enrolment, account: User) -> None:
+    """The guardian's own upload of the passport (to download) and the other guardian's
+    consent (the guardian may still give theirs, and withdraw); the medical form and the
+    rest stay missing, so that their upload forms are walked."""
+    from tests.services.enrolment.test_uploads import a_pdf
+
+    document_files.upload(enrolment, DocumentKind.PASSPORT_VISA, a_pdf(), "p.pdf", account)
+    other = enrolment.student.guardians[1]
+    version = documents.current_wording_version()
+    documents.record_consent(
+        enrolment, other.name, datetime(2026, 1, 5), version, None, guardian_id=other.id
+    )
 
 
 def _link_tokens(app: Flask) -> list[str]:

@@ -87,7 +87,7 @@ def test_staff_invite_and_the_guardian_chooses_a_password_and_sees_what_is_missi
     assert "Applied for Buffalo 2027: the exchange team will decide soon." in mine
     assert "Medical form" in mine and "filled in and signed by your doctor" in mine
     assert "The host family is not chosen yet." in mine
-    assert "Your consent as guardian has not reached us." in mine
+    assert "give your consent online with “Give consent”" in mine
 
     shown = text(client.get(f"/students/{student_id}"))
     assert "Invitation accepted on" in shown and "has an account" in shown

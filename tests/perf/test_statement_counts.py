@@ -75,7 +75,8 @@ PAGES = {
     # documents and consents, its placement, and the messages received; the placed one's
     # family, home and teacher (with the address); the waitlisted one's position.
     # Two more since the documents as files: each student's uploaded files (by kind).
-    "guardian's page": Page("guardian", lambda w: "/my/", budget=20),
+    # + the programme with the cohort (whether both guardians must consent).
+    "guardian's page": Page("guardian", lambda w: "/my/", budget=21),
 }
 
 

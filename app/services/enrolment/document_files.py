@@ -13,6 +13,7 @@ transaction (storage.transactional): a rolled-back request leaves no file behind
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import BinaryIO
 
 from flask_babel import gettext as _
@@ -129,9 +130,15 @@ def recipients(file: DocumentFile) -> list[Guardian]:
     return found
 
 
-def reject(file: DocumentFile, reason: str | None, by_user: User | None) -> list[Guardian]:
+def reject(
+    file: DocumentFile,
+    reason: str | None,
+    by_user: User | None,
+    page_url: Callable[[int], str] | None = None,
+) -> list[Guardian]:
     """Reject a waiting file with a reason, and email the reason to the student's guardians,
-    each in their language. Returns the guardians emailed."""
+    each in their language, with page_url(student id), the link to the guardians' page.
+    Returns the guardians emailed."""
     reason = clean_reason(reason)
     _locked_for_review(file)
     file.state = ReviewState.REJECTED
@@ -140,12 +147,13 @@ def reject(file: DocumentFile, reason: str | None, by_user: User | None) -> list
     file.reviewed_at = utcnow()
     db.session.flush()
     emailed = recipients(file)
+    link = page_url(file.enrolment.student_id) if page_url is not None else ""
     for guardian in emailed:
-        _email_rejection(file, guardian)
+        _email_rejection(file, guardian, link)
     return emailed
 
 
-def _email_rejection(file: DocumentFile, guardian: Guardian) -> None:
+def _email_rejection(file: DocumentFile, guardian: Guardian, link: str) -> None:
     enrolment = file.enrolment
     with notifications.in_language_of_guardian(guardian):
         values = {
@@ -154,6 +162,7 @@ def _email_rejection(file: DocumentFile, guardian: Guardian) -> None:
             "cohort": enrolment.cohort.name,
             "document": str(file.kind.label),
             "reason": file.rejection_reason,
+            "link": link,
         }
         subject, body = templates.render(REJECTED_EMAIL, templates.language(), values)
     notifications.queue(guardian.email, subject, body)

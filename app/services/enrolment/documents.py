@@ -21,7 +21,9 @@ from app.models import (
     Enrolment,
     EnrolmentDocument,
     EnrolmentStatus,
+    Guardian,
     GuardianConsent,
+    Programme,
     ReviewState,
     Student,
 )
@@ -45,13 +47,27 @@ def current_wording_version() -> str:
 
 def missing_kinds(enrolment: Enrolment) -> list[DocumentKind]:
     """The documents this enrolment still lacks, in the order of DocumentKind. A document is
-    received when its paper is ticked or an uploaded file of it was accepted.
+    received when its paper is ticked or an uploaded file of it was accepted; the guardians'
+    consent when one is active to the current wording.
     Reads enrolment.documents, .files and .consents: load them when there are many."""
     received = {doc.kind for doc in enrolment.documents}
     received.update(file.kind for file in enrolment.files if file.accepted)
-    if any(consent.active for consent in enrolment.consents):
+    version = current_wording_version()  # a new wording asks every guardian again
+    consented = any(c.active and c.wording_version == version for c in enrolment.consents)
+    if consented and not guardians_yet_to_consent(enrolment):
         received.add(DocumentKind.GUARDIAN_CONSENT)
     return [kind for kind in DocumentKind if kind not in received]
+
+
+def guardians_yet_to_consent(enrolment: Enrolment) -> list[Guardian]:
+    """Where the programme requires the consent of both guardians: each guardian listed for
+    the student without an active consent to the current wording (given online or recorded
+    from paper); else []. Reads the programme, the student's guardians and the consents."""
+    if not enrolment.cohort.programme.consent_of_both:
+        return []
+    version = current_wording_version()
+    given = {c.guardian_id for c in enrolment.consents if c.active and c.wording_version == version}
+    return [g for g in enrolment.student.guardians if g.id not in given]
 
 
 def consent_withdrawn(enrolment: Enrolment) -> bool:
@@ -170,6 +186,10 @@ def _waiting_kinds(enrolment: Enrolment) -> frozenset[DocumentKind]:
 
 def missing_report(cohort: Cohort, only_missing: bool = False) -> list[MissingRow]:
     """Each active enrolment of the cohort with the documents it lacks, by student name."""
+    if cohort.programme.consent_of_both:  # whose consent is missing reads the guardians
+        student = contains_eager(Enrolment.student).selectinload(Student.guardians)
+    else:
+        student = contains_eager(Enrolment.student)
     rows = db.session.scalars(
         sa.select(Enrolment)
         .join(Enrolment.student)
@@ -178,7 +198,7 @@ def missing_report(cohort: Cohort, only_missing: bool = False) -> list[MissingRo
             selectinload(Enrolment.documents),
             selectinload(Enrolment.files),
             selectinload(Enrolment.consents),
-            contains_eager(Enrolment.student),
+            student,
         )
         .order_by(Student.last_name, Student.first_name, Enrolment.id)
     )
@@ -213,11 +233,28 @@ def lacks_documents() -> sa.ColumnElement[bool]:
         )
         .scalar_subquery()
     )
-    consent = sa.exists().where(
-        GuardianConsent.enrolment_id == Enrolment.id, GuardianConsent.withdrawn_at.is_(None)
+    current = sa.and_(
+        GuardianConsent.enrolment_id == Enrolment.id,
+        GuardianConsent.withdrawn_at.is_(None),
+        GuardianConsent.wording_version == current_wording_version(),
+    )
+    consent = sa.exists().where(current)
+    # Where both guardians must consent: a guardian of the student without a consent.
+    both = (
+        sa.select(Programme.consent_of_both)
+        .join(Cohort, Cohort.programme_id == Programme.id)
+        .where(Cohort.id == Enrolment.cohort_id)
+        .scalar_subquery()
+    )
+    unsigned = sa.exists().where(
+        Guardian.student_id == Enrolment.student_id,
+        ~sa.exists().where(current, GuardianConsent.guardian_id == Guardian.id),
     )
     lacking = paper + by_file < len(PAPER_KINDS)
-    return sa.and_(Enrolment.status.in_(ACTIVE), sa.or_(lacking, ~consent))
+    return sa.and_(
+        Enrolment.status.in_(ACTIVE),
+        sa.or_(lacking, ~consent, sa.and_(both == sa.true(), unsigned)),
+    )
 
 
 def cohort_missing_count(cohort: Cohort) -> int:

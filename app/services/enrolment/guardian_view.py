@@ -19,43 +19,56 @@ from app.models import (
     Enrolment,
     EnrolmentStatus,
     GroupMessage,
+    GuardianConsent,
     HostApplication,
     Student,
     StudentAccount,
     Teacher,
     User,
 )
-from app.services.enrolment import documents, enrolments, students
+from app.services.enrolment import (
+    documents,
+    enrolments,
+    guardian_documents,
+    online_consent,
+    students,
+)
 from app.services.mail import group_messages
 from app.services.placement import placements
 from app.services.supervision import ratio
 
-# What to do about each missing document, in plain words.
-ADVICE = {
+# What to do about each missing document, in plain words: a file can be uploaded (or
+# consent given online) from the page, or the paper handed in.
+ONLINE_ADVICE = {
     DocumentKind.GUARDIAN_CONSENT: _l(
-        "Your consent as guardian has not reached us. Sign the consent form and give it to "
-        "the exchange team (your school's exchange coordinator)."
+        "Read the consent text and give your consent online with “Give consent”, or sign "
+        "the paper form and give it to the exchange team."
     ),
     DocumentKind.MEDICAL_FORM: _l(
-        "Have the medical form filled in and signed by your doctor, then hand it in to the "
-        "exchange team."
+        "Have the medical form filled in and signed by your doctor, then upload a scan or "
+        "photo of it with “Upload”, or hand it in on paper."
     ),
     DocumentKind.INSURANCE: _l(
-        "Hand in proof of health insurance that covers the whole stay in the USA."
+        "Upload proof of health insurance that covers the whole stay in the USA with "
+        "“Upload”, or hand it in on paper."
     ),
     DocumentKind.PASSPORT_VISA: _l(
-        "Hand in a copy of the passport (valid for the whole stay) and of the ESTA or visa."
+        "Upload a scan of the passport (valid for the whole stay) and of the ESTA or visa "
+        "with “Upload”, or hand in copies."
     ),
     DocumentKind.CODE_OF_CONDUCT: _l(
-        "Read the code of conduct with the student, sign it together and hand it in."
+        "Read the code of conduct with the student, sign it together and upload a scan "
+        "with “Upload”, or hand it in."
     ),
 }
+WAITING_ADVICE = _l("Your file waits for review by the exchange team; nothing to do for now.")
 
 
 @dataclass
 class Todo:
     kind: DocumentKind
     advice: str
+    action: str = ""  # "upload" or "consent" when the page offers it
 
 
 @dataclass
@@ -71,6 +84,9 @@ class EnrolmentView:
     status: str  # in words
     todos: list[Todo] = field(default_factory=list)
     consent_withdrawn: bool = False
+    documents: list[guardian_documents.KindState] = field(default_factory=list)
+    my_consent: GuardianConsent | None = None  # this account's consent to the current wording
+    any_consent: bool = False  # some consent is active (one may withdraw)
     family: HostFamilyFacts | None = None
     teachers: list[Teacher] = field(default_factory=list)
 
@@ -147,15 +163,40 @@ def _teachers(enrolment: Enrolment) -> list[Teacher]:
     return [load.teacher for load in ratio.teachers_of(enrolment.cohort, counts={})]
 
 
-def _enrolment_view(enrolment: Enrolment) -> EnrolmentView:
+def _consent_todo(enrolment: Enrolment, mine: GuardianConsent | None) -> Todo:
+    kind = DocumentKind.GUARDIAN_CONSENT
+    waiting = documents.guardians_yet_to_consent(enrolment)
+    if not waiting:
+        return Todo(kind, str(ONLINE_ADVICE[kind]), "consent")
+    names = ", ".join(guardian.name for guardian in waiting)
+    both = _("Both guardians must consent. Still missing: the consent of %(names)s.", names=names)
+    if mine is not None:
+        return Todo(kind, both)
+    return Todo(kind, " ".join((both, str(ONLINE_ADVICE[kind]))), "consent")
+
+
+def _todo(kind: DocumentKind, states: dict) -> Todo:
+    state = states[kind]
+    if state.uploadable:
+        return Todo(kind, str(ONLINE_ADVICE[kind]), "upload")
+    return Todo(kind, str(WAITING_ADVICE))
+
+
+def _enrolment_view(enrolment: Enrolment, link: StudentAccount) -> EnrolmentView:
     view = EnrolmentView(enrolment, status_in_words(enrolment))
     if enrolment.status not in (EnrolmentStatus.WITHDRAWN, EnrolmentStatus.COMPLETED):
         view.consent_withdrawn = documents.consent_withdrawn(enrolment)
+        view.documents = guardian_documents.states(enrolment)
+        states = {state.kind: state for state in view.documents}
+        view.my_consent = online_consent.current_consent(link, enrolment)
         view.todos = [
-            Todo(kind, str(ADVICE[kind]))
+            _consent_todo(enrolment, view.my_consent)
+            if kind == DocumentKind.GUARDIAN_CONSENT
+            else _todo(kind, states)
             for kind in documents.missing_kinds(enrolment)
             if not (kind == DocumentKind.GUARDIAN_CONSENT and view.consent_withdrawn)
         ]
+        view.any_consent = any(c.active for c in enrolment.consents)
     placement = placements.active_placement(enrolment)
     if placement is not None and enrolment.status != EnrolmentStatus.WITHDRAWN:
         view.family = _family(placement.application)
@@ -166,6 +207,6 @@ def _enrolment_view(enrolment: Enrolment) -> EnrolmentView:
 def view_of(link: StudentAccount) -> StudentView:
     """Everything the account's page shows of one student."""
     student = link.student
-    rows = [_enrolment_view(e) for e in students.enrolments_of(student)]
+    rows = [_enrolment_view(e, link) for e in students.enrolments_of(student)]
     messages = group_messages.received("guardian", link.guardian_id) if link.guardian_id else []
     return StudentView(link, student, rows, messages)

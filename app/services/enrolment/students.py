@@ -8,7 +8,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from app.extensions import db
 from app.models import (
@@ -289,6 +289,7 @@ def enrolments_of(student: Student) -> list[Enrolment]:
                 selectinload(Enrolment.documents),
                 selectinload(Enrolment.files),
                 selectinload(Enrolment.consents),
+                contains_eager(Enrolment.cohort).joinedload(Cohort.programme),
             )
             .order_by(Cohort.departure_date.desc())
         )

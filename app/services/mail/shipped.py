@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from app.services.mail.shipped_apply import APPLY
+from app.services.mail.shipped_consent import CONSENT
 from app.services.mail.shipped_notices import NOTICES
 from app.services.mail.template_types import Placeholder, Template
 
@@ -216,7 +217,8 @@ DOCUMENTS = (
         _l(
             "Dear %(name)s,\n\nthe file of the document “%(document)s” for %(student)s's "
             "exchange (%(cohort)s) could not be accepted. The reason:\n\n%(reason)s\n\n"
-            "Please upload the document again, or hand it in on paper."
+            "Please upload the document again on your page (%(link)s), or hand it in on "
+            "paper."
         ),
         (
             Placeholder("name", _l("The guardian's name"), "Maria Schmidt"),
@@ -226,9 +228,10 @@ DOCUMENTS = (
             Placeholder(
                 "reason", _l("Why the file was not accepted"), _l("The page is cut off."), True
             ),
+            Placeholder("link", _l("The link to the guardian's page"), "https://…/my/students/7"),
         ),
     ),
 )
-TEMPLATES = TEMPLATES + ACCOUNT_LINKS + CARE + GUARDIANS + DOCUMENTS + NOTICES + APPLY
+TEMPLATES = TEMPLATES + ACCOUNT_LINKS + CARE + GUARDIANS + DOCUMENTS + NOTICES + APPLY + CONSENT
 
 BY_KEY = {template.key: template for template in TEMPLATES}

@@ -9,12 +9,21 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Invitation, LoginSession, Student, StudentAccount, User
+from app.models import (
+    Enrolment,
+    GuardianConsent,
+    Invitation,
+    LoginSession,
+    Student,
+    StudentAccount,
+    User,
+)
 from app.models.base import utcnow
+from app.services.enrolment import documents, online_consent
 from app.services.identity import accounts, invitations
 from app.services.privacy.privacy_purge import purge
 from app.services.privacy.privacy_requests import erase_student, student_data
-from tests.factories import make_student
+from tests.factories import enrol, make_cohort, make_student
 from tests.guardians.helpers import guardian, invitation_paths, linked_account
 
 
@@ -80,3 +89,26 @@ def test_the_purge_deletes_invitations_never_accepted_long_after_they_expired(ap
         db.session.commit()
         left = set(db.session.scalars(sa.select(Invitation.id)))
         assert old_id not in left and recent_id in left
+
+
+def test_a_consent_given_online_is_exported_and_erased_with_the_student(app):
+    lena = make_student(app, guardians=[guardian()])
+    cohort = make_cohort(app)
+    enrolment_id = enrol(app, lena, cohort)
+    user_id = linked_account(app, lena)
+    with app.app_context():
+        user = db.session.get(User, user_id)
+        link_row = db.session.scalars(sa.select(StudentAccount)).one()
+        online_consent.give(
+            link_row, db.session.get(Enrolment, enrolment_id), "Maria Schmidt", True, user
+        )
+        db.session.commit()
+        [exported] = student_data(db.session.get(Student, lena))["enrolments"][0]["consents"]
+        assert exported["given_by"] == "Maria Schmidt"
+        assert exported["recorded_by_id"] == user_id
+        assert exported["wording_version"] == documents.current_wording_version()
+
+        erase_student(db.session.get(Student, lena), None)
+        db.session.commit()
+        assert db.session.scalars(sa.select(GuardianConsent)).all() == []
+        assert db.session.get(User, user_id) is None  # the account had no other student

@@ -74,9 +74,9 @@ PAGES = {
     # Two students: the links (with students and guardians); for each, its enrolments with
     # documents and consents, its placement, and the messages received; the placed one's
     # family, home and teacher (with the address); the waitlisted one's position.
-    # Two more since the documents as files: each student's uploaded files (by kind).
-    # + the programme with the cohort (whether both guardians must consent).
-    "guardian's page": Page("guardian", lambda w: "/my/", budget=21),
+    # One more since the documents as files: the students' uploaded files (one query for
+    # both); and the programme with the cohort (whether both guardians must consent).
+    "guardian's page": Page("guardian", lambda w: "/my/", budget=19),
 }
 
 

@@ -20,6 +20,7 @@ from app.models import Job, JobStatus, Role, User
 from app.models.base import utcnow
 from app.models.jobs import ACTIVE
 from app.services.errors import DomainError
+from app.services.privacy import privacy_jobs
 from app.services.validation import ValidationFailed
 from app.storage import transactional
 from app.unit_of_work import after_commit
@@ -134,6 +135,8 @@ def finish(job: Job, content: bytes | BinaryIO, filename: str, content_type: str
 def open_file(job: Job) -> BinaryIO | None:
     """The job's file as a stream, or None when there is none (any more)."""
     if job.status != JobStatus.DONE or not job.result_key:
+        return None
+    if privacy_jobs.file_expired(job, utcnow()):  # the purge deletes it
         return None
     try:
         return storage.current().open(job.result_key)

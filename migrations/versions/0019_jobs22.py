@@ -15,6 +15,10 @@ branch_labels = None
 depends_on = None
 
 ACTIVE = sa.text("status IN ('queued', 'running')")
+STATUS = sa.Enum(
+    "queued", "running", "done", "failed",
+    name="job_status", native_enum=False, create_constraint=True, length=20,
+)  # fmt: skip
 
 
 def upgrade():
@@ -25,20 +29,7 @@ def upgrade():
         sa.Column("params", sa.JSON(), nullable=False),
         sa.Column("same_as", sa.String(length=64), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=True),
-        sa.Column(
-            "status",
-            sa.Enum(
-                "queued",
-                "running",
-                "done",
-                "failed",
-                name="job_status",
-                native_enum=False,
-                create_constraint=True,
-                length=20,
-            ),
-            nullable=False,
-        ),  # fmt: skip
+        sa.Column("status", STATUS, nullable=False),
         sa.Column("done", sa.Integer(), nullable=False),
         sa.Column("total", sa.Integer(), nullable=False),
         sa.Column("message", sa.String(length=500), nullable=False),

@@ -38,7 +38,7 @@ def _progress(job: Job) -> str:
         return _("Waiting for a free worker…")
     if job.status == JobStatus.RUNNING and job.total:
         return ngettext(
-            "%(done)d of %(num)d row ready", "%(done)d of %(num)d rows ready", job.total,
+            "%(done)d of %(num)d student done", "%(done)d of %(num)d students done", job.total,
             done=job.done,
         )  # fmt: skip
     if job.status == JobStatus.RUNNING:

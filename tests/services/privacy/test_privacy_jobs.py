@@ -13,6 +13,7 @@ from app import storage
 from app.extensions import db
 from app.jobs import records
 from app.models import Job, JobStatus, Role, User
+from app.models.base import utcnow
 from app.services.privacy import privacy_purge
 from app.services.privacy.privacy_accounts import account_data, erase_account
 from app.storage import transactional
@@ -77,7 +78,7 @@ def test_a_dry_run_deletes_no_file(app):
 def test_a_file_past_its_day_is_served_no_more(app):
     user_id = make_user(app, "c@example.org", Role.COORDINATOR)
     with app.app_context():
-        now = datetime.now()  # noqa: DTZ005 (naive UTC is what the columns hold)
+        now = utcnow()
         recent = db.session.get(Job, job(user_id, now, now - timedelta(hours=1)))
         stream = records.open_file(recent)
         assert stream is not None

@@ -24,9 +24,10 @@ from app.services.roster.rosters import Options
 PDF = "application/pdf"
 
 
-def too_long(count: int) -> bool:
-    """Whether a PDF of this many rows is made by a job rather than in the request."""
-    return count > current_app.config["PDF_JOB_THRESHOLD"]
+def too_long(cohort: Cohort, options: Options) -> bool:
+    """Whether the PDF of the cohort's roster or cards is made by a job rather than in the
+    request (counted, not built: the request stays quick); refuses what may not be printed."""
+    return rosters.student_count(cohort, options) > current_app.config["PDF_JOB_THRESHOLD"]
 
 
 def start(cohort: Cohort, what: str, options: Options, details: dict):

@@ -206,13 +206,13 @@ def download(cohort_id: int, fmt: str):
     cohort = _cohort(cohort_id)
     try:
         options = rosters.parse_options(request.args, _default_paper())
+        if fmt == "pdf" and pdf_jobs.too_long(cohort, options):
+            return pdf_jobs.start(cohort, "roster", options, options.audit_details(fmt))
         sheet = rosters.build(cohort, options)
         if fmt == "pdf":
             rosters.check_printable(sheet.count, sheet.counts)
     except ValidationFailed as error:
         return _refused(error)
-    if fmt == "pdf" and pdf_jobs.too_long(sheet.count):
-        return pdf_jobs.start(cohort, "roster", options, options.audit_details(fmt))
     response = _file(sheet, fmt, "roster")
     rosters.record_use(cohort, f"roster.{fmt}", options.audit_details(fmt))
     return response
@@ -263,11 +263,12 @@ def cards(cohort_id: int):
 def cards_pdf(cohort_id: int):
     cohort = _cohort(cohort_id)
     try:
+        options = rosters.parse_options(request.args, _default_paper())
+        if pdf_jobs.too_long(cohort, options):
+            return pdf_jobs.start(cohort, "cards", options, _card_details("pdf", options))
         options, cards, _found = _cards(cohort)
     except ValidationFailed as error:
         return _refused(error)
-    if pdf_jobs.too_long(len(cards)):
-        return pdf_jobs.start(cohort, "cards", options, _card_details("pdf", options))
     data = pdf.render(cards_page(cohort, options, cards, for_pdf=True))
     rosters.record_use(cohort, "cards.pdf", _card_details("pdf", options))
     name = filename(cohort, "emergency-cards", "pdf")

@@ -166,6 +166,9 @@ class Config:
     # A roster or emergency cards of more students than this are a PDF made by a job (the
     # page shows its progress); smaller ones are made in the request.
     PDF_JOB_THRESHOLD = int(os.environ.get("PDF_JOB_THRESHOLD", "80"))
+    # With more students than this in the database, the privacy page's preview of the purge
+    # is worked out by a job (seconds at national size).
+    PURGE_PREVIEW_JOB_STUDENTS = int(os.environ.get("PURGE_PREVIEW_JOB_STUDENTS", "5000"))
 
 
 class DevelopmentConfig(Config):

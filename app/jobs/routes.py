@@ -20,7 +20,9 @@ from app.services.privacy import audit
 TITLES = {
     "roster_pdf": _l("Roster of %(cohort)s as PDF"),
     "cards_pdf": _l("Emergency cards of %(cohort)s as PDF"),
+    "purge_preview": _l("What the purge would delete now"),
 }
+ROWS = {"roster_pdf", "cards_pdf"}  # kinds whose progress counts students
 REFRESH_SECONDS = 3  # the page without scripts; the script asks every 1.5 s
 
 
@@ -36,13 +38,13 @@ def _cohort(job: Job) -> Cohort | None:
 def _progress(job: Job) -> str:
     if job.status == JobStatus.QUEUED:
         return _("Waiting for a free worker…")
-    if job.status == JobStatus.RUNNING and job.total:
+    if job.status == JobStatus.RUNNING and job.total and job.kind in ROWS:
         return ngettext(
             "%(done)d of %(num)d student done", "%(done)d of %(num)d students done", job.total,
             done=job.done,
         )  # fmt: skip
     if job.status == JobStatus.RUNNING:
-        return _("Starting…")
+        return _("Working…")
     if job.status == JobStatus.DONE:
         return _("Your file is ready.")
     return _("The file could not be made.")

@@ -16,6 +16,7 @@ from app.jobs import bp, records
 from app.loading import found_or_404
 from app.models import Cohort, Job, JobStatus
 from app.services.privacy import audit
+from app.services.roster import rosters
 
 TITLES = {
     "roster_pdf": _l("Roster of %(cohort)s as PDF"),
@@ -96,6 +97,8 @@ def status(job_id: int):
 @requires(Permission.FOLLOW_JOBS)
 def file(job_id: int):
     job = _job(job_id)
+    if job.kind in ROWS and rosters.cohort_for(current_user, job.params["cohort_id"]) is None:
+        abort(404)  # a teacher taken off the cohort since: its lists are no longer theirs
     stream = records.open_file(job)
     if stream is None:
         abort(404)

@@ -178,6 +178,19 @@ def test_a_job_whose_requester_lost_the_cohort_fails_with_the_reason(app, roster
     assert download(client, job_id).status_code == 404
 
 
+def test_a_teacher_taken_off_the_cohort_cannot_download_the_file_any_more(
+    app, roster, client, auth
+):
+    email = next(iter(roster.teacher_emails.values()))
+    auth.login(email, TEACHER_PASSWORD)
+    job_id = ask(client, roster.cohort_id)
+    assert download(client, job_id).status_code == 200
+    with app.app_context():
+        db.session.execute(sa.text("DELETE FROM cohort_teachers"))
+        db.session.commit()
+    assert download(client, job_id).status_code == 404
+
+
 def test_the_page_speaks_german(app, roster, coordinator, client):
     job_id = ask(client, roster.cohort_id)
     client.set_cookie("lang", "de")

@@ -169,6 +169,8 @@ class Config:
     # With more students than this in the database, the privacy page's preview of the purge
     # is worked out by a job (seconds at national size).
     PURGE_PREVIEW_JOB_STUDENTS = int(os.environ.get("PURGE_PREVIEW_JOB_STUDENTS", "5000"))
+    # A group message to more recipients than this is sent by a job (an email each).
+    GROUP_MESSAGE_JOB_RECIPIENTS = int(os.environ.get("GROUP_MESSAGE_JOB_RECIPIENTS", "200"))
 
 
 class DevelopmentConfig(Config):

@@ -132,6 +132,12 @@ def finish(job: Job, content: bytes | BinaryIO, filename: str, content_type: str
     job.done = max(job.done, job.total)
 
 
+def complete(job: Job, done: int) -> None:
+    """Mark a job without a file done, with how many things it did (committed by execute)."""
+    job.done, job.total = done, max(done, job.total)
+    job.status, job.finished_at = JobStatus.DONE, utcnow()
+
+
 def open_file(job: Job) -> BinaryIO | None:
     """The job's file as a stream, or None when there is none (any more)."""
     if job.status != JobStatus.DONE or not job.result_key:

@@ -22,6 +22,7 @@ TITLES = {
     "roster_pdf": _l("Roster of %(cohort)s as PDF"),
     "cards_pdf": _l("Emergency cards of %(cohort)s as PDF"),
     "purge_preview": _l("What the purge would delete now"),
+    "group_message": _l("Sending a message to a group"),
 }
 ROWS = {"roster_pdf", "cards_pdf"}  # kinds whose progress counts students
 REFRESH_SECONDS = 3  # the page without scripts; the script asks every 1.5 s
@@ -46,6 +47,8 @@ def _progress(job: Job) -> str:
         )  # fmt: skip
     if job.status == JobStatus.RUNNING:
         return _("Working…")
+    if job.status == JobStatus.DONE and job.kind == "group_message":
+        return ngettext("%(num)d email was queued.", "%(num)d emails were queued.", job.done)
     if job.status == JobStatus.DONE:
         return _("Your file is ready.")
     return _("The file could not be made.")

@@ -25,12 +25,15 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
 translations: $(VENV)/.installed
 	$(BIN)/pybabel -q compile -d app/translations
 
-## Serve the application on the embedded SQLite database under instance/.
+## Serve the application on the embedded SQLite database under instance/, with the worker
+## of background jobs (large PDFs; queue: instance/jobs.db); Ctrl+C stops both.
 run: $(VENV)/.installed translations
 	$(FLASK) db upgrade
 	$(FLASK) seed
 	$(FLASK) users check-admin
-	@echo "Austausch runs on http://$(HOST):$(PORT)  (Ctrl+C stops it)"
+	@echo "Austausch runs on http://$(HOST):$(PORT)  (Ctrl+C stops it and its jobs worker)"
+	@$(FLASK) jobs worker & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 # pytest-xdist: a process per core (none on a single core), each on its own database;

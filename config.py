@@ -157,6 +157,21 @@ class Config:
     # The largest file a person may upload (bytes); the checks say it in MB.
     UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 
+    # Background jobs (app/jobs/, Huey): the queue. A SQLite file under instance/ (one
+    # machine; `make run` starts a worker with the application), or redis://host:port/0 so
+    # that the web servers and the workers (`flask jobs worker`) of several machines share it.
+    JOBS_URL = os.environ.get("JOBS_URL", f"sqlite:///{INSTANCE_DIR / 'jobs.db'}")
+    JOBS_IMMEDIATE = False  # True: a job runs in the request that queues it (tests)
+    JOBS_WORKERS = int(os.environ.get("JOBS_WORKERS", "2"))  # threads of `flask jobs worker`
+    # A roster or emergency cards of more students than this are a PDF made by a job (the
+    # page shows its progress); smaller ones are made in the request.
+    PDF_JOB_THRESHOLD = int(os.environ.get("PDF_JOB_THRESHOLD", "80"))
+    # With more students than this in the database, the privacy page's preview of the purge
+    # is worked out by a job (seconds at national size).
+    PURGE_PREVIEW_JOB_STUDENTS = int(os.environ.get("PURGE_PREVIEW_JOB_STUDENTS", "5000"))
+    # A group message to more recipients than this is sent by a job (an email each).
+    GROUP_MESSAGE_JOB_RECIPIENTS = int(os.environ.get("GROUP_MESSAGE_JOB_RECIPIENTS", "200"))
+
 
 class DevelopmentConfig(Config):
     """`make run` on a laptop: embedded SQLite under instance/."""
@@ -182,6 +197,10 @@ class TestingConfig(Config):
     # a test that looks at the files passes its own (STORAGE_FOLDER=tmp_path).
     STORAGE_BACKEND = "folder"
     STORAGE_FOLDER = str(Path(tempfile.gettempdir()) / f"austausch-test-files-{os.getpid()}")
+    # Jobs run where they are queued, after the request's commit; tests of the worker itself
+    # give a queue file (JOBS_URL="sqlite:///...", JOBS_IMMEDIATE=False).
+    JOBS_URL = "memory://"
+    JOBS_IMMEDIATE = True
 
 
 class ProductionConfig(Config):

@@ -72,6 +72,8 @@ def register_blueprints(app: Flask) -> None:
     from app.history import bp as history_bp
     from app.imports import bp as imports_bp
     from app.invitations import bp as invitations_bp
+    from app.jobs import bp as jobs_bp
+    from app.jobs import queue as jobs_queue
     from app.main import bp as main_bp
     from app.messages import bp as messages_bp
     from app.placements import bp as placements_bp
@@ -103,8 +105,10 @@ def register_blueprints(app: Flask) -> None:
         guardians_bp,
         invitations_bp,
         apply_bp,
+        jobs_bp,
     ):
         app.register_blueprint(blueprint)
+    jobs_queue.init_app(app)  # after the blueprints, whose modules register the jobs' kinds
 
 
 def register_hooks(app: Flask) -> None:

@@ -303,6 +303,7 @@ def restore_database(source: str, yes: bool) -> None:
 def register(app: Flask) -> None:
     from app.cli import account_requests  # noqa: F401 (adds its commands to privacy_cli)
     from app.cli.care import care_cli  # it uses Commands, defined above
+    from app.cli.jobs import jobs_cli
     from app.cli.reminders import reminders_cli
 
     app.cli.add_command(backup_database)
@@ -315,6 +316,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(privacy_cli)
     app.cli.add_command(care_cli)
     app.cli.add_command(reminders_cli)
+    app.cli.add_command(jobs_cli)
 
     @app.shell_context_processor
     def shell_context() -> dict:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from app.access import Permission, public, requires
 from app.extensions import csrf, db
 from app.loading import found_or_404
-from app.messages import bp
+from app.messages import bp, send_jobs
 from app.messages.forms import MessageForm, SendForm
 from app.models import Cohort, GroupMessage
 from app.services.mail import group_messages as gm
@@ -92,6 +92,10 @@ def send(message_id: int):
     form = SendForm()
     if not form.validate_on_submit():
         abort(400)
+    if send_jobs.too_many(message):  # a large audience: a background job
+        with refusals():
+            return send_jobs.start(message)
+        return redirect(url_for(".show", message_id=message.id))
     with refusals():
         count = gm.send(
             message,

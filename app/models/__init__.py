@@ -38,6 +38,7 @@ from app.models.families import (
 from app.models.guardians import ApplicationDraft, Invitation, StudentAccount
 from app.models.history import HistoryEvent
 from app.models.imports import ImportBatch, ImportStatus
+from app.models.jobs import Job, JobStatus
 from app.models.messages import GroupMessage, MessageDelivery, MessageOptOut
 from app.models.notifications import OutboxEmail
 from app.models.placements import Placement, PlacementKind, PlacementStatus
@@ -103,6 +104,8 @@ __all__ = [
     "ImportBatch",
     "ImportStatus",
     "Invitation",
+    "Job",
+    "JobStatus",
     "LinkPurpose",
     "LoginSession",
     "MessageDelivery",

@@ -41,6 +41,7 @@ SLOTS_PER_PAGE = 200  # a page of slots stays under PDF's 200 inches
 
 # Where a part starts: a group, a row in it, and whether the group's heading comes first.
 Position = tuple[int, int, bool]
+Progress = Callable[[int, int], None]
 
 
 @dataclass
@@ -50,11 +51,16 @@ class Part:
     after: Position | None  # where the next part starts if this one keeps all its pages
 
 
-def render_sheet(sheet: Sheet, page: Callable[[Sheet], str]) -> bytes:
+def render_sheet(
+    sheet: Sheet, page: Callable[[Sheet], str], progress: Progress | None = None
+) -> bytes:
     """The sheet's PDF; page(sheet) is the sheet's printable page. A sheet of one part is
-    rendered as a whole."""
+    rendered as a whole. progress(done, total) is told the rows rendered after each part."""
+    progress = progress or (lambda _done, _total: None)
     if sheet.count <= ROWS_PER_PART:
-        return pdf.render(page(sheet))
+        data = pdf.render(page(sheet))
+        progress(sheet.count, sheet.count)
+        return data
     writer = PdfWriter()
     # One font configuration for all the parts: the fonts are found and loaded once.
     settings = {"stylesheets": [CSS(string=NO_PAGE_NUMBERS)], "font_config": FontConfiguration()}
@@ -65,10 +71,19 @@ def render_sheet(sheet: Sheet, page: Callable[[Sheet], str]) -> bytes:
             data, start = _render_part(page(part.sheet), part, settings)
         gc.collect(0)  # the part's boxes, before the next part makes its own
         writer.append(PdfReader(io.BytesIO(data)))
+        progress(_rows_before(sheet, start), sheet.count)
     _number_pages(writer, sheet.paper, sheet.orientation)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def _rows_before(sheet: Sheet, start: Position | None) -> int:
+    """How many of the sheet's rows come before start (all of them when it is None)."""
+    if start is None:
+        return sheet.count
+    number, first, _heading = start
+    return sum(len(group.rows) for group in sheet.groups[:number]) + first
 
 
 def _part(sheet: Sheet, start: Position) -> Part:

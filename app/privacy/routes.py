@@ -13,7 +13,7 @@ from app.access import Permission, requires
 from app.extensions import db
 from app.models import Cohort, CohortStatistics, HostFamily, Role, Student, User
 from app.models.base import utcnow
-from app.privacy import bp
+from app.privacy import bp, preview_jobs
 from app.privacy.forms import EraseForm, SettingsForm
 from app.services.privacy import (
     privacy_accounts,
@@ -28,7 +28,7 @@ from app.unit_of_work import after_commit, refusals
 
 def _settings_page(form: SettingsForm, status: int = 200):
     now = utcnow()
-    report = privacy_purge.purge(now, dry_run=True)
+    report, preview_job = preview_jobs.report_or_job(now, start=status == 200)
     kept = db.session.execute(
         sa.select(CohortStatistics, Cohort.name)
         .join(Cohort, Cohort.id == CohortStatistics.cohort_id)
@@ -38,6 +38,7 @@ def _settings_page(form: SettingsForm, status: int = 200):
         "privacy/settings.html",
         form=form,
         report=report,
+        preview_job=preview_job,
         upcoming=privacy_purge.upcoming_cohorts(now),
         statistics=kept,
     )

@@ -19,7 +19,7 @@ from app.loading import found_or_404
 from app.models import Cohort
 from app.models.base import utcnow
 from app.printing import exports, pdf, pdf_chunks
-from app.rosters import bp
+from app.rosters import bp, pdf_jobs
 from app.rosters.gaps import fixes
 from app.services.roster import lists, rosters
 from app.services.roster.rosters import (
@@ -59,7 +59,7 @@ def _refused(error: ValidationFailed):
     return render_error(400, " ".join(message for _field, message in error.problems))
 
 
-def _filename(cohort: Cohort, what: str, fmt: str) -> str:
+def filename(cohort: Cohort, what: str, fmt: str) -> str:
     stem = secure_filename(f"{cohort.name}-{what}-{utcnow():%Y-%m-%d}") or what
     return f"{stem}.{fmt}"
 
@@ -67,7 +67,7 @@ def _filename(cohort: Cohort, what: str, fmt: str) -> str:
 def _file(sheet: Sheet, fmt: str, what: str) -> Response:
     """The sheet as a download. Callers record the use once the file is made: written before,
     the audit entry would hold SQLite's write lock for as long as a PDF renders (seconds)."""
-    name = _filename(sheet.cohort, what, fmt)
+    name = filename(sheet.cohort, what, fmt)
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
     if fmt in ("csv", "xlsx"):
         header, kinds, rows = sheet.table()
@@ -81,12 +81,16 @@ def _file(sheet: Sheet, fmt: str, what: str) -> Response:
         title = f"{sheet.title} {sheet.cohort.name}"
         data = exports.xlsx_bytes(title, header, rows, heading, kinds)
     else:
-        sheet = sheet.printed()
-        fit = pdf.fit_sheet(sheet, current_language(), for_pdf=True)
-        data = pdf_chunks.render_sheet(
-            sheet, lambda part: _print_page(part, "", "", for_pdf=True, fit=fit)
-        )
+        data = pdf_of(sheet)
     return Response(data, mimetype=MIMETYPES[fmt], headers=headers)
+
+
+def pdf_of(sheet: Sheet, progress: pdf_chunks.Progress | None = None) -> bytes:
+    """The sheet's PDF (a part at a time when long; progress as in pdf_chunks)."""
+    sheet = sheet.printed()
+    fit = pdf.fit_sheet(sheet, current_language(), for_pdf=True)
+    page = lambda part: _print_page(part, "", "", for_pdf=True, fit=fit)  # noqa: E731
+    return pdf_chunks.render_sheet(sheet, page, progress)
 
 
 def _heading_lines(sheet: Sheet) -> list[str]:
@@ -202,6 +206,8 @@ def download(cohort_id: int, fmt: str):
     cohort = _cohort(cohort_id)
     try:
         options = rosters.parse_options(request.args, _default_paper())
+        if fmt == "pdf" and pdf_jobs.too_long(cohort, options):
+            return pdf_jobs.start(cohort, "roster", options, options.audit_details(fmt))
         sheet = rosters.build(cohort, options)
         if fmt == "pdf":
             rosters.check_printable(sheet.count, sheet.counts)
@@ -222,7 +228,7 @@ def _cards(cohort: Cohort):
     return options, cards, found
 
 
-def _cards_page(cohort: Cohort, options: Options, cards, for_pdf: bool, gaps=()) -> str:
+def cards_page(cohort: Cohort, options: Options, cards, for_pdf: bool, gaps=()) -> str:
     query = {"paper": options.paper}
     if options.teacher_id is not None:
         query["teacher"] = options.teacher_id
@@ -249,7 +255,7 @@ def cards(cohort_id: int):
     except ValidationFailed as error:
         return _refused(error)
     rosters.record_use(cohort, "cards.print", _card_details("print", options))
-    return _cards_page(cohort, options, cards, for_pdf=False, gaps=found)
+    return cards_page(cohort, options, cards, for_pdf=False, gaps=found)
 
 
 @bp.route("/cohorts/<int:cohort_id>/cards.pdf")
@@ -257,12 +263,15 @@ def cards(cohort_id: int):
 def cards_pdf(cohort_id: int):
     cohort = _cohort(cohort_id)
     try:
+        options = rosters.parse_options(request.args, _default_paper())
+        if pdf_jobs.too_long(cohort, options):
+            return pdf_jobs.start(cohort, "cards", options, _card_details("pdf", options))
         options, cards, _found = _cards(cohort)
     except ValidationFailed as error:
         return _refused(error)
-    data = pdf.render(_cards_page(cohort, options, cards, for_pdf=True))
+    data = pdf.render(cards_page(cohort, options, cards, for_pdf=True))
     rosters.record_use(cohort, "cards.pdf", _card_details("pdf", options))
-    name = _filename(cohort, "emergency-cards", "pdf")
+    name = filename(cohort, "emergency-cards", "pdf")
     return Response(
         data,
         mimetype=MIMETYPES["pdf"],

@@ -34,6 +34,7 @@ from app.models import (
     HostApplication,
     HostFamily,
     ImportBatch,
+    Job,
     LinkPurpose,
     OutboxEmail,
     Placement,
@@ -82,6 +83,7 @@ ID_MODELS = {
     "enrolment_id": Enrolment,
     "event_id": HistoryEvent,
     "file_id": DocumentFile,
+    "job_id": Job,
     "family_id": HostFamily,
     "message_id": GroupMessage,
     "placement_id": Placement,
@@ -357,6 +359,7 @@ def build_world(app: Flask) -> World:
         _concern_reports(enrolment, admin)
         _document_files(enrolment, admin)
         _group_messages(enrolment.cohort, admin)
+        _jobs(cohort_id, admin)
         db.session.add(  # an email that could not be sent: the queue offers to retry
             OutboxEmail(recipient="x@example.org", subject="-", body="-", attempts=3)
         )
@@ -410,6 +413,22 @@ def _group_messages(cohort, by: User) -> None:
     sent = group_messages.create(group_messages.GUARDIANS, cohort, texts)
     group_messages.send(sent, by, lambda token: f"https://example.org/messages/unsubscribe/{token}")
     group_messages.create(group_messages.VETTING, None, texts)
+
+
+def _jobs(cohort_id: int, by: User) -> None:
+    """A background job with its file (a roster PDF) and one that failed."""
+    from app.models import JobStatus
+    from app.storage import transactional
+
+    for status in (JobStatus.DONE, JobStatus.FAILED):
+        params = {"cohort_id": cohort_id, "args": {}, "locale": "en_GB"}
+        job = Job(kind="roster_pdf", user_id=by.id, params=params, same_as=status.value)
+        job.status, job.finished_at = status, utcnow()
+        db.session.add(job)
+        db.session.flush()
+        if status == JobStatus.DONE:
+            job.result_key = transactional.add(b"%PDF-1.7", prefix=f"jobs/{job.id}")
+            job.filename, job.content_type = "roster.pdf", "application/pdf"
 
 
 GUARDIAN = Actor(Role.GUARDIAN, "fuzz-guardian@example.org", PASSWORD)

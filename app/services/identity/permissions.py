@@ -31,6 +31,7 @@ class Permission(StrEnum):
     CARE_SETTINGS = "care_settings"  # a programme's contact rule and alerts before departure
     GUARDIAN_PAGE = "guardian_page"  # a guardian's or adult student's own student(s) only
     INVITE_GUARDIANS = "invite_guardians"  # invite a student's guardians to their page
+    FOLLOW_JOBS = "follow_jobs"  # the progress and file of one's own background jobs
 
 
 GRANTS: dict[Permission, frozenset[Role]] = {
@@ -56,6 +57,7 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.CARE_SETTINGS: frozenset({Role.ADMIN, Role.COORDINATOR}),
     Permission.GUARDIAN_PAGE: frozenset({Role.GUARDIAN}),
     Permission.INVITE_GUARDIANS: frozenset({Role.ADMIN, Role.COORDINATOR}),
+    Permission.FOLLOW_JOBS: frozenset({Role.ADMIN, Role.COORDINATOR, Role.TEACHER}),
 }
 
 

@@ -14,7 +14,6 @@ from functools import lru_cache
 import numpy as np
 from flask_babel import format_decimal, get_locale, ngettext
 from flask_babel import lazy_gettext as _l
-from scipy.optimize import linear_sum_assignment
 
 from app.models.students import Diet
 from app.services.placement.matching_matrix import (
@@ -165,6 +164,10 @@ def _pair_matrices(
 def _assign(allowed: np.ndarray, fit: np.ndarray, capacity: np.ndarray) -> list[tuple[int, int]]:
     """(student, family) pairs: most students placed first, then the best total fit; one
     column per bed for linear_sum_assignment, never more beds than students the family may take."""
+    # SciPy (~40 MB) is loaded when matching first runs, not by every process of the
+    # application (web workers, the jobs worker).
+    from scipy.optimize import linear_sum_assignment
+
     rows = np.flatnonzero(allowed.any(axis=1))
     cols = np.flatnonzero(allowed.any(axis=0) & (capacity > 0))
     if not (rows.size and cols.size):

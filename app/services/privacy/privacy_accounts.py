@@ -1,15 +1,15 @@
 """Requests of staff (admins, coordinators, teachers) about their own account (GDPR art. 15,
-17): export what is held about the account, the teacher's record with it, and the messages it
-received; erase the account with those messages. A host family's account is exported and
-erased with the family (privacy_requests).
+17): export what is held about the account, the teacher's record with it, the messages it
+received and its background jobs; erase the account with those messages. A host family's
+account is exported and erased with the family (privacy_requests).
 
-The erasure deletes the account (its sessions, links and counted wrong passwords), a teacher's
-record and cohort assignments, the person's rows in the delivery logs of group messages, the
-outbox emails to the address or naming the teacher, the notes of reminders sent to the
-address and the address's opt-out; the name and address in staff notes and group messages
-become "[erased]"; the audit trail loses its links to the account. What staff did stays,
-without the link to them (rows pointing to the account are set to none). Only flushes: the
-command commits."""
+The erasure deletes the account (its sessions, links and counted wrong passwords, its
+background jobs and their files), a teacher's record and cohort assignments, the person's
+rows in the delivery logs of group messages, the outbox emails to the address or naming the
+teacher, the notes of reminders sent to the address and the address's opt-out; the name and
+address in staff notes and group messages become "[erased]"; the audit trail loses its links
+to the account. What staff did stays, without the link to them (rows pointing to the account
+are set to none). Only flushes: the command commits."""
 
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ from app.services.privacy import (
     audit,
     privacy,
     privacy_guardians,
+    privacy_jobs,
     privacy_messages,
     privacy_requests,
 )
@@ -66,6 +67,7 @@ def account_data(user: User) -> dict:
         "cohort_assignments": [row(a) for a in assignments],
         "application_drafts": privacy_guardians.drafts_of(user.id),
         "emails": privacy_requests.emails_to(addresses),
+        "background_jobs": privacy_jobs.exported(user.id),
         **privacy_messages.exported("user", [user.id], addresses),
         "audit_trail": privacy_requests.trail(
             {"user": [user.id], "teacher": [teacher.id] if teacher else []}
@@ -96,6 +98,7 @@ def erase_account(user: User, by_id: int | None) -> None:
     records = {"user": [user_id], "teacher": [teacher.id] if teacher else []}
     with audit.quiet():
         privacy_messages.erase("user", [user_id], addresses)
+        privacy_jobs.erase(user_id)
         privacy.delete_emails_about(addresses, names)
         privacy.replace_in_notes([*names, *addresses])
         if teacher is not None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import calendar
 from collections import Counter
-from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 import sqlalchemy as sa
@@ -41,7 +40,15 @@ from app.models import (
 )
 from app.models.families import application_cohorts
 from app.services.identity import limits
-from app.services.privacy import audit, privacy, privacy_care, privacy_guardians, settings
+from app.services.privacy import (
+    audit,
+    privacy,
+    privacy_care,
+    privacy_guardians,
+    privacy_jobs,
+    settings,
+)
+from app.services.privacy.privacy_report import CohortLine, PurgeReport
 
 FINISHED = (CohortStatus.COMPLETED, CohortStatus.ARCHIVED)
 PENDING_IMPORT_DAYS = 30
@@ -82,79 +89,6 @@ def upcoming_cohorts(now: datetime) -> list[tuple[Cohort, datetime]]:
     months = settings.retention_months()
     found = [(c, purge_due(c, months)) for c in _unpurged_finished()]
     return sorted([(c, due) for c, due in found if due > now], key=lambda pair: pair[1])
-
-
-@dataclass
-class CohortLine:
-    """One cohort of the report: its name is not personal, the rest are counts."""
-
-    cohort_id: int
-    name: str
-    due: datetime
-    students: int  # who held a place: the statistics
-    enrolments: int
-
-
-@dataclass
-class PurgeReport:
-    """What the purge deleted (or, in a dry run, would delete)."""
-
-    now: datetime
-    dry_run: bool
-    cohorts: list[CohortLine] = field(default_factory=list)
-    enrolment_ids: list[int] = field(default_factory=list)
-    student_ids: list[int] = field(default_factory=list)
-    family_ids: list[int] = field(default_factory=list)
-    application_ids: list[int] = field(default_factory=list)
-    user_ids: list[int] = field(default_factory=list)
-    batch_ids: list[int] = field(default_factory=list)
-    email_ids: list[int] = field(default_factory=list)
-    link_ids: list[int] = field(default_factory=list)
-    attempt_ids: list[int] = field(default_factory=list)
-    contact_ids: list[int] = field(default_factory=list)
-    report_ids: list[int] = field(default_factory=list)  # concern reports, with their actions
-    safeguarding_kept: list[int] = field(default_factory=list)  # detached from the enrolment
-    audit_entries: int = 0  # scrubbed; 0 in a dry run
-
-    @property
-    def empty(self) -> bool:
-        return not any(self.counts().values())
-
-    def counts(self) -> dict[str, int]:
-        return {
-            "cohorts": len(self.cohorts),
-            "enrolments": len(self.enrolment_ids),
-            "students": len(self.student_ids),
-            "contacts": len(self.contact_ids),
-            "concern_reports": len(self.report_ids),
-            "families": len(self.family_ids),
-            "users": len(self.user_ids),
-            "import_batches": len(self.batch_ids),
-            "emails": len(self.email_ids),
-            "account_links": len(self.link_ids),
-            "attempts": len(self.attempt_ids),
-        }
-
-    def lines(self) -> list[str]:
-        """The report as plain lines (for the command's output)."""
-        head = "Would delete" if self.dry_run else "Deleted"
-        if self.empty:
-            return ["Nothing to purge."]
-        out = [
-            f"Cohort {c.name} (due {c.due:%Y-%m-%d}): {c.enrolments} enrolment(s), "
-            f"{c.students} student(s) kept in the statistics"
-            for c in self.cohorts
-        ]
-        counts = ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in self.counts().items())
-        out.append(f"{head}: {counts}.")
-        if self.safeguarding_kept:
-            out.append(
-                f"Safeguarding reports kept, detached from the enrolment: "
-                f"{len(self.safeguarding_kept)}."
-            )
-        if not self.dry_run:
-            out.append(f"Audit entries unlinked: {self.audit_entries}.")
-        return out
 
 
 def _cohort_line(cohort: Cohort, due: datetime, enrolment_ids: list[int]) -> CohortLine:
@@ -314,6 +248,7 @@ def _carry_out(report: PurgeReport) -> None:
     privacy.delete_rows(OutboxEmail, OutboxEmail.id, report.email_ids)
     privacy.delete_rows(AccountLink, AccountLink.id, report.link_ids)
     privacy.delete_rows(Attempt, Attempt.id, report.attempt_ids)
+    privacy_jobs.purge(report)
     report.audit_entries = audit.scrub(
         {
             "student": report.student_ids,
@@ -335,6 +270,7 @@ def purge(now: datetime, dry_run: bool = False) -> PurgeReport:
     privacy_care.plan_purge(report, cohort_ids)
     _plan_families(report, cohort_ids)
     _plan_leftovers(report, cohort_ids)
+    privacy_jobs.plan_purge(report)
     if not dry_run:
         privacy_guardians.end_expired(now)  # sessions, old invitations: nothing to report
         db.session.execute(  # notes of reminders sent over 90 days ago: nothing to report

@@ -7,13 +7,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
 from app.extensions import db
-from app.models import Cohort, Role, User
+from app.models import HOLDS_PLACE, Cohort, Enrolment, Role, User
 from app.models.base import utcnow
 from app.printing.sheet import Group, Sheet
 from app.services.identity.permissions import Permission, can
@@ -185,6 +186,21 @@ def cohort_teachers(cohort: Cohort, wanted: int | None = None) -> dict[int, Coll
     if wanted is not None and wanted not in teachers:
         raise ValidationFailed([("teacher", _("This teacher does not supervise this cohort."))])
     return teachers
+
+
+def student_count(cohort: Cohort, options: Options) -> int:
+    """How many students the roster (and the cards) of these options lists, counted without
+    loading them: whether its PDF is made in the request or by a job. Refuses a teacher who
+    does not supervise the cohort, and more students than a PDF may take."""
+    cohort_teachers(cohort, options.teacher_id)
+    query = sa.select(sa.func.count(Enrolment.id)).where(
+        Enrolment.cohort_id == cohort.id, Enrolment.status.in_(HOLDS_PLACE)
+    )
+    if options.teacher_id is not None:
+        query = query.where(Enrolment.supervising_teacher_id == options.teacher_id)
+    count = db.session.scalar(query) or 0
+    check_printable(count, "students")
+    return count
 
 
 def build(cohort: Cohort, options: Options, today: date | None = None) -> Sheet:

@@ -95,3 +95,28 @@ def _rare_default(element: rare, compiler, **kw) -> str:
 @compiles(rare, "sqlite")
 def _rare_sqlite(element: rare, compiler, **kw) -> str:
     return f"unlikely({compiler.process(element.condition, **kw)})"
+
+
+class days_before(ColumnElement):
+    """The date a number of days (an integer expression) before a date column: for a
+    condition such as "leaves within its programme's alert weeks" in SQL, on both
+    databases (SQLite keeps dates as ISO text)."""
+
+    inherit_cache = True
+    type = NullType()
+
+    def __init__(self, day: ColumnElement, days: ColumnElement) -> None:
+        self.day = day
+        self.days = days
+
+
+@compiles(days_before)
+def _days_before_default(element: days_before, compiler, **kw) -> str:
+    day, days = compiler.process(element.day, **kw), compiler.process(element.days, **kw)
+    return f"({day} - ({days}))"
+
+
+@compiles(days_before, "sqlite")
+def _days_before_sqlite(element: days_before, compiler, **kw) -> str:
+    day, days = compiler.process(element.day, **kw), compiler.process(element.days, **kw)
+    return f"date({day}, '-' || ({days}) || ' days')"

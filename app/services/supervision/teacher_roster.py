@@ -139,17 +139,14 @@ def subject_rows(cohort_ids: list[int], names: bool = True) -> dict[int, list[Su
     found: dict[int, list[SubjectRow]] = {cohort_id: [] for cohort_id in cohort_ids}
     if not cohort_ids:
         return found
+    # The home as a lookup per student (PostgreSQL would read all placements for a join).
+    home = (
+        sa.select(Placement.application_id)
+        .where(Placement.enrolment_id == Enrolment.id, Placement.status == PlacementStatus.ACTIVE)
+        .scalar_subquery()
+    )
     rows = db.session.execute(
-        sa.select(
-            Enrolment.cohort_id,
-            Enrolment.id,
-            Enrolment.supervising_teacher_id,
-            Placement.application_id,
-        )
-        .outerjoin(
-            Placement,
-            (Placement.enrolment_id == Enrolment.id) & (Placement.status == PlacementStatus.ACTIVE),
-        )
+        sa.select(Enrolment.cohort_id, Enrolment.id, Enrolment.supervising_teacher_id, home)
         .where(Enrolment.cohort_id.in_(cohort_ids), Enrolment.status.in_(HOLDS_PLACE))
         .order_by(Enrolment.id)
     ).all()

@@ -121,7 +121,7 @@ class SubjectRow(NamedTuple):
 
 def subject_rows(cohort_ids: list[int], names: bool = True) -> dict[int, list[SubjectRow]]:
     """Each cohort's students holding a place, by name; without names as four columns each
-    (for counts), not as objects, by enrolment."""
+    (for counts), not as objects."""
     if names:
         return {
             cohort_id: [
@@ -147,8 +147,10 @@ def subject_rows(cohort_ids: list[int], names: bool = True) -> dict[int, list[Su
     )
     rows = db.session.execute(
         sa.select(Enrolment.cohort_id, Enrolment.id, Enrolment.supervising_teacher_id, home)
+        .join(Enrolment.student)
         .where(Enrolment.cohort_id.in_(cohort_ids), Enrolment.status.in_(HOLDS_PLACE))
-        .order_by(Enrolment.id)
+        # By name as with names: a family counts for the teacher of its first student.
+        .order_by(Student.last_name, Student.first_name, Enrolment.id)
     ).all()
     for cohort_id, *row in rows:
         found[cohort_id].append(SubjectRow(*row))

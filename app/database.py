@@ -95,3 +95,44 @@ def _rare_default(element: rare, compiler, **kw) -> str:
 @compiles(rare, "sqlite")
 def _rare_sqlite(element: rare, compiler, **kw) -> str:
     return f"unlikely({compiler.process(element.condition, **kw)})"
+
+
+class days_before(ColumnElement):
+    """The date a number of days (an integer expression) before a date column: for a
+    condition such as "leaves within its programme's alert weeks" in SQL, on both
+    databases (SQLite keeps dates as ISO text)."""
+
+    inherit_cache = True
+    type = NullType()
+
+    def __init__(self, day: ColumnElement, days: ColumnElement) -> None:
+        self.day = day
+        self.days = days
+
+
+@compiles(days_before)
+def _days_before_default(element: days_before, compiler, **kw) -> str:
+    day, days = compiler.process(element.day, **kw), compiler.process(element.days, **kw)
+    return f"({day} - ({days}))"
+
+
+@compiles(days_before, "sqlite")
+def _days_before_sqlite(element: days_before, compiler, **kw) -> str:
+    day, days = compiler.process(element.day, **kw), compiler.process(element.days, **kw)
+    return f"date({day}, '-' || ({days}) || ' days')"
+
+
+def distinct_values(column, above: str | None = None):
+    """SELECT DISTINCT column, ascending, as a walk of the column's index from one value to
+    the next (a recursive query: as many index lookups as there are values). A plain
+    DISTINCT reads every row: the audit trail's 300,000 for its ten actions, ~100 ms on
+    PostgreSQL. Values greater than `above` only, if given."""
+    import sqlalchemy as sa
+
+    first = sa.select(sa.func.min(column).label("value"))
+    if above is not None:
+        first = first.where(column > above)
+    found = first.cte("found", recursive=True)
+    following = sa.select(sa.func.min(column)).where(column > found.c.value).scalar_subquery()
+    found = found.union_all(sa.select(following).where(found.c.value.is_not(None)))
+    return sa.select(found.c.value).where(found.c.value.is_not(None)).order_by(found.c.value)

@@ -73,6 +73,8 @@ class Placement(db.Model):
             sqlite_where=sa.text("status = 'active'"),
             postgresql_where=sa.text("status = 'active'"),
         ),
+        # The temporary placements ending soon (the dashboard): only they have an end day.
+        sa.Index("ix_placements_ends_on", "ends_on"),
         sa.CheckConstraint(
             "(status = 'cancelled') = (cancelled_at IS NOT NULL)", name="cancelled_at"
         ),

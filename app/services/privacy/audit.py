@@ -18,6 +18,7 @@ from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.orm import Session, object_session, selectinload
 
+from app.database import distinct_values
 from app.extensions import db
 from app.models import (
     AuditEntry,
@@ -275,12 +276,11 @@ def search(filters: Filters) -> sa.Select:
 
 def actions() -> list[str]:
     """Every action the trail holds, for the filter."""
-    return list(db.session.scalars(sa.select(AuditEntry.action).distinct().order_by("action")))
+    return list(db.session.scalars(distinct_values(AuditEntry.action)))
 
 
 def record_types() -> list[str]:
-    query = sa.select(AuditEntry.record_type).where(AuditEntry.record_type != "").distinct()
-    return list(db.session.scalars(query.order_by("record_type")))
+    return list(db.session.scalars(distinct_values(AuditEntry.record_type, above="")))
 
 
 def export_rows(filters: Filters) -> Iterator[list[str]]:

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import contains_eager
 
+from app.database import days_before
 from app.extensions import db
 from app.models import (
     HOLDS_PLACE,
@@ -29,6 +30,7 @@ from app.models import (
     Programme,
     Student,
 )
+from app.models.base import utcnow
 from app.services.mail import notifications, templates
 from app.services.supervision import compliance, concerns
 
@@ -47,8 +49,11 @@ class Unplaced:
 
 def unplaced_soon(now: datetime | None = None) -> list[Unplaced]:
     """Cohorts leaving within their programme's alert weeks with students not yet placed,
-    the next departure first. One statement."""
+    the next departure first. One statement; the cohorts far from leaving are left out in it
+    (a day either side for the host area's time zone, judged exactly below)."""
     placed = sa.select(Placement.enrolment_id).where(Placement.status == PlacementStatus.ACTIVE)
+    utc_today = (now or utcnow()).date()
+    alert_starts = days_before(Cohort.departure_date, Programme.unplaced_alert_weeks * 7)
     rows = db.session.scalars(
         sa.select(Enrolment)
         .join(Enrolment.cohort)
@@ -58,6 +63,8 @@ def unplaced_soon(now: datetime | None = None) -> list[Unplaced]:
             Cohort.status.in_(BEFORE_DEPARTURE),
             Enrolment.status.in_(HOLDS_PLACE),
             Enrolment.id.not_in(placed),
+            Cohort.departure_date >= utc_today - timedelta(days=1),
+            alert_starts <= utc_today + timedelta(days=1),
         )
         .options(
             contains_eager(Enrolment.student),

@@ -12,7 +12,7 @@ asks for no contact of its own, nor does one that ends within the first window.
 from __future__ import annotations
 
 from calendar import monthrange
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -241,8 +241,13 @@ def _placed_since(cohorts: list[Cohort]) -> dict[tuple[int, int], date]:
         .where(Placement.cohort_id.in_(zones), Placement.status == PlacementStatus.ACTIVE)
         .group_by(Placement.cohort_id, Placement.application_id)
     ).all()
+    departures = {cohort.id: cohort.departure_date for cohort in cohorts}
+    # A placement made two days or more before the departure (most) was made before it in
+    # any time zone too, and counts from the departure: the UTC day does.
     return {
-        (cohort_id, application_id): today_in(zones[cohort_id], placed)
+        (cohort_id, application_id): placed.date()
+        if placed.date() < departures[cohort_id] - timedelta(days=1)
+        else today_in(zones[cohort_id], placed)
         for cohort_id, application_id, placed in rows
     }
 
@@ -259,55 +264,86 @@ def compliances(cohorts: list[Cohort], now: datetime | None = None) -> list[Comp
     if not cohorts:
         return []
     ids = [cohort.id for cohort in cohorts]
-    students = teacher_roster.students_of(ids)
-    days = _contact_days(ids)
-    since = _placed_since(cohorts)
-    results = [_judged(c, now, students[c.id], days[c.id], since) for c in cohorts]
+    students = teacher_roster.subject_rows(ids)
+    days, since, judged = _contact_days(ids), _placed_since(cohorts), {}
+    results = []
+    for cohort in cohorts:
+        result = Compliance(cohort, local_today(cohort, now), Rule.of(cohort))
+        families = []
+        for row, family, found in _standings(
+            cohort, now, students[cohort.id], days[cohort.id], since, judged
+        ):
+            ids_ = (row.teacher_id, found, row.enrolment_id, row.application_id)
+            kind, id_, name = (
+                (SubjectKind.FAMILY, row.application_id, row.family_name)
+                if family
+                else (SubjectKind.STUDENT, row.enrolment_id, row.name)
+            )
+            (families if family else result.subjects).append(Subject(kind, id_, name, *ids_))
+        result.subjects.extend(sorted(families, key=lambda s: s.name.casefold()))
+        results.append(result)
     teacher_ids = {s.teacher_id for r in results for s in r.subjects if s.teacher_id is not None}
     if teacher_ids:
-        names = dict(
-            db.session.execute(
-                sa.select(Teacher.id, Teacher.name).where(Teacher.id.in_(teacher_ids))
-            ).all()
-        )
+        found = sa.select(Teacher.id, Teacher.name).where(Teacher.id.in_(teacher_ids))
+        names = dict(db.session.execute(found).all())
         for result in results:
             wanted = {s.teacher_id for s in result.subjects if s.teacher_id is not None}
             result.teachers = {i: names[i] for i in wanted if i in names}
     return results
 
 
-def _judged(cohort: Cohort, now, students, days, since) -> Compliance:
-    today = local_today(cohort, now)
-    rule = Rule.of(cohort)
-    result = Compliance(cohort, today, rule)
+def counts(
+    cohorts: list[Cohort], now: datetime | None = None, teacher_id: int | bool | None = False
+) -> list[tuple[Cohort, Counter]]:
+    """Per cohort, its subjects (one teacher's if given) by state, and under "soon" those due
+    within the week (overdue ones included). Three statements, the students read as columns:
+    for counts (the dashboard's cohorts abroad, a teacher's portal)."""
+    if not cohorts:
+        return []
+    ids = [cohort.id for cohort in cohorts]
+    students = teacher_roster.subject_rows(ids, names=False)
+    days, since, judged = _contact_days(ids), _placed_since(cohorts), {}
+    results = []
+    for cohort in cohorts:
+        tally: Counter = Counter()
+        for row, _family, found in _standings(
+            cohort, now, students[cohort.id], days[cohort.id], since, judged
+        ):
+            if teacher_id is False or row.teacher_id == teacher_id:
+                tally[found.state] += 1
+                tally["soon"] += found.soon
+        results.append((cohort, tally))
+    return results
+
+
+def _windows(judged: dict, arrival: date, leaving: date, rule: Rule) -> list[Window]:
+    key = (arrival, leaving, rule.period, rule.first_days)
+    found = judged.get(key)
+    if found is None:
+        found = judged[key] = windows(arrival, leaving, rule)
+    return found
+
+
+def _standings(cohort: Cohort, now, students, days, since, judged: dict):
+    """(row, whether the family, standing) of each student and then of the family housing
+    them (once a family); the same windows and days are judged once (`judged`)."""
+    today, rule, leaving = local_today(cohort, now), Rule.of(cohort), cohort.return_date
     by_student, by_family = days
-    stay = windows(cohort.departure_date, cohort.return_date, rule)
-    families: dict[int, Subject] = {}
+    stay = _windows(judged, cohort.departure_date, leaving, rule)
+    seen: set[int] = set()
+
+    def judge(stay_windows: list[Window], contacts: list[date]) -> Standing:
+        key = (id(stay_windows), tuple(contacts), today)  # the windows: kept in `judged`
+        found = judged.get(key)
+        if found is None:
+            found = judged[key] = standing(stay_windows, contacts, today, leaving)
+        return found
+
     for row in students:
-        enrolment = row.enrolment
-        teacher_id = enrolment.supervising_teacher_id
-        result.subjects.append(
-            Subject(
-                SubjectKind.STUDENT,
-                enrolment.id,
-                row.shown.full_name,
-                teacher_id,
-                standing(stay, by_student.get(enrolment.id, []), today, cohort.return_date),
-                enrolment_id=enrolment.id,
-                application_id=row.home.id if row.home else None,
-            )
-        )
-        if row.home is not None and row.home.id not in families:
-            placed = since.get((cohort.id, row.home.id), cohort.departure_date)
-            family_windows = windows(max(cohort.departure_date, placed), cohort.return_date, rule)
-            families[row.home.id] = Subject(
-                SubjectKind.FAMILY,
-                row.home.id,
-                row.family_name,
-                teacher_id,
-                standing(family_windows, by_family.get(row.home.id, []), today, cohort.return_date),
-                enrolment_id=enrolment.id,
-                application_id=row.home.id,
-            )
-    result.subjects.extend(sorted(families.values(), key=lambda s: s.name.casefold()))
-    return result
+        yield row, False, judge(stay, by_student.get(row.enrolment_id, []))
+        home = row.application_id
+        if home is not None and home not in seen:
+            seen.add(home)
+            placed = since.get((cohort.id, home), cohort.departure_date)
+            family_windows = _windows(judged, max(cohort.departure_date, placed), leaving, rule)
+            yield row, True, judge(family_windows, by_family.get(home, []))

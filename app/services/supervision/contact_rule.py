@@ -113,17 +113,17 @@ class Due:
 def due(
     cohorts: list[Cohort], teacher_id: int | None = None, now: datetime | None = None
 ) -> list[Due]:
-    """The counts of each cohort (of one teacher's students and families if given); four
+    """The counts of each cohort (of one teacher's students and families if given); three
     statements however many cohorts (their programmes loaded)."""
     chosen = False if teacher_id is None else teacher_id
     return [
         Due(
-            found.cohort,
-            found.count(compliance.State.OVERDUE, chosen),
-            found.due_this_week(chosen),
-            found.count(compliance.State.DUE, chosen) - found.due_this_week(chosen),
+            cohort,
+            tally[compliance.State.OVERDUE],
+            tally["soon"] - tally[compliance.State.OVERDUE],
+            tally[compliance.State.DUE] - (tally["soon"] - tally[compliance.State.OVERDUE]),
         )
-        for found in compliance.compliances(cohorts, now)
+        for cohort, tally in compliance.counts(cohorts, now, chosen)
     ]
 
 

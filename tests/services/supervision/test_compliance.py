@@ -233,3 +233,34 @@ def test_early_in_a_month_the_calls_still_to_make_are_counted_as_due_later(app):
     # On 3 February Schulz's call is due by the 28th: not this week, but not forgotten.
     assert (early.overdue, early.due_this_week, early.due_later) == (0, 0, 1)
     assert (late.overdue, late.due_this_week, late.due_later) == (0, 1, 0)
+
+
+def test_a_family_counts_for_the_teacher_of_its_first_student_by_name_on_every_page(app):
+    """The teacher's portal counts (contact_rule.due) as the compliance view lists: a family
+    housing students of two teachers is the one of its first student by name."""
+    from app.models import Placement
+    from app.services.supervision import contact_rule
+    from tests.factories import assign_teacher, make_teacher
+
+    cohort_id = buffalo_cohort(app, DEPARTURE, RETURN)
+    schulz = student(app, cohort_id, "Schulz")  # enrolled first
+    becker = student(app, cohort_id, "Becker")
+    anna, ben = make_teacher(app, "Anna Lehmann"), make_teacher(app, "Ben Koch")
+    assign_teacher(app, cohort_id, anna, "lead", [becker])
+    assign_teacher(app, cohort_id, ben, "assistant", [schulz])
+    application_id = family(app, cohort_id, schulz)
+    with app.app_context():
+        db.session.add(
+            Placement(cohort_id=cohort_id, enrolment_id=becker, application_id=application_id)
+        )
+        db.session.commit()
+    now = datetime(2027, 1, 10, 12)
+    _standing, found = standing_of(app, cohort_id, now)
+    with app.app_context():
+        cohort = db.session.get(Cohort, cohort_id)
+        [for_anna] = contact_rule.due([cohort], anna, now=now)
+        [for_ben] = contact_rule.due([cohort], ben, now=now)
+    # Nobody was called: Becker and the family overdue for Anna, Schulz for Ben.
+    assert [s.teacher_id for s in found.subjects if s.kind is SubjectKind.FAMILY] == [anna]
+    assert (for_anna.overdue, found.count(State.OVERDUE, anna)) == (2, 2)
+    assert (for_ben.overdue, found.count(State.OVERDUE, ben)) == (1, 1)

@@ -304,14 +304,16 @@ def test_wrong_encoding_names_the_line_and_suggests_utf8(app, staff):
     assert count(app, ImportBatch) == 0 and count(app, Student) == 0
 
 
-def test_missing_required_and_unknown_columns_are_named(app, staff):
-    columns = [c for c in COLUMN_NAMES if c not in ("gender", "guardian1_phone")] + ["Klasse"]
+def test_missing_required_and_unknown_columns_are_asked_about(app, staff):
+    columns = [c for c in COLUMN_NAMES if c not in ("gender", "guardian1_phone")] + ["Bemerkung"]
     response = upload(staff, csv_bytes([student_row(1)], columns=columns))
-    assert response.status_code == 400
-    page = text_of(response)
-    assert "Unknown columns: Klasse." in page
-    assert "Required columns are missing: gender, guardian1_phone." in page
-    assert count(app, ImportBatch) == 0
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/columns")  # not refused: asked about
+    page = text_of(staff.get(response.headers["Location"]))
+    assert "Still missing: Gender, Guardian 1: phone." in page
+    assert "not recognised" in page
+    with app.app_context():
+        assert db.session.scalars(sa.select(ImportBatch)).one().mapping is None
 
 
 def test_more_than_5000_rows_are_refused(app, staff):
@@ -423,10 +425,11 @@ def test_only_cohorts_taking_enrolments_are_offered(app, staff):
     assert upload(staff, csv_bytes([student_row(1)]), open_id).status_code == 302
 
 
-def test_a_file_that_is_not_csv_by_name_is_refused(app, staff):
-    response = upload(staff, csv_bytes([student_row(1)]), filename="students.xlsx")
+def test_a_file_that_is_neither_xlsx_nor_csv_by_name_is_refused(app, staff):
+    response = upload(staff, csv_bytes([student_row(1)]), filename="students.txt")
     assert response.status_code == 400
-    assert "Choose a file ending in .csv." in text_of(response)
+    assert "Choose a file ending in .xlsx or .csv." in text_of(response)
+    assert count(app, ImportBatch) == 0
 
 
 # Access ----------------------------------------------------------------------------------

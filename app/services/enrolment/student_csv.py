@@ -9,8 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -51,6 +50,7 @@ class Column:
     required: bool
     format: object
     example: str
+    label: object  # the field's name on the mapping page
 
 
 def _text(n: int) -> object:
@@ -70,24 +70,28 @@ _YES_NO = _l("yes or no (also ja/nein, true/false, 1/0, x); empty means no")
 _GENDER = _l("female, male or diverse (also f, m, d, w, weiblich, männlich, divers)")
 _GUARDIAN2 = _l("Text; if guardian 2 is given, their name, relation and phone are needed")
 COLUMNS = (
-    Column("first_name", True, _text(100), "Lena"),
-    Column("last_name", True, _text(100), "Müller"),
+    Column("first_name", True, _text(100), "Lena", _l("First name")),
+    Column("last_name", True, _text(100), "Müller", _l("Last name")),
     Column(
-        "date_of_birth", True, _l("YYYY-MM-DD or DD.MM.YYYY; the student is 12 to 21"), "2010-03-14"
+        "date_of_birth",
+        True,
+        _l("YYYY-MM-DD or DD.MM.YYYY; the student is 12 to 21"),
+        "2010-03-14",
+        _l("Date of birth"),
     ),
-    Column("gender", True, _GENDER, "female"),
-    Column("school", True, _text(200), "Helmholtz-Gymnasium"),
-    Column("grade", True, _text(20), "10b"),
-    Column("email", False, _EMAIL, "lena.mueller@example.org"),
-    Column("phone", False, _PHONE, "+49 170 1234567"),
-    Column("guardian1_name", True, _text(200), "Anna Müller"),
-    Column("guardian1_relation", True, _text(50), "mother"),
-    Column("guardian1_phone", True, _PHONE, "+49 231 123456"),
-    Column("guardian1_email", False, _EMAIL, "anna.mueller@example.org"),
-    Column("guardian2_name", False, _GUARDIAN2, "Jens Müller"),
-    Column("guardian2_relation", False, _text(50), "father"),
-    Column("guardian2_phone", False, _PHONE, "+49 231 654321"),
-    Column("guardian2_email", False, _EMAIL, ""),
+    Column("gender", True, _GENDER, "female", _l("Gender")),
+    Column("school", True, _text(200), "Helmholtz-Gymnasium", _l("School")),
+    Column("grade", True, _text(20), "10b", _l("Grade")),
+    Column("email", False, _EMAIL, "lena.mueller@example.org", _l("Student’s email")),
+    Column("phone", False, _PHONE, "+49 170 1234567", _l("Student’s phone")),
+    Column("guardian1_name", True, _text(200), "Anna Müller", _l("Guardian 1: name")),
+    Column("guardian1_relation", True, _text(50), "mother", _l("Guardian 1: relation")),
+    Column("guardian1_phone", True, _PHONE, "+49 231 123456", _l("Guardian 1: phone")),
+    Column("guardian1_email", False, _EMAIL, "anna.mueller@example.org", _l("Guardian 1: email")),
+    Column("guardian2_name", False, _GUARDIAN2, "Jens Müller", _l("Guardian 2: name")),
+    Column("guardian2_relation", False, _text(50), "father", _l("Guardian 2: relation")),
+    Column("guardian2_phone", False, _PHONE, "+49 231 654321", _l("Guardian 2: phone")),
+    Column("guardian2_email", False, _EMAIL, "", _l("Guardian 2: email")),
     Column(
         "guardian_language",
         False,
@@ -96,22 +100,31 @@ COLUMNS = (
             "emails; empty means German"
         ),
         "de",
+        _l("Guardians’ language"),
     ),
-    Column("emergency1_name", True, _text(200), "Eva Schmidt"),
-    Column("emergency1_relation", True, _text(50), "aunt"),
-    Column("emergency1_phone", True, _PHONE, "+49 231 777888"),
-    Column("emergency1_email", False, _EMAIL, ""),
-    Column("diet", False, _one_of(Diet, "none"), "vegetarian"),
-    Column("allergies", False, _text(2000), "hazelnuts"),
-    Column("pet_allergy", False, _YES_NO, "no"),
-    Column("medical_notes", False, _text(2000), ""),
-    Column("no_pets", False, _YES_NO, "no"),
-    Column("no_smokers", False, _YES_NO, "yes"),
-    Column("interests", False, _text(2000), "football, piano"),
-    Column("languages", False, _text(200), "German, English"),
-    Column("passport_number", False, _l("5 to 20 letters and digits, no spaces"), "C01X00T47"),
-    Column("passport_expiry", False, _DATE, "2031-05-31"),
-    Column("visa_status", False, _one_of(VisaStatus, "not_started"), "esta_applied"),
+    Column("emergency1_name", True, _text(200), "Eva Schmidt", _l("Emergency contact: name")),
+    Column("emergency1_relation", True, _text(50), "aunt", _l("Emergency contact: relation")),
+    Column("emergency1_phone", True, _PHONE, "+49 231 777888", _l("Emergency contact: phone")),
+    Column("emergency1_email", False, _EMAIL, "", _l("Emergency contact: email")),
+    Column("diet", False, _one_of(Diet, "none"), "vegetarian", _l("Diet")),
+    Column("allergies", False, _text(2000), "hazelnuts", _l("Allergies")),
+    Column("pet_allergy", False, _YES_NO, "no", _l("Allergic to pets")),
+    Column("medical_notes", False, _text(2000), "", _l("Medical notes")),
+    Column("no_pets", False, _YES_NO, "no", _l("No pets in the host family")),
+    Column("no_smokers", False, _YES_NO, "yes", _l("No smokers in the host family")),
+    Column("interests", False, _text(2000), "football, piano", _l("Interests")),
+    Column("languages", False, _text(200), "German, English", _l("Languages")),
+    Column(
+        "passport_number",
+        False,
+        _l("5 to 20 letters and digits, no spaces"),
+        "C01X00T47",
+        _l("Passport number"),
+    ),
+    Column("passport_expiry", False, _DATE, "2031-05-31", _l("Passport valid until")),
+    Column(
+        "visa_status", False, _one_of(VisaStatus, "not_started"), "esta_applied", _l("Visa status")
+    ),
 )
 COLUMN_NAMES = tuple(column.name for column in COLUMNS)
 REQUIRED_COLUMNS = tuple(column.name for column in COLUMNS if column.required)
@@ -253,53 +266,51 @@ def _records(text: str) -> list[tuple[int, int, list[str]]]:
     return records
 
 
-def _column_name(cell: str) -> str:
-    return re.sub(r"[\s\-]+", "_", cell.strip().lower())
-
-
-def _names(names: list[str], limit: int = 12) -> str:
-    shown = ", ".join(names[:limit])
-    return shown + (", …" if len(names) > limit else "")
-
-
-def _check_header(cells: list[str]) -> list[str]:
-    """The header's column names (empty for blank cells); refuses unknown and missing ones."""
-    names = [_column_name(cell) for cell in cells]
-    problems = []
-    unknown = [
-        cell.strip()
-        for cell, name in zip(cells, names, strict=True)
-        if name and name not in COLUMN_NAMES
-    ]
-    if unknown:
-        problems.append(
-            _(
-                "Unknown columns: %(names)s. The first line must name the columns, using only "
-                "the names listed on the import page.",
-                names=_names(unknown),
-            )
+def read_file(data: bytes, filename: str, sheet: str | None = None) -> Table:
+    """The file's table, with a header and at least one student; refuses what is no student
+    list (which column is which is decided afterwards, see import_mapping)."""
+    table = read_table(data, filename, sheet)
+    if not any(name.strip() for name in table.header):
+        raise ImportRefused([_("The file is empty.")])
+    if not table.records:
+        raise ImportRefused([_("The file has a header row but no students.")])
+    if len(table.records) > MAX_ROWS:
+        raise ImportRefused(
+            [
+                _(
+                    "The file has more than %(n)d students. Import at most %(n)d at "
+                    "a time: split the file and upload the parts one after another.",
+                    n=MAX_ROWS,
+                )
+            ]
         )
-    twice = sorted(name for name, count in Counter(n for n in names if n).items() if count > 1)
-    if twice:
-        problems.append(_("Columns named more than once: %(names)s.", names=_names(twice)))
-    missing = [name for name in REQUIRED_COLUMNS if name not in names]
-    if missing:
-        problems.append(_("Required columns are missing: %(names)s.", names=_names(missing)))
-    if problems:
-        raise ImportRefused(problems)
-    return names
+    return table
 
 
-def read_file(text: str) -> tuple[list[str], list[tuple[int, int, list[str]]]]:
-    """The header's column names and the data records; refuses a file that is no student list."""
+@dataclass
+class Table:  # INTERIM until read21's tables.py is merged
+    header: list[str]
+    records: list[tuple[int, int, list[str]]]
+    kind: str = "csv"
+    encoding: str | None = "UTF-8"
+    separator: str | None = ","
+    sheet: str | None = None
+    sheets: list[str] = field(default_factory=list)
+
+    def described(self) -> str:
+        return f"CSV, {self.encoding}, {self.separator}"
+
+
+class SheetChoiceNeeded(ImportRefused):  # INTERIM
+    sheets: list[str] = []
+
+
+def read_table(data: bytes, filename: str, sheet: str | None = None) -> Table:  # INTERIM
+    text = decode(data)
     records = _records(text)
     if not records:
         raise ImportRefused([_("The file is empty.")])
-    names = _check_header(records[0][2])
-    data = records[1:]
-    if not data:
-        raise ImportRefused([_("The file has a header row but no students.")])
-    return names, data
+    return Table(records[0][2], records[1:], separator=_delimiter(text))
 
 
 def row_values(cells: dict[str, str]) -> tuple[dict, list[tuple[str, str]]]:

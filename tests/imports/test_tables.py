@@ -186,6 +186,15 @@ def test_bytes_in_no_accepted_encoding_are_refused_naming_the_encodings():
     assert refusal(b"Name;x\r\nab\x81c\x8d;d\r\n", "x.csv") == [UNREADABLE.format(name="x.csv")]
 
 
+def test_a_utf8_file_with_a_line_in_windows_1252_is_refused_naming_the_line():
+    data = "Name;Ort\r\nJörg;Düsseldorf\r\n".encode() + "Jörg;Köln\r\n".encode("cp1252")
+    assert refusal(data) == [
+        "The file is saved as UTF-8, but line 3 is in another encoding (perhaps pasted from "
+        "another file) and cannot be read. In Excel choose “Save as” → “CSV UTF-8” or “Excel "
+        "workbook (.xlsx)”, and upload that file."
+    ]
+
+
 def test_a_picture_renamed_csv_is_refused():
     png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06"
     assert refusal(png, "students.csv") == [UNREADABLE.format(name="students.csv")]

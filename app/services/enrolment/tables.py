@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 
 from charset_normalizer import from_bytes
@@ -31,6 +32,9 @@ BOMS = (
 # Without a BOM and not UTF-8: the single-byte encodings of Windows and older Macs' Excel in
 # Western Europe, as the detector tells them (it refuses text that reads as a mess in both).
 SINGLE_BYTE = {"cp1252": "Windows-1252", "latin_1": "ISO-8859-1"}
+# A letter beyond ASCII as UTF-8 writes it: in a file that is not all UTF-8, the sign of lines
+# in two encodings (no German or French name in Windows-1252 holds such a pair of bytes).
+UTF8_LETTER = re.compile(rb"[\xc3-\xc5][\x80-\xbf]")
 SEPARATORS = (",", ";", "\t")  # a tie goes to the later one: rarer inside text
 ENCODING_NAMES = {"UTF-8 with BOM": _l("UTF-8 with BOM")}  # the others read alike in German
 SEPARATOR_NAMES = {
@@ -124,6 +128,19 @@ def _unreadable(filename: str) -> ImportRefused:
     )
 
 
+def _mixed(line: int) -> ImportRefused:
+    return ImportRefused(
+        [
+            _(
+                "The file is saved as UTF-8, but line %(line)d is in another encoding (perhaps "
+                "pasted from another file) and cannot be read. In Excel choose “Save as” → “CSV "
+                "UTF-8” or “Excel workbook (.xlsx)”, and upload that file.",
+                line=line,
+            )
+        ]
+    )
+
+
 def decode(data: bytes, filename: str = "") -> tuple[str, str]:
     """The file's text and the human name of its encoding: a BOM says which; else UTF-8 when
     the bytes are valid UTF-8; else Windows-1252 or ISO-8859-1 as the detector finds (short
@@ -138,7 +155,9 @@ def decode(data: bytes, filename: str = "") -> tuple[str, str]:
     else:
         try:
             text, name = data.decode("utf-8"), "UTF-8"
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as error:
+            if UTF8_LETTER.search(data):  # else Windows-1252 reads "Müller" as "MÃ¼ller"
+                raise _mixed(data.count(b"\n", 0, error.start) + 1) from None
             best = None if b"\x00" in data else from_bytes(data, cp_isolation=[*SINGLE_BYTE])
             match = best.best() if best is not None else None
             if match is None or match.encoding not in SINGLE_BYTE:

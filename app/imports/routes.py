@@ -17,12 +17,8 @@ from app.imports.forms import (
 )
 from app.models import ImportBatch, ImportStatus
 from app.services.enrolment import import_mapping, imports
-from app.services.enrolment.student_csv import (
-    COLUMNS,
-    MAX_ROWS,
-    ImportRefused,
-    SheetChoiceNeeded,
-)
+from app.services.enrolment.student_csv import COLUMNS, MAX_ROWS, ImportRefused
+from app.services.enrolment.tables import SheetChoiceNeeded
 from app.unit_of_work import refusals
 
 

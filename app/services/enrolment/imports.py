@@ -31,7 +31,7 @@ from app.models.base import utcnow
 from app.models.students import search_word_rows
 from app.services.enrolment import enrolments, import_mapping, students
 from app.services.enrolment.import_rows import Checked, Record, Row, check_rows
-from app.services.enrolment.student_csv import Table, read_file
+from app.services.enrolment.tables import Table, read_table
 from app.services.errors import DomainError
 from app.services.privacy import audit
 
@@ -76,7 +76,7 @@ def create_batch(
     """Store an uploaded file's table for its mapping and preview; refuses what is no readable
     student list. The columns are taken as mapped when every one is known (by its name, or
     for the school's file with this header) and no required field is missing."""
-    table = read_file(data, filename, sheet)
+    table = read_table(data, filename, sheet)
     cohort = _enrollable(cohort_id)
     proposal = import_mapping.proposal(table.header, table.records)
     batch = ImportBatch(

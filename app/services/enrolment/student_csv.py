@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -264,53 +264,6 @@ def _records(text: str) -> list[tuple[int, int, list[str]]]:
             ]
         ) from None
     return records
-
-
-def read_file(data: bytes, filename: str, sheet: str | None = None) -> Table:
-    """The file's table, with a header and at least one student; refuses what is no student
-    list (which column is which is decided afterwards, see import_mapping)."""
-    table = read_table(data, filename, sheet)
-    if not any(name.strip() for name in table.header):
-        raise ImportRefused([_("The file is empty.")])
-    if not table.records:
-        raise ImportRefused([_("The file has a header row but no students.")])
-    if len(table.records) > MAX_ROWS:
-        raise ImportRefused(
-            [
-                _(
-                    "The file has more than %(n)d students. Import at most %(n)d at "
-                    "a time: split the file and upload the parts one after another.",
-                    n=MAX_ROWS,
-                )
-            ]
-        )
-    return table
-
-
-@dataclass
-class Table:  # INTERIM until read21's tables.py is merged
-    header: list[str]
-    records: list[tuple[int, int, list[str]]]
-    kind: str = "csv"
-    encoding: str | None = "UTF-8"
-    separator: str | None = ","
-    sheet: str | None = None
-    sheets: list[str] = field(default_factory=list)
-
-    def described(self) -> str:
-        return f"CSV, {self.encoding}, {self.separator}"
-
-
-class SheetChoiceNeeded(ImportRefused):  # INTERIM
-    sheets: list[str] = []
-
-
-def read_table(data: bytes, filename: str, sheet: str | None = None) -> Table:  # INTERIM
-    text = decode(data)
-    records = _records(text)
-    if not records:
-        raise ImportRefused([_("The file is empty.")])
-    return Table(records[0][2], records[1:], separator=_delimiter(text))
 
 
 def row_values(cells: dict[str, str]) -> tuple[dict, list[tuple[str, str]]]:

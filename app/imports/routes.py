@@ -68,11 +68,8 @@ def columns(batch_id: int):
         except TamperedForm as error:
             return render_error(400, str(error))
         with refusals(show=False) as refused:
-            imports.set_mapping(batch, chosen, current_user.id)
-            flash(
-                _("The columns are saved; the school’s next file with them needs no choosing."),
-                "success",
-            )
+            school = imports.set_mapping(batch, chosen, current_user.id)
+            flash(saved_message(school), "success")
             return redirect(url_for("imports.preview", batch_id=batch.id))
         status = 400
         for index, message in getattr(refused.error, "problems", [(None, refused.error.message)]):
@@ -93,6 +90,16 @@ def columns(batch_id: int):
         described=imports.described(batch),
     )
     return page, status
+
+
+def saved_message(school: str) -> str:
+    if not school:
+        return _("The columns are saved.")
+    return _(
+        "The columns are saved. The next file from %(school)s with the same columns goes "
+        "straight to the check.",
+        school=school,
+    )
 
 
 @bp.route("/<int:batch_id>")

@@ -213,11 +213,11 @@ def remember(
     records: Sequence[tuple[int, int, list[str]]],
     fields: Sequence[str],
     by_id: int | None,
-) -> None:
-    """Keep a confirmed mapping for the school of the file and this header."""
+) -> str:
+    """Keep a confirmed mapping for the school of the file and this header; the school."""
     school = school_of(records, list(fields).index("school"))
     if not school:
-        return
+        return ""
     key = _header_key(header)
     mapping = db.session.scalar(
         sa.select(ImportMapping).where(
@@ -236,3 +236,4 @@ def remember(
             db.session.add(mapping)
     except IntegrityError:
         pass
+    return school

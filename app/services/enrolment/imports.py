@@ -119,9 +119,10 @@ class MappingRefused(DomainError):
         self.problems = problems
 
 
-def set_mapping(batch: ImportBatch, chosen: Sequence[str | None], by_id: int | None) -> None:
+def set_mapping(batch: ImportBatch, chosen: Sequence[str | None], by_id: int | None) -> str:
     """Keep the field of each column ("" ignores it) for the batch, and for the school's next
-    file with the same header; refuses columns left open, a field twice, required ones missing."""
+    file with the same header (the school returned); refuses columns left open, a field
+    twice, required ones missing."""
     if batch.status != ImportStatus.PENDING:
         raise DomainError(_("This file was already imported or discarded."))
     header, records = table_of(batch)
@@ -133,8 +134,9 @@ def set_mapping(batch: ImportBatch, chosen: Sequence[str | None], by_id: int | N
     if problems:
         raise MappingRefused(problems)
     batch.mapping = [field or import_mapping.IGNORED for field in chosen]
-    import_mapping.remember(header, records, batch.mapping, by_id)
+    school = import_mapping.remember(header, records, batch.mapping, by_id)
     db.session.flush()
+    return school
 
 
 def check_batch(batch: ImportBatch, today: date | None = None) -> Checked:

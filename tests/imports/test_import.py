@@ -36,6 +36,7 @@ from app.services.enrolment.student_csv import (
     parse_gender,
 )
 from tests.conftest import Auth, count, csrf_token, post
+from tests.imports.test_tables import xlsx
 
 URL = "/students/import"
 BORN = date(date.today().year - 15, 5, 1)
@@ -556,3 +557,22 @@ def test_the_guardians_language_comes_from_its_optional_column(app, staff):
             ["de", "de"],
             [None, None],
         ]
+
+
+def test_a_workbook_with_several_sheets_asks_for_the_sheet(app, staff):
+    rows = [student_row(1), student_row(2)]
+    students = [list(COLUMN_NAMES), *([row.get(c, "") for c in COLUMN_NAMES] for row in rows)]
+    data = xlsx(("Notizen", [["Bitte bis Freitag"], ["zurückgeben"]]), ("Klasse 10b", students))
+    response = upload(staff, data, filename="liste.xlsx")
+    assert response.status_code == 400
+    page = text_of(response)
+    assert "The workbook has 2 sheets with data (Notizen, Klasse 10b)." in page
+    assert '<option value="Klasse 10b">Klasse 10b</option>' in page
+    assert count(app, ImportBatch) == 0
+
+    form = {"file": (io.BytesIO(data), "liste.xlsx"), "cohort_id": "", "sheet": "Klasse 10b"}
+    chosen = post(staff, URL, form, content_type="multipart/form-data")
+    assert chosen.status_code == 302
+    preview = text_of(staff.get(chosen.headers["Location"]))
+    assert "Read as: Excel workbook, sheet “Klasse 10b”." in preview
+    assert "Import all 2 students" in preview

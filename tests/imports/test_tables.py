@@ -195,6 +195,14 @@ def test_a_utf8_file_with_a_line_in_windows_1252_is_refused_naming_the_line():
     ]
 
 
+def test_a_long_or_missing_file_name_is_shortened_in_the_message():
+    png = b"\x89PNG\r\n\x1a\n\x00\x00"
+    assert refusal(png, "C:\\Users\\sek\\" + "x" * 80 + ".png") == [
+        UNREADABLE.format(name="x" * 59 + "…")
+    ]
+    assert refusal(png, "") == [UNREADABLE.format(name="students.csv")]
+
+
 def test_a_picture_renamed_csv_is_refused():
     png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06"
     assert refusal(png, "students.csv") == [UNREADABLE.format(name="students.csv")]
@@ -341,6 +349,20 @@ def test_other_office_files_are_refused_saying_what_to_do():
         "This is an old Office file (.xls or .doc), which cannot be read. In Excel choose “Save "
         "as” → “Excel workbook (.xlsx)” or “CSV UTF-8”, and upload that file."
     ]
+
+
+def test_entities_that_expand_to_gigabytes_are_refused():
+    book = zipfile.ZipFile(io.BytesIO(xlsx(("S", [["a"], ["b"]]))))
+    entities = '<!DOCTYPE x [<!ENTITY a0 "lol">' + "".join(
+        f'<!ENTITY a{i} "{f"&a{i - 1};" * 10}">' for i in range(1, 10)
+    )
+    members = {info.filename: book.read(info.filename) for info in book.infolist()}
+    sheet = members["xl/worksheets/sheet1.xml"].decode()
+    start = sheet.index("?>") + 2 if sheet.startswith("<?xml") else 0
+    members["xl/worksheets/sheet1.xml"] = (
+        sheet[:start] + entities + "]>" + sheet[start:].replace("<t>b</t>", "<t>&a9;</t>")
+    ).encode()
+    assert refusal(zipped(members)) == [DAMAGED]
 
 
 def test_a_workbook_with_a_password_is_refused():

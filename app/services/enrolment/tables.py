@@ -97,10 +97,7 @@ def read_table(data: bytes, filename: str = "", sheet: str | None = None) -> Tab
         book = workbooks.read(data, sheet)
         if book.choice_needed:
             raise SheetChoiceNeeded(book.choice_needed)
-        table = Table(
-            header=book.header, records=book.records, kind="xlsx", sheet=book.sheet,
-            sheets=book.sheets,
-        )  # fmt: skip
+        table = Table(book.header, book.records, "xlsx", sheet=book.sheet, sheets=book.sheets)
     else:
         text, encoding = decode(data, filename)
         separator = separator_of(text)
@@ -122,7 +119,7 @@ def _unreadable(filename: str) -> ImportRefused:
                 "a CSV text file in one of the encodings accepted (UTF-8, UTF-16, Windows-1252 "
                 "or ISO-8859-1). In Excel choose “Save as” → “Excel workbook (.xlsx)” or “CSV "
                 "UTF-8”, and upload that file.",
-                name=filename or "?",
+                name=_shortened(filename) or "students.csv",
             )
         ]
     )
@@ -139,6 +136,11 @@ def _mixed(line: int) -> ImportRefused:
             )
         ]
     )
+
+
+def _shortened(filename: str, limit: int = 60) -> str:
+    name = filename.replace("\\", "/").rsplit("/", 1)[-1].strip()
+    return name if len(name) <= limit else name[: limit - 1] + "…"
 
 
 def decode(data: bytes, filename: str = "") -> tuple[str, str]:

@@ -23,6 +23,7 @@ from app.services.enrolment.student_csv import (
 )
 from app.services.enrolment.tables import read_table
 from app.services.validation import Checker
+from tests.imports.test_tables import SAMPLE_ROWS, csv_text, xlsx
 
 TODAY = date(2026, 6, 1)
 
@@ -303,3 +304,33 @@ def test_names_with_particles_are_stored_as_written(app):
         sa.select(Guardian.name).join(Student).where(Student.first_name == "Jan")
     ).one()
     assert guardian == "Eva  van der Berg"
+
+
+def test_the_sample_list_saved_four_ways_gives_the_same_students():
+    header = SAMPLE_ROWS[0]
+    dated = [header] + [
+        [
+            parse_date(cell) or "" if name in ("date_of_birth", "passport_expiry") else cell
+            for name, cell in zip(header, row, strict=True)
+        ]
+        for row in SAMPLE_ROWS[1:]
+    ]  # as Excel holds them: date cells
+    files = [
+        xlsx(("Schüler", dated)),
+        csv_text(SAMPLE_ROWS, ";").encode("cp1252"),
+        csv_text(SAMPLE_ROWS, "\t").encode("utf-16"),
+        csv_text(SAMPLE_ROWS).encode("utf-8-sig"),
+    ]
+    read = []
+    for data in files:
+        table = read_table(data, "students")
+        assert table.header == header
+        students_read = []
+        for _first, _last, row in table.records:
+            values, problems = row_values(dict(zip(header, row, strict=True)))
+            assert problems == [] and students.check_student(values, TODAY) == []
+            students_read.append(values)
+        read.append(students_read)
+    assert read[0][1]["date_of_birth"] == date(2009, 7, 22)
+    assert read[0][0]["passport_expiry"] == date(2031, 5, 31)
+    assert read[1] == read[0] and read[2] == read[0] and read[3] == read[0]

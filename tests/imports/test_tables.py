@@ -171,6 +171,14 @@ def test_the_separator_is_the_one_the_header_uses_outside_quotes(header, separat
     assert table.separator == separator
 
 
+def test_excels_separator_hint_on_the_first_line_is_followed():
+    table = read_table(b"sep=;\r\nName;Klasse, Kurs, Jahr\r\nLena;10b, Bio, 10\r\n", "a.csv")
+    assert (table.separator, table.header) == (";", ["Name", "Klasse, Kurs, Jahr"])
+    assert table.records == [(3, 3, ["Lena", "10b, Bio, 10"])]
+    without_hint = read_table(b"Name;Klasse, Kurs, Jahr\r\nLena;10b, Bio, 10\r\n", "a.csv")
+    assert without_hint.separator == ","
+
+
 def test_a_latin_1_file_without_windows_letters_reads_as_windows_1252():
     table = read_table("Name;Ort\nJörg Weiß;Düsseldorf\n".encode("latin-1"), "a.csv")
     assert table.encoding == "Windows-1252"

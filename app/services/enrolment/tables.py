@@ -35,6 +35,8 @@ SINGLE_BYTE = {"cp1252": "Windows-1252", "latin_1": "ISO-8859-1"}
 # A letter beyond ASCII as UTF-8 writes it: in a file that is not all UTF-8, the sign of lines
 # in two encodings (no German or French name in Windows-1252 holds such a pair of bytes).
 UTF8_LETTER = re.compile(rb"[\xc3-\xc5][\x80-\xbf]")
+# Excel's own hint on a CSV file's first line, "sep=;", says the separator.
+SEPARATOR_HINT = re.compile(r'"?sep=([,;\t])"?[ \t]*\r?\n', re.IGNORECASE)
 SEPARATORS = (",", ";", "\t")  # a tie goes to the later one: rarer inside text
 ENCODING_NAMES = {"UTF-8 with BOM": _l("UTF-8 with BOM")}  # the others read alike in German
 SEPARATOR_NAMES = {
@@ -100,7 +102,10 @@ def read_table(data: bytes, filename: str = "", sheet: str | None = None) -> Tab
         table = Table(book.header, book.records, "xlsx", sheet=book.sheet, sheets=book.sheets)
     else:
         text, encoding = decode(data, filename)
-        separator = separator_of(text)
+        if hint := SEPARATOR_HINT.match(text):  # kept as a blank line: the lines keep numbers
+            separator, text = hint.group(1), "\n" + text[hint.end() :]
+        else:
+            separator = separator_of(text)
         header, records = _csv_records(text, separator)
         table = Table(header, records, "csv", encoding=encoding, separator=separator)
     if not table.records:

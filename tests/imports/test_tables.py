@@ -314,6 +314,21 @@ def test_more_than_5000_students_in_a_workbook_are_refused():
     ]
 
 
+def test_a_sheet_too_large_to_read_is_refused():
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Schüler"
+    for number in range(40):
+        sheet.append([f"Lena {number}"])
+    sheet["XFD1"] = "a note far to the right"  # every row is as wide as the widest
+    out = io.BytesIO()
+    workbook.save(out)
+    assert refusal(out.getvalue()) == [
+        "The sheet “Schüler” is too large to read. Copy only the students' rows and columns "
+        "into a new workbook and upload that."
+    ]
+
+
 def zipped(members: dict[str, bytes]) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -29,8 +29,9 @@ BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"),
     (codecs.BOM_UTF16_BE, "utf-16", "UTF-16"),
 )
-# Without a BOM and not UTF-8: the single-byte encodings of Windows and older Macs' Excel in
-# Western Europe, as the detector tells them (it refuses text that reads as a mess in both).
+# Without a BOM and not UTF-8: what Excel on Windows in Western Europe saves as "CSV", or its
+# older subset ISO-8859-1, as the detector tells them (it refuses text that reads as a mess in
+# both, such as an old DOS export in code page 850).
 SINGLE_BYTE = {"cp1252": "Windows-1252", "latin_1": "ISO-8859-1"}
 # A letter beyond ASCII as UTF-8 writes it: in a file that is not all UTF-8, the sign of lines
 # in two encodings (no German or French name in Windows-1252 holds such a pair of bytes).

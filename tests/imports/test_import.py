@@ -202,7 +202,7 @@ def test_invalid_file_writes_nothing_and_names_line_and_column(app, staff):
     assert "No row can be imported." in page
     assert "Import all" not in page and "Import only" not in page
     assert "<td>2</td>" in page and "<td>3</td>" in page
-    assert "<code>date_of_birth</code>: Enter the date as YYYY-MM-DD or DD.MM.YYYY" in page
+    assert "<code>date_of_birth</code>: Enter the date as DD.MM.YYYY or YYYY-MM-DD" in page
     assert "<code>guardian1_phone</code>: Enter a phone number" in page
     assert "<code>gender</code>: Use female, male or diverse" in page
     assert "<code>no_pets</code>: Use yes or no" in page
@@ -484,7 +484,7 @@ def test_parse_date(text, expected):
     assert parse_date(text) == expected
 
 
-@pytest.mark.parametrize("text", ["14/03/2010", "2010-02-30", "31.02.2010", "14.03.10", "soon"])
+@pytest.mark.parametrize("text", ["14/03/2010", "2010-02-30", "31.02.2010", "soon"])
 def test_parse_date_refuses(text):
     with pytest.raises(ValueError):
         parse_date(text)
@@ -500,7 +500,7 @@ def test_parse_bool_no(text):
     assert parse_bool(text) is False
 
 
-@pytest.mark.parametrize("text", ["maybe", "2", "y"])
+@pytest.mark.parametrize("text", ["maybe", "2", "vielleicht"])
 def test_parse_bool_refuses(text):
     with pytest.raises(ValueError):
         parse_bool(text)

@@ -171,6 +171,14 @@ def test_the_separator_is_the_one_the_header_uses_outside_quotes(header, separat
     assert table.separator == separator
 
 
+def test_excels_separator_hint_on_the_first_line_is_followed():
+    table = read_table(b"sep=;\r\nName;Klasse, Kurs, Jahr\r\nLena;10b, Bio, 10\r\n", "a.csv")
+    assert (table.separator, table.header) == (";", ["Name", "Klasse, Kurs, Jahr"])
+    assert table.records == [(3, 3, ["Lena", "10b, Bio, 10"])]
+    without_hint = read_table(b"Name;Klasse, Kurs, Jahr\r\nLena;10b, Bio, 10\r\n", "a.csv")
+    assert without_hint.separator == ","
+
+
 def test_a_latin_1_file_without_windows_letters_reads_as_windows_1252():
     table = read_table("Name;Ort\nJörg Weiß;Düsseldorf\n".encode("latin-1"), "a.csv")
     assert table.encoding == "Windows-1252"
@@ -193,6 +201,14 @@ def test_a_utf8_file_with_a_line_in_windows_1252_is_refused_naming_the_line():
         "another file) and cannot be read. In Excel choose “Save as” → “CSV UTF-8” or “Excel "
         "workbook (.xlsx)”, and upload that file."
     ]
+
+
+def test_a_long_or_missing_file_name_is_shortened_in_the_message():
+    png = b"\x89PNG\r\n\x1a\n\x00\x00"
+    assert refusal(png, "C:\\Users\\sek\\" + "x" * 80 + ".png") == [
+        UNREADABLE.format(name="x" * 59 + "…")
+    ]
+    assert refusal(png, "") == [UNREADABLE.format(name="students.csv")]
 
 
 def test_a_picture_renamed_csv_is_refused():
@@ -298,6 +314,21 @@ def test_more_than_5000_students_in_a_workbook_are_refused():
     ]
 
 
+def test_a_sheet_too_large_to_read_is_refused():
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Schüler"
+    for number in range(40):
+        sheet.append([f"Lena {number}"])
+    sheet["XFD1"] = "a note far to the right"  # every row is as wide as the widest
+    out = io.BytesIO()
+    workbook.save(out)
+    assert refusal(out.getvalue()) == [
+        "The sheet “Schüler” is too large to read. Copy only the students' rows and columns "
+        "into a new workbook and upload that."
+    ]
+
+
 def zipped(members: dict[str, bytes]) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -341,6 +372,20 @@ def test_other_office_files_are_refused_saying_what_to_do():
         "This is an old Office file (.xls or .doc), which cannot be read. In Excel choose “Save "
         "as” → “Excel workbook (.xlsx)” or “CSV UTF-8”, and upload that file."
     ]
+
+
+def test_entities_that_expand_to_gigabytes_are_refused():
+    book = zipfile.ZipFile(io.BytesIO(xlsx(("S", [["a"], ["b"]]))))
+    entities = '<!DOCTYPE x [<!ENTITY a0 "lol">' + "".join(
+        f'<!ENTITY a{i} "{f"&a{i - 1};" * 10}">' for i in range(1, 10)
+    )
+    members = {info.filename: book.read(info.filename) for info in book.infolist()}
+    sheet = members["xl/worksheets/sheet1.xml"].decode()
+    start = sheet.index("?>") + 2 if sheet.startswith("<?xml") else 0
+    members["xl/worksheets/sheet1.xml"] = (
+        sheet[:start] + entities + "]>" + sheet[start:].replace("<t>b</t>", "<t>&a9;</t>")
+    ).encode()
+    assert refusal(zipped(members)) == [DAMAGED]
 
 
 def test_a_workbook_with_a_password_is_refused():

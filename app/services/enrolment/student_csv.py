@@ -10,7 +10,6 @@ import csv
 import io
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
 from enum import StrEnum
 
 from flask_babel import gettext as _
@@ -18,27 +17,40 @@ from flask_babel import lazy_gettext as _l
 
 from app.models import Diet, VisaStatus
 from app.services.enrolment import students
+from app.services.enrolment.cell_values import parse_date, tidy_phone
 from app.services.errors import DomainError
 
 MAX_ROWS = 5000
 BOOLEAN_COLUMNS = ("pet_allergy", "no_pets", "no_smokers")
 DATE_COLUMNS = ("date_of_birth", "passport_expiry")
-TRUE_WORDS = frozenset({"yes", "ja", "true", "wahr", "1", "x"})
-FALSE_WORDS = frozenset({"", "no", "nein", "false", "falsch", "0"})
+TRUE_WORDS = frozenset({"yes", "y", "ja", "j", "true", "wahr", "1", "x", "✓", "✔"})
+FALSE_WORDS = frozenset({"", "no", "n", "nein", "false", "falsch", "0", "-"})
 GENDER_WORDS = {
     "female": "female",
     "f": "female",
     "w": "female",
     "weiblich": "female",
+    "mädchen": "female",
+    "girl": "female",
     "male": "male",
     "m": "male",
     "männlich": "male",
+    "maennlich": "male",
+    "junge": "male",
+    "boy": "male",
     "diverse": "diverse",
     "d": "diverse",
     "divers": "diverse",
+    "non-binary": "diverse",
+    "nonbinary": "diverse",
 }
-DATE_MESSAGE = _l("Enter the date as YYYY-MM-DD or DD.MM.YYYY, e.g. 2010-03-14 or 14.03.2010.")
-BOOLEAN_MESSAGE = _l("Use yes or no (also ja/nein, true/false, 1/0, x, or leave it empty).")
+DATE_MESSAGE = _l(
+    "Enter the date as DD.MM.YYYY or YYYY-MM-DD, e.g. 14.03.2010, 14.3.10 or 2010-03-14 "
+    "(Excel's date numbers are read too)."
+)
+BOOLEAN_MESSAGE = _l(
+    "Use yes or no (also ja/nein, j/n, y/n, true/false, 1/0, x, or leave it empty)."
+)
 GENDER_MESSAGE = _l("Use female, male or diverse (also f, m, d, w, weiblich, männlich, divers).")
 
 
@@ -65,20 +77,15 @@ def _one_of(enum: type[StrEnum], default: str) -> object:
 
 _PHONE = _l("Phone number: at least 6 digits; spaces and + ( ) / . - allowed")
 _EMAIL = _l("Email address")
-_DATE = _l("YYYY-MM-DD or DD.MM.YYYY")
-_YES_NO = _l("yes or no (also ja/nein, true/false, 1/0, x); empty means no")
+_DATE = _l("DD.MM.YYYY, D.M.YY or YYYY-MM-DD, or an Excel date")
+_BIRTH = _l("DD.MM.YYYY, D.M.YY or YYYY-MM-DD, or an Excel date; the student is 12 to 21")
+_YES_NO = _l("yes or no (also ja/nein, j/n, y/n, true/false, 1/0, x); empty means no")
 _GENDER = _l("female, male or diverse (also f, m, d, w, weiblich, männlich, divers)")
 _GUARDIAN2 = _l("Text; if guardian 2 is given, their name, relation and phone are needed")
 COLUMNS = (
     Column("first_name", True, _text(100), "Lena", _l("First name")),
     Column("last_name", True, _text(100), "Müller", _l("Last name")),
-    Column(
-        "date_of_birth",
-        True,
-        _l("YYYY-MM-DD or DD.MM.YYYY; the student is 12 to 21"),
-        "2010-03-14",
-        _l("Date of birth"),
-    ),
+    Column("date_of_birth", True, _BIRTH, "2010-03-14", _l("Date of birth")),
     Column("gender", True, _GENDER, "female", _l("Gender")),
     Column("school", True, _text(200), "Helmholtz-Gymnasium", _l("School")),
     Column("grade", True, _text(20), "10b", _l("Grade")),
@@ -153,21 +160,8 @@ LANGUAGE_WORDS = {
 LANGUAGE_MESSAGE = _l("Write en or de (English or German), or leave it empty.")
 
 
-def parse_date(text: str) -> date | None:
-    """A date written as YYYY-MM-DD or DD.MM.YYYY; None when empty; ValueError otherwise."""
-    text = text.strip()
-    if not text:
-        return None
-    for pattern in ("%Y-%m-%d", "%d.%m.%Y"):
-        try:
-            return datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    raise ValueError(text)
-
-
 def parse_bool(text: str) -> bool:
-    """yes/no, ja/nein, true/false, 1/0, x or empty (no); ValueError otherwise."""
+    """yes/no, ja/nein, j/n, y/n, true/false, 1/0, x/✓ or -/empty (no); ValueError otherwise."""
     word = text.strip().lower()
     if word in TRUE_WORDS:
         return True
@@ -269,10 +263,13 @@ def _records(text: str) -> list[tuple[int, int, list[str]]]:
 def row_values(cells: dict[str, str]) -> tuple[dict, list[tuple[str, str]]]:
     """The values dict for check_student/create_student, and the cells that cannot be read."""
     problems: list[tuple[str, str]] = []
+    cells = {
+        key: tidy_phone(cell) if key.endswith("phone") else cell for key, cell in cells.items()
+    }
     values: dict = {key: cells.get(key, "") for key in students.SCALAR_FIELDS}
     for key in DATE_COLUMNS:
         try:
-            values[key] = parse_date(values[key])
+            values[key] = parse_date(values[key], born=key == "date_of_birth")
         except ValueError:
             values[key] = None
             problems.append((key, str(DATE_MESSAGE)))

@@ -29,12 +29,15 @@ BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"),
     (codecs.BOM_UTF16_BE, "utf-16", "UTF-16"),
 )
-# Without a BOM and not UTF-8: the single-byte encodings of Windows and older Macs' Excel in
-# Western Europe, as the detector tells them (it refuses text that reads as a mess in both).
+# Without a BOM and not UTF-8: what Excel on Windows in Western Europe saves as "CSV", or its
+# older subset ISO-8859-1, as the detector tells them (it refuses text that reads as a mess in
+# both, such as an old DOS export in code page 850).
 SINGLE_BYTE = {"cp1252": "Windows-1252", "latin_1": "ISO-8859-1"}
 # A letter beyond ASCII as UTF-8 writes it: in a file that is not all UTF-8, the sign of lines
 # in two encodings (no German or French name in Windows-1252 holds such a pair of bytes).
 UTF8_LETTER = re.compile(rb"[\xc3-\xc5][\x80-\xbf]")
+# Excel's own hint on a CSV file's first line, "sep=;", says the separator.
+SEPARATOR_HINT = re.compile(r'"?sep=([,;\t])"?[ \t]*\r?\n', re.IGNORECASE)
 SEPARATORS = (",", ";", "\t")  # a tie goes to the later one: rarer inside text
 ENCODING_NAMES = {"UTF-8 with BOM": _l("UTF-8 with BOM")}  # the others read alike in German
 SEPARATOR_NAMES = {
@@ -97,13 +100,13 @@ def read_table(data: bytes, filename: str = "", sheet: str | None = None) -> Tab
         book = workbooks.read(data, sheet)
         if book.choice_needed:
             raise SheetChoiceNeeded(book.choice_needed)
-        table = Table(
-            header=book.header, records=book.records, kind="xlsx", sheet=book.sheet,
-            sheets=book.sheets,
-        )  # fmt: skip
+        table = Table(book.header, book.records, "xlsx", sheet=book.sheet, sheets=book.sheets)
     else:
         text, encoding = decode(data, filename)
-        separator = separator_of(text)
+        if hint := SEPARATOR_HINT.match(text):  # kept as a blank line: the lines keep numbers
+            separator, text = hint.group(1), "\n" + text[hint.end() :]
+        else:
+            separator = separator_of(text)
         header, records = _csv_records(text, separator)
         table = Table(header, records, "csv", encoding=encoding, separator=separator)
     if not table.records:
@@ -122,7 +125,7 @@ def _unreadable(filename: str) -> ImportRefused:
                 "a CSV text file in one of the encodings accepted (UTF-8, UTF-16, Windows-1252 "
                 "or ISO-8859-1). In Excel choose “Save as” → “Excel workbook (.xlsx)” or “CSV "
                 "UTF-8”, and upload that file.",
-                name=filename or "?",
+                name=_shortened(filename) or "students.csv",
             )
         ]
     )
@@ -139,6 +142,11 @@ def _mixed(line: int) -> ImportRefused:
             )
         ]
     )
+
+
+def _shortened(filename: str, limit: int = 60) -> str:
+    name = filename.replace("\\", "/").rsplit("/", 1)[-1].strip()
+    return name if len(name) <= limit else name[: limit - 1] + "…"
 
 
 def decode(data: bytes, filename: str = "") -> tuple[str, str]:

@@ -40,7 +40,10 @@ class UploadForm(FlaskForm):
         _l("Sheet"),
         choices=[],
         validate_choice=False,  # the sheets are only known once the file is read again
-        description=_l("The workbook has several sheets: choose the one with the students."),
+        description=_l(
+            "The workbook has several sheets: choose the one with the students, then choose "
+            "the file again and upload it."
+        ),
     )
     cohort_id = SelectField(
         _l("Enrol in cohort"),

@@ -290,3 +290,14 @@ def test_only_staff_open_the_mapping_page(app, client, auth, role):
     assert client.get(f"{URL}/{batch_id}/columns").status_code == 403
     assert columns_of(client, batch_id, column_0="first_name").status_code == 403
     assert mapping_of(app, batch_id) is None
+
+
+def test_problems_name_the_files_own_columns(app, staff):
+    rows = [student_row(1, date_of_birth="im Frühjahr"), student_row(2)]
+    batch_id, _step = uploaded(staff, named_csv(rows, GERMAN))
+    page = text_of(staff.get(f"{URL}/{batch_id}"))
+    assert "<code>Geburtsdatum</code>: Enter the date" in page
+    result = text_of(
+        post(staff, f"{URL}/{batch_id}/confirm", {"mode": "valid"}, follow_redirects=True)
+    )
+    assert "<code>Geburtsdatum</code>: Enter the date" in result  # the rows left out, too

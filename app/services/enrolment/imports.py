@@ -140,9 +140,14 @@ def set_mapping(batch: ImportBatch, chosen: Sequence[str | None], by_id: int | N
 
 
 def check_batch(batch: ImportBatch, today: date | None = None) -> Checked:
-    """Every row of a mapped batch checked."""
+    """Every row of a mapped batch checked; its problems name the file's columns."""
     header, records = table_of(batch)
-    return check_rows(batch.mapping or [""] * len(header), records, today)
+    mapping = batch.mapping or [""] * len(header)
+    checked = check_rows(mapping, records, today)
+    names = {field: name for field, name in zip(mapping, header, strict=False) if field}
+    for row in checked.rows:
+        row.problems = [(names.get(column, column), message) for column, message in row.problems]
+    return checked
 
 
 def forecast(cohort: Cohort | None, count: int) -> tuple[int, int]:

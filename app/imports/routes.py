@@ -88,6 +88,7 @@ def columns(batch_id: int):
         rows=mapping_view.rows(form, header, records, guessed),
         still_missing=[message for index, message in missing if index is None],
         described=imports.described(batch),
+        action_form=ActionForm(),
     )
     return page, status
 

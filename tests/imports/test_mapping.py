@@ -301,3 +301,14 @@ def test_problems_name_the_files_own_columns(app, staff):
         post(staff, f"{URL}/{batch_id}/confirm", {"mode": "valid"}, follow_redirects=True)
     )
     assert "<code>Geburtsdatum</code>: Enter the date" in result  # the rows left out, too
+
+
+def test_the_mapping_page_can_discard_the_upload(app, staff):
+    batch_id, _step = uploaded(staff, named_csv([student_row(1)], GERMAN, {"Bemerkung": "x"}))
+    page = text_of(staff.get(f"{URL}/{batch_id}/columns"))
+    assert f'action="{URL}/{batch_id}/discard"' in page
+    post(staff, f"{URL}/{batch_id}/discard")
+    with app.app_context():
+        batch = db.session.get(ImportBatch, batch_id)
+        assert (batch.content, batch.source) == ("", None)  # the list's data is gone
+    assert staff.get(f"{URL}/{batch_id}/columns").headers["Location"].endswith(f"{URL}/{batch_id}")

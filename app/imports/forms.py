@@ -85,6 +85,12 @@ class ColumnsForm(FlaskForm):
 
     missing = HiddenField()
 
+    def show(self, problems: list[tuple[int | None, str]]) -> None:
+        """Each problem under its column's select; those of no column as the form's."""
+        for index, message in problems:
+            target = self.missing if index is None else self[f"column_{index}"]
+            target.errors = [*target.errors, message]
+
 
 class TamperedForm(ValueError):
     """A post the page cannot have sent: an unknown field or column."""

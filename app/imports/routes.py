@@ -72,9 +72,7 @@ def columns(batch_id: int):
             flash(saved_message(school), "success")
             return redirect(url_for("imports.preview", batch_id=batch.id))
         status = 400
-        for index, message in getattr(refused.error, "problems", [(None, refused.error.message)]):
-            target = form.missing if index is None else form[f"column_{index}"]
-            target.errors = [*target.errors, message]
+        form.show(getattr(refused.error, "problems", [(None, refused.error.message)]))
     elif request.method == "POST":
         status = 400
     else:

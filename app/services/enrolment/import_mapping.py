@@ -172,7 +172,7 @@ def _header_key(header: Sequence[str]) -> str:
 
 
 def _school_key(name: str) -> str:
-    return " ".join(name.casefold().split())
+    return " ".join(name.casefold().split())[:200]
 
 
 def school_of(records: Sequence[tuple[int, int, list[str]]], index: int) -> str:
@@ -225,7 +225,7 @@ def remember(
         )
     )
     if mapping is None:
-        mapping = ImportMapping(school_key=_school_key(school)[:200], header_key=key)
+        mapping = ImportMapping(school_key=_school_key(school), header_key=key)
     mapping.school = school[:200]
     mapping.columns = [normalise(name) for name in header]
     mapping.fields = list(fields)

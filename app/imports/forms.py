@@ -96,12 +96,12 @@ class TamperedForm(ValueError):
     """A post the page cannot have sent: an unknown field or column."""
 
 
-def columns_form(header: list[str], fields: list[tuple[str, object]]) -> ColumnsForm:
-    """The form for a file's columns; fields: (name, label) of every field to choose from."""
+def columns_form(header: list[str], fields: list[tuple[str, object, str]]) -> ColumnsForm:
+    """The form for a file's columns; fields: (name, label, group) of every field to choose."""
     choices = [
         SelectChoice("", _("Choose …")),
         SelectChoice(IGNORE, _("Ignore this column")),
-        *(SelectChoice(name, str(label)) for name, label in fields),
+        *(SelectChoice(name, str(label), optgroup=group) for name, label, group in fields),
     ]
 
     class Form(ColumnsForm):

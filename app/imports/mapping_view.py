@@ -4,12 +4,34 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from wtforms import Field
 
 from app.imports.forms import IGNORE, ColumnsForm
 from app.services.enrolment import import_mapping
 
 SAMPLES = 3
+HOST_FAMILY = frozenset(
+    {"diet", "allergies", "pet_allergy", "medical_notes", "no_pets", "no_smokers"}
+)
+# The groups of the fields in the select, in this order; a field's group by its name.
+GROUPS = (
+    (_l("Student"), lambda name: True),
+    (_l("Guardians"), lambda name: name.startswith("guardian")),
+    (_l("Emergency contact"), lambda name: name.startswith("emergency")),
+    (_l("Health and host family"), lambda name: name in HOST_FAMILY),
+    (_l("Passport and visa"), lambda name: name.startswith(("passport", "visa"))),
+)
+
+
+def grouped_fields(fields: list[tuple[str, object]]) -> list[tuple[str, object, str]]:
+    """(name, label, group) of every field, group by group: the select's optgroups."""
+
+    def group(name: str) -> int:
+        return max(i for i, (_label, belongs) in enumerate(GROUPS) if belongs(name))
+
+    ordered = sorted(fields, key=lambda field: group(field[0]))
+    return [(name, label, str(GROUPS[group(name)][0])) for name, label in ordered]
 
 
 @dataclass(frozen=True)

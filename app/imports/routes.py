@@ -58,7 +58,7 @@ def columns(batch_id: int):
     if batch.status != ImportStatus.PENDING:
         return redirect(url_for("imports.preview", batch_id=batch.id))
     header, records = imports.table_of(batch)
-    fields = [(column.name, column.label) for column in COLUMNS]
+    fields = mapping_view.grouped_fields([(column.name, column.label) for column in COLUMNS])
     form = columns_form(header, fields)
     guessed = import_mapping.proposal(header, records)
     status, shown = 200, None

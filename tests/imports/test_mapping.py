@@ -148,6 +148,7 @@ def test_an_unknown_column_must_be_chosen_or_ignored(app, staff):
     page = text_of(staff.get(f"{URL}/{batch_id}/columns"))
     assert "Bemerkung" in page and "kommt später" in page  # the column with a sample value
     assert page.count("not recognised") == 1
+    assert '<optgroup label="Guardians"><option value="guardian1_name">Guardian 1: name' in page
     extra = len(GERMAN)  # the extra column's index
 
     left_open = columns_of(staff, batch_id, **choices_of(staff, batch_id))

@@ -85,6 +85,9 @@ def test_a_coordinator_maps_a_german_excel_list_once_per_school(
     workbook(second, "Helmholtz-Gymnasium", ("Yilmaz", "Elif", born(15, 1)))
     workbook(other, "Käthe-Kollwitz-Gymnasium", ("Schulz", "Mia", born(14, 9)))
     log_in(page, "coordinator@example.org")
+    page.goto("/students/import")
+    expect(page.locator("main")).to_contain_text("Excel (.xlsx): the first sheet")
+    _shot(page, "upload-desktop-en.png")
 
     upload(page, first)
     expect(page.get_by_role("heading", level=1)).to_have_text("Which column is which?")

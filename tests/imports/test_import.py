@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from openpyxl import Workbook
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
@@ -576,3 +577,38 @@ def test_a_workbook_with_several_sheets_asks_for_the_sheet(app, staff):
     preview = text_of(staff.get(chosen.headers["Location"]))
     assert "Read as: Excel workbook, sheet “Klasse 10b”." in preview
     assert "Import all 2 students" in preview
+
+
+def _merged() -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Schüler"
+    for row in [["first_name", "grade"], ["Lena", "10b"], ["Jan", "10b"]]:
+        sheet.append(row)
+    sheet.merge_cells("B2:B3")
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("data", "filename", "message"),
+    [
+        (b"Name;x\r\nab\x81c\x8d;d\r\n", "liste.csv", "“liste.csv” cannot be read"),
+        (
+            xlsx(("Schüler", [["first_name", "grade"], ["Lena", "=1+1"]])),
+            "liste.xlsx",
+            "Cell B2 of the sheet “Schüler” holds a formula",
+        ),
+        (_merged(), "liste.xlsx", "Cells B2:B3 of the sheet “Schüler” are merged."),
+        (xlsx(("Schüler", [[None, ""]])), "liste.xlsx", "The sheet “Schüler” is empty."),
+    ],
+    ids=["unknown-encoding", "formula", "merged-cells", "empty-sheet"],
+)
+def test_files_that_cannot_be_read_are_refused_on_the_upload_page(
+    app, staff, data, filename, message
+):
+    response = upload(staff, data, filename=filename)
+    assert response.status_code == 400
+    assert message in text_of(response)
+    assert count(app, ImportBatch) == 0

@@ -30,8 +30,6 @@ from app.models import (
 from app.services.enrolment import cohorts, students
 from app.services.enrolment.student_csv import (
     COLUMN_NAMES,
-    ImportRefused,
-    decode,
     parse_bool,
     parse_date,
     parse_gender,
@@ -530,13 +528,6 @@ def test_parse_gender(text, expected):
 def test_parse_gender_refuses():
     with pytest.raises(ValueError):
         parse_gender("x")
-
-
-def test_decode_strips_the_bom_and_refuses_nul_bytes(app):
-    with app.test_request_context():
-        assert decode(b"\xef\xbb\xbffirst_name\r\n") == "first_name\r\n"
-        with pytest.raises(ImportRefused, match="Line 2 contains binary data"):
-            decode(b"first_name\n\x00\x00")
 
 
 def test_the_guardians_language_comes_from_its_optional_column(app, staff):

@@ -1,18 +1,16 @@
-"""Reading a school's student list from CSV: the columns, the encoding, lenient values.
+"""A school's student list, row by row: our columns (COLUMNS) and lenient values.
 
-German and US school offices write dates, yes/no and gender in many ways, and German Excel
-separates with semicolons; everything here is plain parsing, without the database.
+German and US school offices write dates, yes/no and gender in many ways; everything here is
+plain parsing, without the database. The file itself is read by tables.read_table, its columns
+matched to ours by import_mapping.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.models import Diet, VisaStatus
@@ -184,80 +182,7 @@ def _enum_word(text: str, default: str) -> str:
     return re.sub(r"[\s\-]+", "_", text.strip().lower()) or default
 
 
-# Reading the file ------------------------------------------------------------------------
-
-
-def decode(data: bytes) -> str:
-    """The file's text: UTF-8 with or without BOM; anything else is refused with the line."""
-    if not data.strip():
-        raise ImportRefused([_("The file is empty.")])
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        raise ImportRefused(
-            [
-                _(
-                    "The file is not saved as UTF-8: line %(line)d contains characters that "
-                    "cannot be read. In Excel choose “Save as” → “CSV UTF-8”; in LibreOffice "
-                    "choose the character set “Unicode (UTF-8)”. Then upload it again.",
-                    line=line,
-                )
-            ]
-        ) from None
-    if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
-        raise ImportRefused(
-            [
-                _(
-                    "Line %(line)d contains binary data: this is not a CSV text file. "
-                    "Save the list as “CSV UTF-8” and upload that file.",
-                    line=line,
-                )
-            ]
-        )
-    if not text.strip():
-        raise ImportRefused([_("The file is empty.")])
-    return text
-
-
-def _delimiter(text: str) -> str:
-    """Comma or semicolon (German Excel), whichever the header line uses more."""
-    header = next((line for line in io.StringIO(text) if line.strip()), "")
-    return ";" if header.count(";") > header.count(",") else ","
-
-
-def _records(text: str) -> list[tuple[int, int, list[str]]]:
-    """(first line, last line, cells) of every non-blank record; at most MAX_ROWS + 1."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-    records: list[tuple[int, int, list[str]]] = []
-    last = 0
-    try:
-        for cells in reader:
-            first, last = last + 1, reader.line_num
-            if any(cell.strip() for cell in cells):
-                records.append((first, last, cells))
-            if len(records) > MAX_ROWS + 1:
-                raise ImportRefused(
-                    [
-                        _(
-                            "The file has more than %(n)d students. Import at most %(n)d at "
-                            "a time: split the file and upload the parts one after another.",
-                            n=MAX_ROWS,
-                        )
-                    ]
-                )
-    except csv.Error as error:
-        raise ImportRefused(
-            [
-                _(
-                    "Line %(line)d cannot be read as CSV (%(reason)s).",
-                    line=reader.line_num,
-                    reason=str(error),
-                )
-            ]
-        ) from None
-    return records
+# A row's values ---------------------------------------------------------------------------
 
 
 def row_values(cells: dict[str, str]) -> tuple[dict, list[tuple[str, str]]]:

@@ -131,6 +131,8 @@ def test_german_column_names_go_straight_to_the_preview_and_import(app, staff):
     assert "Every row is valid." in preview
     assert "Geburtsdatum → Date of birth" in preview
     assert f'href="{URL}/{batch_id}/columns"' in preview  # the mapping can still be changed
+    shown = choices_of(staff, batch_id)
+    assert [shown[f"column_{i}"] for i in range(len(GERMAN))] == list(GERMAN)
     post(staff, f"{URL}/{batch_id}/confirm", {"mode": "all"})
     with app.app_context():
         created = db.session.scalars(sa.select(Student).order_by(Student.id)).all()

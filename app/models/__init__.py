@@ -37,7 +37,7 @@ from app.models.families import (
 )
 from app.models.guardians import ApplicationDraft, Invitation, StudentAccount
 from app.models.history import HistoryEvent
-from app.models.imports import ImportBatch, ImportStatus
+from app.models.imports import ImportBatch, ImportMapping, ImportStatus
 from app.models.jobs import Job, JobStatus
 from app.models.messages import GroupMessage, MessageDelivery, MessageOptOut
 from app.models.notifications import OutboxEmail
@@ -102,6 +102,7 @@ __all__ = [
     "HostFamily",
     "HouseholdMember",
     "ImportBatch",
+    "ImportMapping",
     "ImportStatus",
     "Invitation",
     "Job",

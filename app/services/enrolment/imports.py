@@ -1,4 +1,5 @@
-"""CSV import of a school's student list: read the file, check every row, import on confirmation.
+"""Import of a school's student list (XLSX or CSV): read the file, decide which column is which
+field (import_mapping), check every row (import_rows), import on confirmation.
 
 Each row obeys the same rules as the web form (students.check_student). An upload is only
 stored; students are written when the person confirms, all of them in one transaction.
@@ -6,7 +7,8 @@ stored; students are written when the person confirms, all of them in one transa
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+from collections.abc import Sequence
 from datetime import date
 
 import sqlalchemy as sa
@@ -27,152 +29,14 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.models.students import search_word_rows
-from app.services.enrolment import enrolments, students
-from app.services.enrolment.student_csv import decode, read_file, row_values
+from app.services.enrolment import enrolments, import_mapping, students
+from app.services.enrolment.import_rows import Checked, Record, Row, check_rows
+from app.services.enrolment.tables import Table, read_table
 from app.services.errors import DomainError
 from app.services.privacy import audit
 
 S = EnrolmentStatus
-
-
-@dataclass
-class Row:
-    """One student's line of the file: the values for create_student and their problems."""
-
-    line: int
-    values: dict
-    problems: list[tuple[str, str]] = field(default_factory=list)  # (column or "", message)
-    readable: bool = True  # False when the fields do not line up with the header
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    @property
-    def name(self) -> str:
-        return f"{self.values.get('first_name', '')} {self.values.get('last_name', '')}".strip()
-
-
-@dataclass
-class Checked:
-    """Every row of a file, checked."""
-
-    rows: list[Row]
-
-    @property
-    def valid(self) -> list[Row]:
-        return [row for row in self.rows if row.ok]
-
-    @property
-    def invalid(self) -> list[Row]:
-        return [row for row in self.rows if not row.ok]
-
-    def shown(self, valid_limit: int = 200) -> list[Row]:
-        """The rows a preview lists: every row with problems and the first valid ones."""
-        valid_seen = 0
-        shown = []
-        for row in self.rows:
-            if row.ok:
-                valid_seen += 1
-                if valid_seen > valid_limit:
-                    continue
-            shown.append(row)
-        return shown
-
-
-# Checking rows ---------------------------------------------------------------------------
-
-
-def _field_count_problem(first: int, last: int, cells: list[str], expected: int) -> str | None:
-    extra = cells[expected:]
-    if len(cells) >= expected and not any(cell.strip() for cell in extra):
-        return None  # Excel's trailing empty cells
-    if first == last:
-        return _(
-            "This line has %(found)d fields but the header has %(expected)d. Check for a "
-            "missing or extra separator.",
-            found=len(cells),
-            expected=expected,
-        )
-    return _(
-        "This row runs over lines %(first)d to %(last)d and has %(found)d fields but the header "
-        "has %(expected)d. Check for a missing closing quote.",
-        first=first,
-        last=last,
-        found=len(cells),
-        expected=expected,
-    )
-
-
-def _check_row(
-    first: int, last: int, cells: list[str], names: list[str], today: date | None
-) -> Row:
-    by_name = {name: cells[i].strip() for i, name in enumerate(names) if name and i < len(cells)}
-    values, problems = row_values(by_name)
-    row = Row(first, values)
-    count_problem = _field_count_problem(first, last, cells, len(names))
-    if count_problem:
-        row.problems.append(("", count_problem))
-        row.readable = False
-        return row
-    unreadable = {key for key, _message in problems}
-    row.problems.extend(problems)
-    for key, message in students.check_student(values, today):
-        column = key.replace(".", "_")
-        if column not in unreadable:
-            row.problems.append((column, message))
-    return row
-
-
-def _key(first_name: str, last_name: str, born: date | None) -> tuple | None:
-    """Who a student is for duplicates: name without case or extra spaces, and birth date."""
-    if born is None or not first_name.strip() or not last_name.strip():
-        return None
-    return (" ".join(first_name.casefold().split()), " ".join(last_name.casefold().split()), born)
-
-
-DATES_PER_QUERY = 500  # SQLite takes at most 999 parameters before version 3.32
-
-
-def _existing_keys(born: set[date]) -> set[tuple]:
-    """The duplicate keys of the stored students born on one of these days (a file's students
-    are mostly born in a few years, so this reads a small part of a large database)."""
-    days = sorted(born)
-    keys: set[tuple] = set()
-    for start in range(0, len(days), DATES_PER_QUERY):
-        rows = db.session.execute(
-            sa.select(Student.first_name, Student.last_name, Student.date_of_birth).where(
-                Student.date_of_birth.in_(days[start : start + DATES_PER_QUERY])
-            )
-        )
-        keys.update(_key(*row) for row in rows)
-    return keys
-
-
-def check_rows(text: str, today: date | None = None) -> Checked:
-    """Every row of the file checked: the student rules, duplicates in the file and stored."""
-    names, records = read_file(text)
-    checked = [_check_row(first, last, cells, names, today) for first, last, cells in records]
-    existing = _existing_keys(
-        {born for row in checked if isinstance(born := row.values["date_of_birth"], date)}
-    )
-    first_seen: dict[tuple, int] = {}
-    rows = []
-    for row in checked:
-        key = _key(row.values["first_name"], row.values["last_name"], row.values["date_of_birth"])
-        if key is not None and row.readable:
-            if key in first_seen:
-                row.problems.append(
-                    ("", _("Same name and date of birth as line %(line)d.", line=first_seen[key]))
-                )
-            else:
-                first_seen[key] = row.line
-            if key in existing:
-                row.problems.append(
-                    ("", _("A student with this name and date of birth already exists."))
-                )
-        rows.append(row)
-    return Checked(rows)
+__all__ = ["Checked", "Row", "check_rows"]
 
 
 # Batches ---------------------------------------------------------------------------------
@@ -203,21 +67,87 @@ def _enrollable(cohort_id: int | None) -> Cohort | None:
 
 
 def create_batch(
-    data: bytes, filename: str, cohort_id: int | None, by_id: int | None
+    data: bytes,
+    filename: str,
+    cohort_id: int | None,
+    by_id: int | None,
+    sheet: str | None = None,
 ) -> ImportBatch:
-    """Store an uploaded file for its preview; refuses what is no readable student list."""
-    text = decode(data)
-    read_file(text)
+    """Store an uploaded file's table for its mapping and preview; refuses what is no readable
+    student list. The columns are taken as mapped when every one is known (by its name, or
+    for the school's file with this header) and no required field is missing."""
+    table = read_table(data, filename, sheet)
     cohort = _enrollable(cohort_id)
+    proposal = import_mapping.proposal(table.header, table.records)
     batch = ImportBatch(
         filename=(filename or "students.csv").strip()[:255],
-        content=text,
+        content=json.dumps({"header": table.header, "records": table.records}, ensure_ascii=False),
+        source={
+            "kind": table.kind,
+            "encoding": table.encoding,
+            "separator": table.separator,
+            "sheet": table.sheet,
+            "sheets": list(table.sheets),
+        },
+        mapping=proposal if import_mapping.complete(table.header, proposal) else None,
         cohort=cohort,
         uploaded_by_id=by_id,
     )
     db.session.add(batch)
     db.session.flush()
     return batch
+
+
+def table_of(batch: ImportBatch) -> tuple[list[str], list[Record]]:
+    """The header and records of a pending batch's file."""
+    if not batch.content:
+        return [], []
+    stored = json.loads(batch.content)
+    return stored["header"], [(first, last, cells) for first, last, cells in stored["records"]]
+
+
+def described(batch: ImportBatch) -> str:
+    """How the file was read, in words: kind, encoding, separator, sheet."""
+    return Table(header=[], records=[], **(batch.source or {})).described()
+
+
+class MappingRefused(DomainError):
+    """The columns as chosen cannot be imported; problems: (column index or None, message)."""
+
+    def __init__(self, problems: list[tuple[int | None, str]]) -> None:
+        super().__init__(" ".join(message for _index, message in problems))
+        self.problems = problems
+
+
+def set_mapping(batch: ImportBatch, chosen: Sequence[str | None], by_id: int | None) -> str:
+    """Keep the field of each column ("" ignores it) for the batch, and for the school's next
+    file with the same header (the school returned); refuses columns left open, a field
+    twice, required ones missing."""
+    if batch.status != ImportStatus.PENDING:
+        raise DomainError(_("This file was already imported or discarded."))
+    header, records = table_of(batch)
+    if len(chosen) != len(header) or any(
+        field not in (None, import_mapping.IGNORED, *import_mapping.FIELDS) for field in chosen
+    ):
+        raise ValueError("a mapping must name a known field or nothing for every column")
+    problems = import_mapping.problems(header, chosen)
+    if problems:
+        raise MappingRefused(problems)
+    batch.mapping = [field or import_mapping.IGNORED for field in chosen]
+    school = import_mapping.remember(header, records, batch.mapping, by_id)
+    db.session.flush()
+    return school
+
+
+def check_batch(batch: ImportBatch, today: date | None = None) -> Checked:
+    """Every row of a mapped batch checked; its problems name the file's columns."""
+    header, records = table_of(batch)
+    mapping = batch.mapping or [""] * len(header)
+    checked = check_rows(mapping, records, today)
+    names = {field: name for field, name in zip(mapping, header, strict=False) if field}
+    for row in checked.rows:
+        row.problems = [(names.get(column, column), message) for column, message in row.problems]
+    return checked
 
 
 def forecast(cohort: Cohort | None, count: int) -> tuple[int, int]:
@@ -233,7 +163,7 @@ def _claim(batch: ImportBatch, status: ImportStatus, by_id: int | None) -> None:
     claimed = db.session.execute(
         sa.update(ImportBatch)
         .where(ImportBatch.id == batch.id, ImportBatch.status == ImportStatus.PENDING)
-        .values(status=status, finished_at=utcnow(), finished_by_id=by_id, content="")
+        .values(status=status, finished_at=utcnow(), finished_by_id=by_id, content="", source=None)
         .execution_options(synchronize_session=False)
     )
     if claimed.rowcount != 1:
@@ -286,12 +216,14 @@ def import_batch(
     flushes; the caller commits, or rolls back on DomainError."""
     if batch.status != ImportStatus.PENDING:
         raise DomainError(_("This file was already imported or discarded."))
+    if batch.mapping is None:
+        raise DomainError(_("Choose the columns first. Nothing was imported."))
     cohort = batch.cohort
     if cohort is not None and not takes_enrolments(cohort):
         raise DomainError(
             _("The cohort %(name)s does not take enrolments any more.", name=cohort.name)
         )
-    checked = check_rows(batch.content, today)
+    checked = check_batch(batch, today)
     if mode == "all" and checked.invalid:
         raise DomainError(
             ngettext(

@@ -1,45 +1,54 @@
-"""Reading a school's student list from CSV: the columns, the encoding, lenient values.
+"""A school's student list, row by row: our columns (COLUMNS) and lenient values.
 
-German and US school offices write dates, yes/no and gender in many ways, and German Excel
-separates with semicolons; everything here is plain parsing, without the database.
+German and US school offices write dates, yes/no and gender in many ways; everything here is
+plain parsing, without the database. The file itself is read by tables.read_table, its columns
+matched to ours by import_mapping.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime
 from enum import StrEnum
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.models import Diet, VisaStatus
 from app.services.enrolment import students
+from app.services.enrolment.cell_values import parse_date, tidy_phone
 from app.services.errors import DomainError
 
 MAX_ROWS = 5000
 BOOLEAN_COLUMNS = ("pet_allergy", "no_pets", "no_smokers")
 DATE_COLUMNS = ("date_of_birth", "passport_expiry")
-TRUE_WORDS = frozenset({"yes", "ja", "true", "wahr", "1", "x"})
-FALSE_WORDS = frozenset({"", "no", "nein", "false", "falsch", "0"})
+TRUE_WORDS = frozenset({"yes", "y", "ja", "j", "true", "wahr", "1", "x", "✓", "✔"})
+FALSE_WORDS = frozenset({"", "no", "n", "nein", "false", "falsch", "0", "-"})
 GENDER_WORDS = {
     "female": "female",
     "f": "female",
     "w": "female",
     "weiblich": "female",
+    "mädchen": "female",
+    "girl": "female",
     "male": "male",
     "m": "male",
     "männlich": "male",
+    "maennlich": "male",
+    "junge": "male",
+    "boy": "male",
     "diverse": "diverse",
     "d": "diverse",
     "divers": "diverse",
+    "non-binary": "diverse",
+    "nonbinary": "diverse",
 }
-DATE_MESSAGE = _l("Enter the date as YYYY-MM-DD or DD.MM.YYYY, e.g. 2010-03-14 or 14.03.2010.")
-BOOLEAN_MESSAGE = _l("Use yes or no (also ja/nein, true/false, 1/0, x, or leave it empty).")
+DATE_MESSAGE = _l(
+    "Enter the date as DD.MM.YYYY or YYYY-MM-DD, e.g. 14.03.2010, 14.3.10 or 2010-03-14 "
+    "(Excel's date numbers are read too)."
+)
+BOOLEAN_MESSAGE = _l(
+    "Use yes or no (also ja/nein, j/n, y/n, true/false, 1/0, x, or leave it empty)."
+)
 GENDER_MESSAGE = _l("Use female, male or diverse (also f, m, d, w, weiblich, männlich, divers).")
 
 
@@ -51,6 +60,7 @@ class Column:
     required: bool
     format: object
     example: str
+    label: object  # the field's name on the mapping page
 
 
 def _text(n: int) -> object:
@@ -65,29 +75,28 @@ def _one_of(enum: type[StrEnum], default: str) -> object:
 
 _PHONE = _l("Phone number: at least 6 digits; spaces and + ( ) / . - allowed")
 _EMAIL = _l("Email address")
-_DATE = _l("YYYY-MM-DD or DD.MM.YYYY")
-_YES_NO = _l("yes or no (also ja/nein, true/false, 1/0, x); empty means no")
+_DATE = _l("DD.MM.YYYY, D.M.YY or YYYY-MM-DD, or an Excel date")
+_BIRTH = _l("DD.MM.YYYY, D.M.YY or YYYY-MM-DD, or an Excel date; the student is 12 to 21")
+_YES_NO = _l("yes or no (also ja/nein, j/n, y/n, true/false, 1/0, x); empty means no")
 _GENDER = _l("female, male or diverse (also f, m, d, w, weiblich, männlich, divers)")
 _GUARDIAN2 = _l("Text; if guardian 2 is given, their name, relation and phone are needed")
 COLUMNS = (
-    Column("first_name", True, _text(100), "Lena"),
-    Column("last_name", True, _text(100), "Müller"),
-    Column(
-        "date_of_birth", True, _l("YYYY-MM-DD or DD.MM.YYYY; the student is 12 to 21"), "2010-03-14"
-    ),
-    Column("gender", True, _GENDER, "female"),
-    Column("school", True, _text(200), "Helmholtz-Gymnasium"),
-    Column("grade", True, _text(20), "10b"),
-    Column("email", False, _EMAIL, "lena.mueller@example.org"),
-    Column("phone", False, _PHONE, "+49 170 1234567"),
-    Column("guardian1_name", True, _text(200), "Anna Müller"),
-    Column("guardian1_relation", True, _text(50), "mother"),
-    Column("guardian1_phone", True, _PHONE, "+49 231 123456"),
-    Column("guardian1_email", False, _EMAIL, "anna.mueller@example.org"),
-    Column("guardian2_name", False, _GUARDIAN2, "Jens Müller"),
-    Column("guardian2_relation", False, _text(50), "father"),
-    Column("guardian2_phone", False, _PHONE, "+49 231 654321"),
-    Column("guardian2_email", False, _EMAIL, ""),
+    Column("first_name", True, _text(100), "Lena", _l("First name")),
+    Column("last_name", True, _text(100), "Müller", _l("Last name")),
+    Column("date_of_birth", True, _BIRTH, "2010-03-14", _l("Date of birth")),
+    Column("gender", True, _GENDER, "female", _l("Gender")),
+    Column("school", True, _text(200), "Helmholtz-Gymnasium", _l("School")),
+    Column("grade", True, _text(20), "10b", _l("Grade")),
+    Column("email", False, _EMAIL, "lena.mueller@example.org", _l("Student’s email")),
+    Column("phone", False, _PHONE, "+49 170 1234567", _l("Student’s phone")),
+    Column("guardian1_name", True, _text(200), "Anna Müller", _l("Guardian 1: name")),
+    Column("guardian1_relation", True, _text(50), "mother", _l("Guardian 1: relation")),
+    Column("guardian1_phone", True, _PHONE, "+49 231 123456", _l("Guardian 1: phone")),
+    Column("guardian1_email", False, _EMAIL, "anna.mueller@example.org", _l("Guardian 1: email")),
+    Column("guardian2_name", False, _GUARDIAN2, "Jens Müller", _l("Guardian 2: name")),
+    Column("guardian2_relation", False, _text(50), "father", _l("Guardian 2: relation")),
+    Column("guardian2_phone", False, _PHONE, "+49 231 654321", _l("Guardian 2: phone")),
+    Column("guardian2_email", False, _EMAIL, "", _l("Guardian 2: email")),
     Column(
         "guardian_language",
         False,
@@ -96,22 +105,31 @@ COLUMNS = (
             "emails; empty means German"
         ),
         "de",
+        _l("Guardians’ language"),
     ),
-    Column("emergency1_name", True, _text(200), "Eva Schmidt"),
-    Column("emergency1_relation", True, _text(50), "aunt"),
-    Column("emergency1_phone", True, _PHONE, "+49 231 777888"),
-    Column("emergency1_email", False, _EMAIL, ""),
-    Column("diet", False, _one_of(Diet, "none"), "vegetarian"),
-    Column("allergies", False, _text(2000), "hazelnuts"),
-    Column("pet_allergy", False, _YES_NO, "no"),
-    Column("medical_notes", False, _text(2000), ""),
-    Column("no_pets", False, _YES_NO, "no"),
-    Column("no_smokers", False, _YES_NO, "yes"),
-    Column("interests", False, _text(2000), "football, piano"),
-    Column("languages", False, _text(200), "German, English"),
-    Column("passport_number", False, _l("5 to 20 letters and digits, no spaces"), "C01X00T47"),
-    Column("passport_expiry", False, _DATE, "2031-05-31"),
-    Column("visa_status", False, _one_of(VisaStatus, "not_started"), "esta_applied"),
+    Column("emergency1_name", True, _text(200), "Eva Schmidt", _l("Emergency contact: name")),
+    Column("emergency1_relation", True, _text(50), "aunt", _l("Emergency contact: relation")),
+    Column("emergency1_phone", True, _PHONE, "+49 231 777888", _l("Emergency contact: phone")),
+    Column("emergency1_email", False, _EMAIL, "", _l("Emergency contact: email")),
+    Column("diet", False, _one_of(Diet, "none"), "vegetarian", _l("Diet")),
+    Column("allergies", False, _text(2000), "hazelnuts", _l("Allergies")),
+    Column("pet_allergy", False, _YES_NO, "no", _l("Allergic to pets")),
+    Column("medical_notes", False, _text(2000), "", _l("Medical notes")),
+    Column("no_pets", False, _YES_NO, "no", _l("No pets in the host family")),
+    Column("no_smokers", False, _YES_NO, "yes", _l("No smokers in the host family")),
+    Column("interests", False, _text(2000), "football, piano", _l("Interests")),
+    Column("languages", False, _text(200), "German, English", _l("Languages")),
+    Column(
+        "passport_number",
+        False,
+        _l("5 to 20 letters and digits, no spaces"),
+        "C01X00T47",
+        _l("Passport number"),
+    ),
+    Column("passport_expiry", False, _DATE, "2031-05-31", _l("Passport valid until")),
+    Column(
+        "visa_status", False, _one_of(VisaStatus, "not_started"), "esta_applied", _l("Visa status")
+    ),
 )
 COLUMN_NAMES = tuple(column.name for column in COLUMNS)
 REQUIRED_COLUMNS = tuple(column.name for column in COLUMNS if column.required)
@@ -140,21 +158,8 @@ LANGUAGE_WORDS = {
 LANGUAGE_MESSAGE = _l("Write en or de (English or German), or leave it empty.")
 
 
-def parse_date(text: str) -> date | None:
-    """A date written as YYYY-MM-DD or DD.MM.YYYY; None when empty; ValueError otherwise."""
-    text = text.strip()
-    if not text:
-        return None
-    for pattern in ("%Y-%m-%d", "%d.%m.%Y"):
-        try:
-            return datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    raise ValueError(text)
-
-
 def parse_bool(text: str) -> bool:
-    """yes/no, ja/nein, true/false, 1/0, x or empty (no); ValueError otherwise."""
+    """yes/no, ja/nein, j/n, y/n, true/false, 1/0, x/✓ or -/empty (no); ValueError otherwise."""
     word = text.strip().lower()
     if word in TRUE_WORDS:
         return True
@@ -177,138 +182,19 @@ def _enum_word(text: str, default: str) -> str:
     return re.sub(r"[\s\-]+", "_", text.strip().lower()) or default
 
 
-# Reading the file ------------------------------------------------------------------------
-
-
-def decode(data: bytes) -> str:
-    """The file's text: UTF-8 with or without BOM; anything else is refused with the line."""
-    if not data.strip():
-        raise ImportRefused([_("The file is empty.")])
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        raise ImportRefused(
-            [
-                _(
-                    "The file is not saved as UTF-8: line %(line)d contains characters that "
-                    "cannot be read. In Excel choose “Save as” → “CSV UTF-8”; in LibreOffice "
-                    "choose the character set “Unicode (UTF-8)”. Then upload it again.",
-                    line=line,
-                )
-            ]
-        ) from None
-    if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
-        raise ImportRefused(
-            [
-                _(
-                    "Line %(line)d contains binary data: this is not a CSV text file. "
-                    "Save the list as “CSV UTF-8” and upload that file.",
-                    line=line,
-                )
-            ]
-        )
-    if not text.strip():
-        raise ImportRefused([_("The file is empty.")])
-    return text
-
-
-def _delimiter(text: str) -> str:
-    """Comma or semicolon (German Excel), whichever the header line uses more."""
-    header = next((line for line in io.StringIO(text) if line.strip()), "")
-    return ";" if header.count(";") > header.count(",") else ","
-
-
-def _records(text: str) -> list[tuple[int, int, list[str]]]:
-    """(first line, last line, cells) of every non-blank record; at most MAX_ROWS + 1."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-    records: list[tuple[int, int, list[str]]] = []
-    last = 0
-    try:
-        for cells in reader:
-            first, last = last + 1, reader.line_num
-            if any(cell.strip() for cell in cells):
-                records.append((first, last, cells))
-            if len(records) > MAX_ROWS + 1:
-                raise ImportRefused(
-                    [
-                        _(
-                            "The file has more than %(n)d students. Import at most %(n)d at "
-                            "a time: split the file and upload the parts one after another.",
-                            n=MAX_ROWS,
-                        )
-                    ]
-                )
-    except csv.Error as error:
-        raise ImportRefused(
-            [
-                _(
-                    "Line %(line)d cannot be read as CSV (%(reason)s).",
-                    line=reader.line_num,
-                    reason=str(error),
-                )
-            ]
-        ) from None
-    return records
-
-
-def _column_name(cell: str) -> str:
-    return re.sub(r"[\s\-]+", "_", cell.strip().lower())
-
-
-def _names(names: list[str], limit: int = 12) -> str:
-    shown = ", ".join(names[:limit])
-    return shown + (", …" if len(names) > limit else "")
-
-
-def _check_header(cells: list[str]) -> list[str]:
-    """The header's column names (empty for blank cells); refuses unknown and missing ones."""
-    names = [_column_name(cell) for cell in cells]
-    problems = []
-    unknown = [
-        cell.strip()
-        for cell, name in zip(cells, names, strict=True)
-        if name and name not in COLUMN_NAMES
-    ]
-    if unknown:
-        problems.append(
-            _(
-                "Unknown columns: %(names)s. The first line must name the columns, using only "
-                "the names listed on the import page.",
-                names=_names(unknown),
-            )
-        )
-    twice = sorted(name for name, count in Counter(n for n in names if n).items() if count > 1)
-    if twice:
-        problems.append(_("Columns named more than once: %(names)s.", names=_names(twice)))
-    missing = [name for name in REQUIRED_COLUMNS if name not in names]
-    if missing:
-        problems.append(_("Required columns are missing: %(names)s.", names=_names(missing)))
-    if problems:
-        raise ImportRefused(problems)
-    return names
-
-
-def read_file(text: str) -> tuple[list[str], list[tuple[int, int, list[str]]]]:
-    """The header's column names and the data records; refuses a file that is no student list."""
-    records = _records(text)
-    if not records:
-        raise ImportRefused([_("The file is empty.")])
-    names = _check_header(records[0][2])
-    data = records[1:]
-    if not data:
-        raise ImportRefused([_("The file has a header row but no students.")])
-    return names, data
+# A row's values ---------------------------------------------------------------------------
 
 
 def row_values(cells: dict[str, str]) -> tuple[dict, list[tuple[str, str]]]:
     """The values dict for check_student/create_student, and the cells that cannot be read."""
     problems: list[tuple[str, str]] = []
+    cells = {
+        key: tidy_phone(cell) if key.endswith("phone") else cell for key, cell in cells.items()
+    }
     values: dict = {key: cells.get(key, "") for key in students.SCALAR_FIELDS}
     for key in DATE_COLUMNS:
         try:
-            values[key] = parse_date(values[key])
+            values[key] = parse_date(values[key], born=key == "date_of_birth")
         except ValueError:
             values[key] = None
             problems.append((key, str(DATE_MESSAGE)))

@@ -60,7 +60,7 @@ def test_staff_fill_a_cohort_and_the_waitlist_moves_up(app, page, tmp_path):
     school_list = tmp_path / "goethe.csv"
     school_list.write_text(CSV, encoding="utf-8")
     page.get_by_role("link", name="Students", exact=True).click()
-    page.get_by_role("link", name="Import a CSV list").click()
+    page.get_by_role("link", name="Import a list (Excel or CSV)").click()
     page.get_by_label("Student list (Excel or CSV)", exact=True).set_input_files(str(school_list))
     page.get_by_label("Enroll in cohort").select_option(
         label="Buffalo spring 2027 (open, 1 of 3 places free)"

@@ -49,6 +49,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from bench.pg import throwaway_server
+from bench.run import code_version
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCUSTFILE = Path(__file__).resolve().parent / "locustfile.py"
@@ -962,6 +963,7 @@ def side_by_side(results: dict[str, dict]) -> list[str]:
         "| | " + " | ".join(names) + " |",
         "| --- | " + " | ".join("---:" for _ in dbs) + " |",
         row("run", lambda r: f"{r['date']}, {r['database']}"),
+        row("code", lambda r: r["code"]),
         row(
             "users × seconds, workers",
             lambda r: f"{r['args']['users']} × {r['args']['seconds']} s, {r['args']['workers']}",
@@ -1167,6 +1169,7 @@ def run(args, database_url: str | None) -> int:
             "db": args.db,
             "database": database_version(database_url),
             "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            "code": code_version(),
             "args": {
                 "users": args.users,
                 "spawn_rate": args.spawn_rate,

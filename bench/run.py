@@ -12,7 +12,7 @@ by side, the targets, the machine, the date.
                                                   # small/national; those databases are
                                                   # DROPPED and created
 """
-# ruff: noqa: S603 (subprocesses with fixed arguments)
+# ruff: noqa: S603, S607 (subprocesses with fixed arguments: ours and git)
 
 from __future__ import annotations
 
@@ -103,6 +103,21 @@ def postgres_urls(stack: ExitStack, sizes: list[str], notes: list[str]) -> dict[
         "(bench/pg.py: fsync off, as in CI), on the same machine."
     )
     return {size: server.url(f"austausch_bench_{size}") for size in sizes}
+
+
+def code_version() -> str:
+    """The commit measured, and whether the working tree differs from it."""
+    try:
+        commit = subprocess.run(
+            ["git", "log", "-1", "--format=%h %cs %s"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=ROOT, capture_output=True, text=True,
+        ).stdout.strip()  # fmt: skip
+    except OSError:
+        return "unknown"
+    return (commit[:90] or "unknown") + (" (with uncommitted changes)" if dirty else "")
 
 
 def machine() -> str:
@@ -416,6 +431,7 @@ def main(argv: list[str] | None = None) -> int:
         "--databases", default="sqlite,postgresql", help="comma-separated: sqlite,postgresql"
     )
     parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument("--note", action="append", default=[], help="a line for RESULTS.md")
     args = parser.parse_args(argv)
     sizes = [size for size in ("small", "national") if size in args.sizes.split(",")]
     wanted = [db for db in DATABASES if db in args.databases.split(",")]
@@ -423,7 +439,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("choose at least one size and one database")
     started = datetime.now(UTC)
     clock = time.perf_counter()
-    notes: list[str] = []
+    notes: list[str] = [f"Code: {code_version()}.", *args.note]
     results: dict = {}
     # The stack stops the throwaway PostgreSQL server and removes the SQLite files at the
     # end, also after a failed step or Ctrl+C.

@@ -53,26 +53,27 @@ test-fast: $(VENV)/.dev-installed translations
 	$(BIN)/pytest $(PYTEST_PARALLEL) -m "not slow"
 
 ## The long load test, results in bench/LOAD.md: gunicorn with 4 workers, 50 users for 120 s,
-## on SQLite and, when LOAD_DATABASE_URL is set, on that PostgreSQL database (dropped and
-## created again: its name must contain "load").
+## then the capacity run (the page mix without think time, and a bare route, 60 s each), on
+## SQLite and on PostgreSQL: a throwaway server (bench/pg.py) unless LOAD_DATABASE_URL names
+## a database (dropped and created again: its name must contain "load").
 LOAD_USERS ?= 50
 LOAD_SECONDS ?= 120
 LOAD_WORKERS ?= 4
-LOAD_ARGS = --users $(LOAD_USERS) --seconds $(LOAD_SECONDS) --workers $(LOAD_WORKERS) --report bench/LOAD.md
+LOAD_CAPACITY_SECONDS ?= 60
+LOAD_ARGS = --users $(LOAD_USERS) --seconds $(LOAD_SECONDS) --workers $(LOAD_WORKERS) \
+	--capacity-seconds $(LOAD_CAPACITY_SECONDS) --report bench/LOAD.md
 load: $(VENV)/.dev-installed translations
 	@status=0; \
 	$(BIN)/python -m bench.load --db sqlite $(LOAD_ARGS) || status=1; \
-	if [ -n "$$LOAD_DATABASE_URL" ]; then \
-		$(BIN)/python -m bench.load --db postgresql $(LOAD_ARGS) || status=1; \
-	else \
-		echo "LOAD_DATABASE_URL is not set: no run on PostgreSQL."; \
-	fi; \
+	$(BIN)/python -m bench.load --db postgresql $(LOAD_ARGS) || status=1; \
 	exit $$status
 
 ## The benchmark, results in bench/RESULTS.md: two generated datasets (one city; a national
-## organisation), every main page, matching, PDF rosters, exports, the CSV import, memory.
+## organisation), every main page, matching, PDF rosters, exports, the CSV import, memory;
+## on SQLite and on PostgreSQL (a throwaway server, bench/pg.py, unless BENCH_DATABASE_URL).
+## BENCH_ARGS="--sizes small" for a quick look at the pages.
 bench: $(VENV)/.dev-installed translations
-	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check --fix .

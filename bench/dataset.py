@@ -34,19 +34,26 @@ from app.models import (
     AuditEntry,
     Cohort,
     CohortTeacher,
+    ConcernAction,
+    ConcernReport,
+    Contact,
     EmergencyContact,
     Enrolment,
     EnrolmentDocument,
     EnrolmentEvent,
     FamilyReference,
+    GroupMessage,
     Guardian,
     GuardianConsent,
     HostApplication,
     HostFamily,
     HouseholdMember,
+    ImportBatch,
+    MessageDelivery,
     Placement,
     Programme,
     Student,
+    StudentAccount,
     StudentWord,
     Teacher,
     User,
@@ -64,6 +71,15 @@ ROSTER_500 = "Bench roster 500"
 MATCHING_60 = "Bench matching 60"
 MATCHING_2000 = "Bench matching 2000"
 IMPORT = "Bench import"
+# The accounts of the pages other roles see, all about "Bench current": its lead teacher, a
+# host family with a student of it placed and a new application in vetting (task list), a
+# guardian of one of its students; the admin reads the audit trail.
+ADMIN = "admin@bench.example.org"
+TEACHER = "teacher@bench.example.org"
+FAMILY = "family@bench.example.org"
+GUARDIAN = "guardian@bench.example.org"
+NEXT_OPEN = "Dortmund 2027"  # open for applications (the public pages, the import preview)
+PREVIEW_ROWS = 60  # the pending import batch the preview page checks
 
 
 @dataclass(frozen=True)
@@ -321,6 +337,11 @@ class Builder:
         self.teachers: list[int] = []
         self.staff: list[int] = []
         self.cohort_ids: dict[str, int] = {}
+        self.last_guardian: tuple[int, str, str] = (0, "", "")
+        # Of "Bench current": the first student (student, guardian) and the first placement.
+        self.current_student: tuple[int, int] = (0, 0)
+        self.own_family: Family | None = None
+        self.own_teacher = 0
 
     # --- people ---------------------------------------------------------------------------
 
@@ -336,7 +357,7 @@ class Builder:
         )
 
     def accounts(self) -> None:
-        self.staff.append(self.user("admin@bench.example.org", "admin"))
+        self.staff.append(self.user(ADMIN, "admin"))
         self.staff.append(self.user(COORDINATOR, "coordinator"))
         for i in range(4):
             self.staff.append(self.user(f"coordinator{i}@bench.example.org", "coordinator"))
@@ -352,6 +373,19 @@ class Builder:
                     languages="German, English",
                 )
             )
+        self.own_teacher = self.w.add(
+            Teacher,
+            user_id=self.user(TEACHER, "teacher"),
+            name="Tina Bench",
+            school=self.schools[0],
+            phone="+49 231 999999",
+            languages="German, English",
+        )
+        user_id = self.user(FAMILY, "host_family")
+        family_id = self.w.add(
+            HostFamily, user_id=user_id, family_name="Benchley", created_at=datetime(2020, 1, 1)
+        )
+        self.own_family = Family(user_id, family_id, "Benchley", "Buffalo")
         for i in range(self.size.families):
             user_id = self.user(f"family{i}@bench.example.org", "host_family")
             name = self.random.choice(US_LAST)
@@ -397,15 +431,17 @@ class Builder:
         )
         for word in search_word_rows(student_id, first, last, email):
             self.w.add(StudentWord, **word)
-        self.w.add(
+        guardian_name = f"{r.choice(FIRST)} {last}"
+        guardian_id = self.w.add(
             Guardian,
             student_id=student_id,
             position=1,
-            name=f"{r.choice(FIRST)} {last}",
+            name=guardian_name,
             relation="mother",
             phone=f"+49 231 {r.randint(100000, 999999)}",
             email=f"g{student_id}@example.org",
         )
+        self.last_guardian = (guardian_id, guardian_name, f"g{student_id}@example.org")
         if r.random() < 0.7:
             self.w.add(
                 Guardian,
@@ -437,6 +473,7 @@ class Builder:
         *,
         places: int | None = None,
         status: str | None = None,
+        lead: int | None = None,
     ) -> tuple[int, date, date]:
         departure, returns = date(year, 8, 15), date(year, 12, 15)
         if status is None:
@@ -461,7 +498,7 @@ class Builder:
             completed_at=datetime(year, 12, 20) if status == "archived" else None,
         )
         self.cohort_ids[name] = cohort_id
-        lead = self.teachers[cohort_id % len(self.teachers)]
+        lead = lead or self.teachers[cohort_id % len(self.teachers)]
         assistant = self.teachers[(cohort_id * 7 + 1) % len(self.teachers)]
         self.w.add(
             CohortTeacher,
@@ -545,9 +582,10 @@ class Builder:
         beds: int,
         cohort_id: int | None,
         returns: date,
+        submitted: datetime | None = None,
     ) -> int:
         r = self.random
-        submitted = datetime(year - 1, 10, r.randint(1, 28))
+        submitted = submitted or datetime(year - 1, 10, r.randint(1, 28))
         approved = status == "approved"
         steps = ("references_checked", "background_cleared", "home_visited", "approved")
         reached = steps.index(status) + 1 if status in steps else 0
@@ -646,27 +684,42 @@ class Builder:
     ) -> int:
         """A cohort with its students enrolled (the last ones waitlisted), the first placed
         ones living with approved families of `beds` beds each, and extra approved families
-        offering a bed to it that nobody lives with yet."""
+        offering a bed to it that nobody lives with yet. Cohorts of the last years have the
+        group messages sent to their guardians; cohorts abroad now their contacts and
+        concern reports, past ones a few closed reports."""
+        current = name == CURRENT
         places = students - waitlisted
         cohort_id, _departure, returns = self.cohort(
-            programme_id, name, year, students, places=places
+            programme_id,
+            name,
+            year,
+            students,
+            places=places,
+            lead=self.own_teacher if current else None,
         )
         done = year < THIS_YEAR
         teacher = self.teachers[cohort_id % len(self.teachers)]
         enrolments = []
+        guardians = []
         for i in range(students):
             student_id = self.student(year - 16, None)
+            guardians.append(self.last_guardian)
             number = i - places + 1 if i >= places else None
             enrolments.append(
                 self.enrol(cohort_id, year, student_id, waitlist=number, done=done, teacher=teacher)
             )
+            if current and i == 0:
+                self.current_student = (student_id, self.last_guardian[0])
         beds_taken: list[tuple[int, int]] = []  # (application id, beds taken)
+        homes: list[tuple[int, int]] = []  # (enrolment id, application id)
         to_place = enrolments[:placed]
         while to_place:
             taking, to_place = to_place[:beds], to_place[beds:]
-            application_id = self.application(self.family(), year, "approved", beds, None, returns)
+            family = self.own_family if current and not beds_taken else self.family()
+            application_id = self.application(family, year, "approved", beds, None, returns)
             beds_taken.append((application_id, len(taking)))
             for enrolment_id in taking:
+                homes.append((enrolment_id, application_id))
                 self.w.add(
                     Placement,
                     cohort_id=cohort_id,
@@ -691,7 +744,139 @@ class Builder:
             )
         for _ in range(extra_families):
             self.application(self.family(), year, "approved", beds, cohort_id, returns)
+        if THIS_YEAR - 2 <= year <= THIS_YEAR and students <= 100:
+            self.messages(cohort_id, year, guardians)
+        if year == THIS_YEAR and students <= 100:
+            self.care(cohort_id, year, homes)
+        elif done and self.random.random() < 0.3:
+            self.concern(cohort_id, enrolments[0], year, "closed")
         return cohort_id
+
+    # --- care, messages -------------------------------------------------------------------
+
+    def messages(self, cohort_id: int, year: int, guardians: list[tuple[int, str, str]]) -> None:
+        """Three messages to the cohort's guardians (the first guardian of each student)."""
+        for number, month in enumerate((3, 6, 9), 1):
+            at = datetime(year, month, 10, 9, 0)
+            message_id = self.w.add(
+                GroupMessage,
+                audience="guardians",
+                cohort_id=cohort_id,
+                subject_en=f"News {number} about the exchange",
+                body_en="Dear {name},\n\nthe meeting is next Tuesday at 7 pm in the school hall.",
+                subject_de=f"Neuigkeiten {number} zum Austausch",
+                body_de="Liebe/r {name},\n\ndas Treffen ist nächsten Dienstag um 19 Uhr.",
+                sent_by_id=self.staff[1],
+                created_at=at,
+                sent_at=at,
+            )
+            for guardian_id, name, email in guardians:
+                self.w.add(
+                    MessageDelivery,
+                    message_id=message_id,
+                    name=name,
+                    email=email,
+                    recipient_kind="guardian",
+                    recipient_id=guardian_id,
+                    language="de",
+                    outbox_email_id=None,
+                    status="queued",
+                )
+
+    def care(self, cohort_id: int, year: int, homes: list[tuple[int, int]]) -> None:
+        """A cohort abroad: a contact a month with each placed student and family since
+        arrival, and concern reports (open, in progress, resolved)."""
+        r = self.random
+        for enrolment_id, application_id in homes:
+            for month in (8, 9, 10, 11):
+                self.w.add(
+                    Contact,
+                    cohort_id=cohort_id,
+                    enrolment_id=enrolment_id,
+                    application_id=application_id,
+                    with_whom="both",
+                    contacted_on=date(year, month, 20 if month == 8 else r.randint(1, 28)),
+                    mode=r.choice(("in_person", "phone", "video")),
+                    participants="",
+                    wellbeing=r.choice(("fine",) * 8 + ("some_concerns",)),
+                    notes="Settling in well; school started.",
+                    recorded_by_id=self.staff[1],
+                    recorded_at=datetime(year, month, 28),
+                )
+        for index, status in enumerate(("open", "in_progress", "resolved")):
+            if index < len(homes):
+                self.concern(cohort_id, homes[index][0], year, status)
+
+    def concern(self, cohort_id: int, enrolment_id: int, year: int, status: str) -> None:
+        r = self.random
+        at = datetime(year, 10, r.randint(1, 28), 14, 0)
+        taken = status != "open"
+        report_id = self.w.add(
+            ConcernReport,
+            cohort_id=cohort_id,
+            enrolment_id=enrolment_id,
+            student_name=f"{r.choice(FIRST)} {r.choice(LAST)}",
+            student_born=None,
+            category=r.choice(("health", "homesickness", "school", "behaviour")),
+            severity=r.choice(("routine", "routine", "urgent")),
+            happened_on=at.date(),
+            what_happened="Felt unwell at school and was picked up by the host mother.",
+            action_taken="Called the family.",
+            reported_by_id=self.staff[1],
+            reported_at=at,
+            contact_id=None,
+            owner_id=self.staff[1] if taken else None,
+            taken_at=at + timedelta(hours=2) if taken else None,
+            status=status,
+            follow_up_on=(at + timedelta(days=14)).date() if status == "in_progress" else None,
+            follow_up_reminded_on=None,
+            outcome="Recovered; nothing further." if status in ("resolved", "closed") else "",
+            placement_id=None,
+            closed_at=at + timedelta(days=20) if status == "closed" else None,
+        )
+        self.w.add(
+            ConcernAction,
+            report_id=report_id,
+            kind="reported",
+            text="",
+            by_id=self.staff[1],
+            at=at,
+        )
+
+    def other_roles(self) -> None:
+        """The guardian's account (linked to the first student of "Bench current"), the
+        bench family's new application in vetting and a pending import batch."""
+        student_id, guardian_id = self.current_student
+        user_id = self.user(GUARDIAN, "guardian")
+        self.w.add(
+            StudentAccount,
+            user_id=user_id,
+            student_id=student_id,
+            guardian_id=guardian_id,
+            created_at=datetime(THIS_YEAR, 2, 1),
+        )
+        next_open = self.cohort_ids[NEXT_OPEN]
+        self.application(
+            self.own_family,
+            THIS_YEAR + 1,
+            "submitted",
+            1,
+            next_open,
+            date(THIS_YEAR + 1, 12, 15),
+            submitted=datetime(THIS_YEAR, 11, 30),
+        )
+        self.w.add(
+            ImportBatch,
+            filename="school-list.csv",
+            content=import_csv(PREVIEW_ROWS),
+            cohort_id=next_open,
+            status="pending",
+            uploaded_by_id=self.staff[1],
+            uploaded_at=datetime(THIS_YEAR, 11, 30),
+            finished_by_id=None,
+            finished_at=None,
+            result=None,
+        )
 
     def build(self) -> dict[str, int]:
         size, r = self.size, self.random
@@ -757,6 +942,7 @@ class Builder:
         stages = ("submitted", "references_checked", "background_cleared", "home_visited")
         for i in range(size.in_vetting):
             self.application(self.family(), THIS_YEAR + 1, stages[i % 4], 2, next_open, returns)
+        self.other_roles()
         people = self.staff + [f.user_id for f in self.families[:1000]]
         start = datetime(THIS_YEAR - 2, 1, 1)
         for i in range(size.audit_rows):
@@ -772,6 +958,45 @@ class Builder:
             )
         self.w.flush()
         return self.cohort_ids
+
+
+def import_csv(rows: int) -> str:
+    """A school's list of students as the CSV import takes it, the same at every call."""
+    import csv
+    import io
+
+    from app.services.enrolment.student_csv import COLUMN_NAMES
+
+    chance = random.Random(5000)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMN_NAMES)
+    writer.writeheader()
+    for i in range(rows):
+        first, last = chance.choice(FIRST), chance.choice(LAST)
+        writer.writerow(
+            {
+                "first_name": first,
+                "last_name": f"{last}-{i}",
+                "date_of_birth": f"2010-{chance.randint(1, 12):02d}-{chance.randint(1, 28):02d}",
+                "gender": chance.choice(("female", "male")),
+                "school": chance.choice(SCHOOL_NAMES) + "-Gymnasium",
+                "grade": "10a",
+                "email": f"import{i}@example.org",
+                "phone": "+49 170 1234567",
+                "guardian1_name": f"Anna {last}",
+                "guardian1_relation": "mother",
+                "guardian1_phone": "+49 231 123456",
+                "emergency1_name": "Eva Schmidt",
+                "emergency1_relation": "aunt",
+                "emergency1_phone": "+49 231 777888",
+                "diet": "vegetarian",
+                "allergies": "hazelnuts" if i % 7 == 0 else "",
+                "no_smokers": "yes",
+                "interests": "football, piano",
+                "languages": "German, English",
+            }
+        )
+    return out.getvalue()
 
 
 def build(size_name: str, password_hash: str) -> tuple[dict[str, int], dict[str, int]]:

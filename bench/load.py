@@ -1,20 +1,24 @@
 """Load test: gunicorn with several workers on a fresh database, Locust users for a bounded
-time, then a check in the database that every write the users saw accepted is there and no
-capacity was exceeded.
+time, then (with --capacity-seconds) the capacity run, then a check in the database that
+every write the users saw accepted is there and no capacity was exceeded.
 
-    .venv/bin/python -m bench.load --db sqlite --users 50 --seconds 120 --workers 4
+    .venv/bin/python -m bench.load --db sqlite --users 50 --seconds 120 --workers 4 \\
+        --capacity-seconds 60
+    .venv/bin/python -m bench.load --db postgresql ...   # a throwaway server (bench/pg.py)
     LOAD_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/austausch_load \\
-        .venv/bin/python -m bench.load --db postgresql --users 50 --seconds 120 --workers 4
+        .venv/bin/python -m bench.load --db postgresql ...   # that database instead
 
-Steps: create the database (SQLite: a file in a temporary directory; PostgreSQL: the
-database named in --database-url / LOAD_DATABASE_URL is DROPPED and created again, so its
-name must contain "load"), run the migrations (`flask db upgrade`, in-process), seed a world
-through the services (open cohorts with limited places, approved host families with beds,
-families in vetting, coordinators, teachers), start `gunicorn --workers N wsgi:app`
-(ProductionConfig), run bench/locustfile.py headless, stop gunicorn, verify, print a summary
-and, with --report, update that file's section for this database (bench/LOAD.md). Exit
-status 1 on any failed request, lost write, capacity breach or "database is locked" in the
-server log.
+Steps: create the database (SQLite: a file in a temporary directory; PostgreSQL: a database
+on a throwaway server started and stopped here, or the database named in --database-url /
+LOAD_DATABASE_URL, DROPPED and created again, so its name must contain "load"), run the
+migrations (`flask db upgrade`, in-process), seed a world through the services (open cohorts
+with limited places, approved host families with beds, families in vetting, coordinators,
+teachers), start `gunicorn --workers N bench.wsgi:app` (ProductionConfig, plus a bare route),
+run bench/locustfile.py headless (the normal run with think time; then the capacity run: the
+same mix without think time, and the bare route, on the same server), stop gunicorn, verify,
+print a summary and, with --report, rewrite that file (bench/LOAD.md) from the last result
+of each database (kept in LOAD.json next to it). Exit status 1 on any failed request, lost
+write, capacity breach or "database is locked" in the server log.
 """
 # ruff: noqa: S311, S603 (random test data; subprocesses with fixed arguments)
 
@@ -38,10 +42,14 @@ import tempfile
 import time
 import urllib.request
 from collections import Counter, defaultdict
+from contextlib import ExitStack
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
+
+from bench.pg import throwaway_server
+from bench.run import code_version
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCUSTFILE = Path(__file__).resolve().parent / "locustfile.py"
@@ -337,7 +345,7 @@ def start_gunicorn(env: dict[str, str], workers: int, port: int, log: Path) -> s
             "--access-logformat",
             "%(s)s %(m)s %(U)s %(M)sms",
             "--no-control-socket",  # gunicorn's default socket path is shared by every instance
-            "wsgi:app",
+            "bench.wsgi:app",  # wsgi.py's application and the bare route of the capacity run
         ],
         cwd=ROOT,
         env=env,
@@ -372,15 +380,33 @@ def stop(process: subprocess.Popen) -> None:
         process.wait(timeout=10)
 
 
-def run_locust(base: str, args, world_file: Path, journal: Path, work: Path) -> int:
+def run_locust(
+    base: str,
+    world_file: Path,
+    journal: Path,
+    work: Path,
+    *,
+    name: str,
+    users: int,
+    spawn_rate: float,
+    seconds: int,
+    classes: tuple[str, ...] = (),
+    think: bool = True,
+) -> tuple[int, float]:
+    """Locust headless for `seconds`; its statistics in work/NAME_stats.csv, each request's
+    time at the client in work/NAME_times.tsv. Returns the exit status and the seconds the
+    users ran."""
     env = dict(
         os.environ,
         LOAD_WORLD=str(world_file),
         LOAD_JOURNAL=str(journal),
-        LOAD_STATS=str(work / "locust"),
+        LOAD_STATS=str(work / name),
+        LOAD_TIMES=str(work / f"{name}_times.tsv"),
+        LOAD_THINK="1" if think else "0",
     )
-    with (work / "locust.log").open("ab") as out:
-        return subprocess.run(
+    started = time.monotonic()
+    with (work / f"{name}.log").open("ab") as out:
+        status = subprocess.run(
             [
                 sys.executable,
                 "-m",
@@ -391,16 +417,17 @@ def run_locust(base: str, args, world_file: Path, journal: Path, work: Path) -> 
                 "--host",
                 base,
                 "--users",
-                str(args.users),
+                str(users),
                 "--spawn-rate",
-                str(args.spawn_rate),
+                str(spawn_rate),
                 "--run-time",
-                f"{args.seconds}s",
+                f"{seconds}s",
                 "--stop-timeout",
                 "30",
                 "--only-summary",
                 "--loglevel",
                 "WARNING",
+                *classes,
             ],
             cwd=ROOT,
             env=env,
@@ -408,17 +435,57 @@ def run_locust(base: str, args, world_file: Path, journal: Path, work: Path) -> 
             stderr=subprocess.STDOUT,
             check=False,
         ).returncode
+    return status, time.monotonic() - started
 
 
-def read_stats(work: Path) -> tuple[list[dict], list[dict]]:
-    with (work / "locust_stats.csv").open(encoding="utf-8") as file:
+def read_stats(work: Path, name: str = "locust") -> tuple[list[dict], list[dict]]:
+    with (work / f"{name}_stats.csv").open(encoding="utf-8") as file:
         stats = list(csv.DictReader(file))
-    failures_file = work / "locust_failures.csv"
+    failures_file = work / f"{name}_failures.csv"
     failures = []
     if failures_file.exists():
         with failures_file.open(encoding="utf-8") as file:
             failures = list(csv.DictReader(file))
     return stats, failures
+
+
+LOGINS = ("POST login", "GET login page")
+MIX = ("Staff", "Family", "Teacher")  # the users of bench/locustfile.py (not Bare)
+
+
+def client_times(work: Path, name: str, seconds: float) -> dict:
+    """Latency at the client over every request, and over every request but the logins
+    (production-strength scrypt, all users at the start); requests/s without the logins,
+    counted once every user has logged in (the last login's answer) up to the last answer."""
+    path = work / f"{name}_times.tsv"
+    rows = []
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            label, ms, failed, at = line.split("\t")
+            rows.append((label, float(ms), failed == "1", float(at)))
+    every = [ms for _label, ms, _failed, _at in rows]
+    pages = [ms for label, ms, _failed, _at in rows if label not in LOGINS]
+    logged_in = max((at for label, _ms, _failed, at in rows if label in LOGINS), default=0.0)
+    answered = [at for label, _ms, _failed, at in rows if label not in LOGINS and at > logged_in]
+    if len(answered) > 1:
+        seconds = max(answered) - min(answered)
+
+    def spread(values: list[float]) -> dict:
+        if not values:
+            return {"count": 0, "median": None, "p95": None}
+        return {
+            "count": len(values),
+            "median": round(percentile(values, 0.5)),
+            "p95": round(percentile(values, 0.95)),
+        }
+
+    return {
+        "all": spread(every),
+        "without_logins": spread(pages),
+        "failures": sum(failed for _label, _ms, failed, _at in rows),
+        "requests_per_second": len(answered) / max(1.0, seconds),
+        "seconds": round(seconds, 1),
+    }
 
 
 # Verification ---------------------------------------------------------------------------
@@ -632,10 +699,11 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, math.ceil(share * len(ordered)) - 1))]
 
 
-def server_times(log: Path) -> dict:
-    """Time spent inside a worker per request (gunicorn's access log), without the wait for
-    a free worker that the client-side times include."""
-    text = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
+def server_times(log: Path, upto: int | None = None) -> dict:
+    """Time spent inside a worker per request (gunicorn's access log, its first `upto`
+    characters: the normal run's), without the wait for a free worker that the client-side
+    times include."""
+    text = log.read_text(encoding="utf-8", errors="replace")[:upto] if log.exists() else ""
     rows = re.findall(r"^(\d{3}) (GET|POST) (\S+) (\d+)ms$", text, re.M)
     by_path: dict[str, list[float]] = defaultdict(list)
     for _status, method, path, ms in rows:
@@ -719,7 +787,7 @@ def server_time_line(times: dict) -> str:
     )
 
 
-def summary_lines(result: dict) -> list[str]:
+def summary_lines(result: dict, table: bool = True) -> list[str]:
     a = result["args"]
     m = result["machine"]
     writes = result["writes"]
@@ -732,9 +800,10 @@ def summary_lines(result: dict) -> list[str]:
         f"load average {m.get('load_before', '?')} before and {m.get('load', '?')} after; "
         f"Python {m['python']}.",
         "",
-        *stats_table(result["stats"]),
-        "",
+        *([*stats_table(result["stats"]), ""] if table else []),
         server_time_line(result["server_times"]),
+        "",
+        client_line(result),
         "",
         "Writes the users saw accepted: "
         f"{writes['enrol']} students enrolled ({writes['enrol_place']} with a place, "
@@ -765,8 +834,10 @@ HEADER = """# Load test
 world seeded through the services ({cohorts} open cohorts of {places} places with {seeded}
 taken; {families} approved host families with {beds} beds each, {placed} students per cohort
 already placed; families in vetting; coordinators; teachers), then
-`gunicorn --workers N wsgi:app` (ProductionConfig) and Locust headless
-(`bench/locustfile.py`) for a bounded time:
+`gunicorn --workers N bench.wsgi:app` (wsgi.py's application, ProductionConfig, plus the bare
+route of the capacity run) and Locust headless (`bench/locustfile.py`) for a bounded time, on
+SQLite and on PostgreSQL (a throwaway server started by `bench/pg.py` as CI starts one, unless
+`LOAD_DATABASE_URL` names a database):
 
 - **staff** (weight 3): dashboard, cohort page, student search (a student they created must
   be found), enrol a new student through the form (a place or the waitlist), withdraw one of
@@ -796,27 +867,168 @@ spent inside a worker. Locust's percentiles are rounded to two significant digit
 row includes the page it redirects to. The login row is a production-strength scrypt check,
 slow by design, with all users logging in within the first 5 s.
 
+Then the **capacity run**, on the same server in the same run: the same page mix with no
+think time (each user sends its next request when the last is answered; {capacity_users}
+users, twice the workers, enough to keep every worker busy), then a bare route
+(`/bench/bare`: a coordinator's login session, the access rule, "ok") through the same stack
+for as long. The page mix's requests/s over the bare route's is the share of the stack's
+capacity the pages leave (target ≥ 25 %). Logins are left out of the requests/s and the
+client-side percentiles (they are slow by design and all happen at the start); Locust runs
+on the same 2 cores, in both runs alike.
+
+Targets (issue 22), on both databases: 50 users for 120 s, 0 failures, p95 ≤ 1 s at the
+client; in the capacity run the page mix reaches ≥ 25 % of the bare route's requests/s.
+
 Run it:
 
 ```sh
-make load                                   # SQLite, 50 users, 120 s, 4 workers
+make load                                   # SQLite and PostgreSQL, 50 users, 120 s, 4 workers,
+                                            # capacity run 60 s + 60 s
+LOAD_SECONDS=20 LOAD_USERS=10 LOAD_CAPACITY_SECONDS=10 make load   # a quick look
 LOAD_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/austausch_load make load
 ```
 """
 
 
+P95_LIMIT_MS = 1000  # at the client, every request but the logins
+CAPACITY_SHARE = 0.25  # the page mix's requests/s over the bare route's, without think time
+TITLES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+
+
+def client_line(result: dict) -> str:
+    c = result.get("client") or {}
+    if not c:
+        return ""
+    line = (
+        f"At the client (Locust), {c['requests_per_second']:.1f} requests/s without the "
+        f"logins; median {c['without_logins']['median']} ms, p95 "
+        f"{c['without_logins']['p95']} ms without the logins "
+        f"({c['all']['median']} / {c['all']['p95']} ms with them)."
+    )
+    capacity = result.get("capacity")
+    if capacity:
+        line += (
+            f" Capacity run ({capacity['users']} users without think time, "
+            f"{capacity['seconds']} s each): page mix {capacity['mix']['requests_per_second']:.1f}"
+            f" requests/s (median {capacity['mix']['without_logins']['median']} ms), bare route "
+            f"{capacity['bare']['requests_per_second']:.1f} requests/s (median "
+            f"{capacity['bare']['without_logins']['median']} ms): the mix reaches "
+            f"{100 * capacity['share']:.0f} % of the bare route."
+        )
+    return line
+
+
+def targets(result: dict) -> dict[str, bool | None]:
+    """Issue 22's targets for the load test, each met (True), missed (False) or not run."""
+    c = result["client"]["without_logins"]
+    capacity = result.get("capacity")
+    v = result["verification"]
+    return {
+        "0 failures": result["failures"] == 0,
+        "nothing lost, no capacity breach": not v["lost"] and not v["breaches"],
+        f"p95 ≤ {P95_LIMIT_MS / 1000:g} s at the client": c["p95"] is not None
+        and c["p95"] <= P95_LIMIT_MS,
+        f"page mix ≥ {CAPACITY_SHARE:.0%} of the bare route (capacity run)": None
+        if not capacity
+        else capacity["share"] >= CAPACITY_SHARE,
+    }
+
+
+def mark(ok: bool | None) -> str:
+    return "not run" if ok is None else "✓" if ok else "✗ **missed**"
+
+
+def side_by_side(results: dict[str, dict]) -> list[str]:
+    dbs = [db for db in TITLES if db in results]
+    names = [TITLES[db] for db in dbs]
+
+    def row(label: str, value) -> str:
+        cells = []
+        for db in dbs:
+            try:
+                cells.append(str(value(results[db])))
+            except (KeyError, TypeError):
+                cells.append("–")
+        return f"| {label} | " + " | ".join(cells) + " |"
+
+    def capacity(r: dict, part: str, field: str) -> str:
+        measured = r["capacity"][part]
+        if field == "rps":
+            return f"{measured['requests_per_second']:.1f}"
+        return f"{measured['without_logins'][field]} ms"
+
+    lines = [
+        "## Both databases side by side",
+        "",
+        "| | " + " | ".join(names) + " |",
+        "| --- | " + " | ".join("---:" for _ in dbs) + " |",
+        row("run", lambda r: f"{r['date']}, {r['database']}"),
+        row("code", lambda r: r["code"]),
+        row(
+            "users × seconds, workers",
+            lambda r: f"{r['args']['users']} × {r['args']['seconds']} s, {r['args']['workers']}",
+        ),
+        row("load average before → after", lambda r: f"{r['machine']['load_before'].split()[0]}"
+            f" → {r['machine']['load'].split()[0]}"),
+        row("requests/s (without logins)", lambda r: f"{r['client']['requests_per_second']:.1f}"),
+        row("median at the client", lambda r: f"{r['client']['without_logins']['median']} ms"),
+        row("p95 at the client", lambda r: f"{r['client']['without_logins']['p95']} ms"),
+        row("p95 with the logins", lambda r: f"{r['client']['all']['p95']} ms"),
+        row("median / p95 inside a worker", lambda r: f"{r['server_times']['median']:.0f} / "
+            f"{r['server_times']['p95']:.0f} ms"),
+        row("failed requests", lambda r: r["failures"]),
+        row("lost writes / capacity breaches", lambda r: f"{len(r['verification']['lost'])} / "
+            f"{len(r['verification']['breaches'])}"),
+        row("capacity run: users, seconds each", lambda r: f"{r['capacity']['users']}, "
+            f"{r['capacity']['seconds']} s"),
+        row("capacity: page mix requests/s", lambda r: capacity(r, "mix", "rps")),
+        row("capacity: page mix median", lambda r: capacity(r, "mix", "median")),
+        row("capacity: bare route requests/s", lambda r: capacity(r, "bare", "rps")),
+        row("capacity: bare route median", lambda r: capacity(r, "bare", "median")),
+        row("capacity: page mix / bare route", lambda r: f"{100 * r['capacity']['share']:.0f} %"),
+    ]  # fmt: skip
+    target_names = list(next(iter(results.values())).get("targets", {}))
+    for name in target_names:
+        lines.append(row(f"target: {name}", lambda r, name=name: mark(r["targets"][name])))
+    lines.append(row("result", lambda r: "passed" if r["ok"] else "**FAILED**"))
+    # Every request of the normal run, both databases.
+    by_name: dict[str, dict[str, dict]] = {}
+    for db in dbs:
+        for stat in results[db]["stats"]:
+            label = "**all**" if stat["Name"] == "Aggregated" else f"{stat['Type']} {stat['Name']}"
+            by_name.setdefault(label, {})[db] = stat
+    header = ["request"]
+    for measure in ("count", "failures", "median ms", "p95 ms"):
+        header += [f"{measure} {name}" for name in names]
+    lines += [
+        "",
+        "Every request of the normal run (Locust's figures: percentiles rounded to two "
+        "significant digits; a POST row includes the page it redirects to):",
+        "",
+        "| " + " | ".join(header) + " |",
+        "| --- | " + " | ".join("---:" for _ in header[1:]) + " |",
+    ]
+    for label in sorted(by_name, key=lambda k: (k == "**all**", k.split(" ", 1)[-1])):
+        cells = []
+        for field in ("Request Count", "Failure Count", "50%", "95%"):
+            cells += [number(by_name[label][db][field]) if db in by_name[label] else "–"
+                      for db in dbs]  # fmt: skip
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return lines
+
+
 def write_report(path: Path, result: dict) -> None:
-    key = result["db"]
-    sections: dict[str, str] = {}
-    if path.exists():
-        for match in re.finditer(
-            r"<!-- load:(\w+):start -->\n(.*?)<!-- load:\1:end -->", path.read_text(), re.S
-        ):
-            sections[match.group(1)] = match.group(2)
-    title = {"sqlite": "SQLite (embedded)", "postgresql": "PostgreSQL"}[key]
-    sections[key] = f"## {title}\n\n" + "\n".join(summary_lines(result)) + "\n"
+    """LOAD.md from the last result of each database (kept in LOAD.json next to it)."""
+    store = path.with_suffix(".json")
+    results: dict[str, dict] = {}
+    if store.exists():
+        results = json.loads(store.read_text(encoding="utf-8"))
+    results[result["db"]] = json.loads(json.dumps(result, default=str))
+    store.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     seeded = result["world"]
+    capacity = next((r["capacity"] for r in results.values() if r.get("capacity")), None)
     text = HEADER.format(
+        capacity_users=capacity["users"] if capacity else "2 × workers",
         cohorts=seeded["cohorts"],
         places=seeded["places"],
         seeded=SEEDED_ENROLMENTS,
@@ -824,9 +1036,14 @@ def write_report(path: Path, result: dict) -> None:
         beds=BEDS,
         placed=SEEDED_PLACEMENTS,
     )
-    for name in ("sqlite", "postgresql"):
-        if name in sections:
-            text += f"\n<!-- load:{name}:start -->\n{sections[name]}<!-- load:{name}:end -->\n"
+    text += "\n" + "\n".join(side_by_side(results)) + "\n"
+    for db in TITLES:
+        if db in results:
+            text += (
+                f"\n## {TITLES[db]}: details\n\n"
+                + "\n".join(summary_lines(results[db], table=False))
+                + "\n"
+            )
     path.write_text(text, encoding="utf-8")
 
 
@@ -840,7 +1057,7 @@ def main(argv: list[str] | None = None) -> int:
         "--database-url",
         default=os.environ.get("LOAD_DATABASE_URL"),
         help="PostgreSQL only: the database to DROP and create (name must contain 'load'); "
-        "default $LOAD_DATABASE_URL",
+        "default $LOAD_DATABASE_URL, else a throwaway server started here (bench/pg.py)",
     )
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument(
@@ -848,22 +1065,46 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--seconds", type=int, default=120)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument(
+        "--capacity-seconds",
+        type=int,
+        default=0,
+        help="then the capacity run: the same page mix without think time, and the bare "
+        "route, each for so many seconds (0: none)",
+    )
+    parser.add_argument(
+        "--capacity-users",
+        type=int,
+        default=0,
+        help="users of the capacity run; default 2 × workers",
+    )
     parser.add_argument("--report", type=Path, help="update this Markdown file (bench/LOAD.md)")
     parser.add_argument("--json", type=Path, help="write the result as JSON here")
     parser.add_argument("--keep", action="store_true", help="keep the database and the logs")
     args = parser.parse_args(argv)
     args.spawn_rate = args.spawn_rate or max(1.0, args.users / 5)
+    args.capacity_users = args.capacity_users or 2 * args.workers
+    with ExitStack() as stack:
+        if args.db == "sqlite":
+            return run(args, None)
+        if args.database_url:
+            database_url = normalise_url(args.database_url)
+            if sa.make_url(database_url).get_backend_name() != "postgresql":
+                parser.error("--database-url must be a PostgreSQL URL")
+            recreate_postgres(database_url)
+            return run(args, database_url)
+        server = stack.enter_context(throwaway_server(say=lambda m: print(f"load: {m}")))
+        if server is None:
+            print("load: no run on PostgreSQL (no server binaries, no LOAD_DATABASE_URL).")
+            return 0
+        return run(args, server.url("austausch_load"))
+    return 1
 
+
+def run(args, database_url: str | None) -> int:
+    """Seed, serve, run Locust (and the capacity run), verify, report."""
     work = Path(tempfile.mkdtemp(prefix="austausch-load-"))
-    if args.db == "sqlite":
-        database_url = f"sqlite:///{work / 'load.db'}"
-    else:
-        if not args.database_url:
-            parser.error("--db postgresql needs --database-url or LOAD_DATABASE_URL")
-        database_url = normalise_url(args.database_url)
-        if sa.make_url(database_url).get_backend_name() != "postgresql":
-            parser.error("--database-url must be a PostgreSQL URL")
-        recreate_postgres(database_url)
+    database_url = database_url or f"sqlite:///{work / 'load.db'}"
     secret_key = secrets.token_hex(32)
     env = server_env(database_url, secret_key)
     server_log = work / "gunicorn.log"
@@ -877,35 +1118,58 @@ def main(argv: list[str] | None = None) -> int:
     ok = False
     try:
         say(f"working in {work}")
-        world = migrate_and_seed(database_url, secret_key, args.users)
-        (work / "world.json").write_text(json.dumps(world), encoding="utf-8")
+        world = migrate_and_seed(database_url, secret_key, max(args.users, args.capacity_users))
+        world_file = work / "world.json"
+        world_file.write_text(json.dumps(world), encoding="utf-8")
         say(f"seeded {world['seeded']}")
         port = free_port()
         gunicorn = start_gunicorn(env, args.workers, port, server_log)
+        base = f"http://127.0.0.1:{port}"
+        journal = work / "journal.jsonl"
         say(
             f"gunicorn with {args.workers} workers on port {port}; "
             f"{args.users} users for {args.seconds} s"
         )
-        locust_started = time.monotonic()
-        locust_status = run_locust(
-            f"http://127.0.0.1:{port}", args, work / "world.json", work / "journal.jsonl", work
-        )
-        locust_seconds = time.monotonic() - locust_started
+        locust_status, locust_seconds = run_locust(
+            base, world_file, journal, work, name="locust", users=args.users,
+            spawn_rate=args.spawn_rate, seconds=args.seconds, classes=MIX,
+        )  # fmt: skip
         say(f"locust finished ({locust_status})")
+        normal_log = len(server_log.read_text(encoding="utf-8", errors="replace"))
+        capacity = None
+        if args.capacity_seconds:
+            capacity = {"users": args.capacity_users, "seconds": args.capacity_seconds}
+            for name, classes in (("mix", MIX), ("bare", ("Bare",))):
+                say(
+                    f"capacity run, {name}: {args.capacity_users} users without think time "
+                    f"for {args.capacity_seconds} s"
+                )
+                status, seconds = run_locust(
+                    base, world_file, journal, work, name=f"capacity_{name}",
+                    users=args.capacity_users, spawn_rate=args.capacity_users,
+                    seconds=args.capacity_seconds, classes=classes, think=False,
+                )  # fmt: skip
+                capacity[name] = client_times(work, f"capacity_{name}", seconds)
+                capacity[name]["locust_status"] = status
+            capacity["share"] = capacity["mix"]["requests_per_second"] / max(
+                0.001, capacity["bare"]["requests_per_second"]
+            )
         stop(gunicorn)
         say("gunicorn stopped")
         stats, failures = read_stats(work)
-        entries = read_journal(work / "journal.jsonl")
+        entries = read_journal(journal)
         verification = verify(database_url, entries)
         server = server_problems(server_log)
         kinds = Counter(e["kind"] for e in entries)
         outcomes = Counter(e.get("outcome") for e in entries if e["kind"] == "enrol")
         total = next(row for row in stats if row["Name"] == "Aggregated")
         failure_count = int(total["Failure Count"])
+        client = client_times(work, "locust", locust_seconds)
         result = {
             "db": args.db,
             "database": database_version(database_url),
             "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            "code": code_version(),
             "args": {
                 "users": args.users,
                 "spawn_rate": args.spawn_rate,
@@ -917,6 +1181,8 @@ def main(argv: list[str] | None = None) -> int:
             "stats": stats,
             "requests": int(total["Request Count"]),
             "requests_per_second": int(total["Request Count"]) / max(1.0, locust_seconds),
+            "client": client,
+            "capacity": capacity,
             "failures": failure_count,
             "failure_rows": "; ".join(
                 f"{f['Method']} {f['Name']}: {f['Error']} ×{f['Occurrences']}" for f in failures
@@ -934,7 +1200,7 @@ def main(argv: list[str] | None = None) -> int:
             },
             "verification": verification,
             "server": server,
-            "server_times": server_times(server_log),
+            "server_times": server_times(server_log, normal_log),
             "elapsed_seconds": round(time.monotonic() - started, 1),
         }
         accepted = sum(result["writes"][k] for k in ACCEPTED_WRITES)
@@ -945,8 +1211,12 @@ def main(argv: list[str] | None = None) -> int:
             and not verification["lost"]
             and not verification["breaches"]
             and not any(server.values())
+            and (
+                capacity is None or capacity["mix"]["failures"] + capacity["bare"]["failures"] == 0
+            )
         )
         result["ok"] = ok
+        result["targets"] = targets(result)
         print("\n".join(summary_lines(result)), flush=True)
         if args.report:
             write_report(args.report, result)

@@ -25,7 +25,7 @@ from datetime import date
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
-from locust import HttpUser, between, events, task
+from locust import HttpUser, between, constant, events, task
 from locust.stats import PERCENTILES_TO_REPORT, StatsCSV
 
 WORLD = json.loads(open(os.environ["LOAD_WORLD"], encoding="utf-8").read())  # noqa: SIM115
@@ -38,6 +38,13 @@ COHORT_IDS = [cohort["id"] for cohort in WORLD["cohorts"]]
 # redirect, so the rule is changed for the policy class of this process.
 http.cookiejar.DefaultCookiePolicy.return_ok_secure = lambda _self, _cookie, _request: True
 _counters = {kind: itertools.count() for kind in ("staff", "families", "teachers")}
+
+# LOAD_THINK=0: the capacity run, users send their next request as soon as the last is
+# answered; else they think 1–4 s between actions.
+THINK = os.environ.get("LOAD_THINK", "1") != "0"
+# Every request's time at the client (name, ms), for percentiles over any set of requests.
+_times_file = os.environ.get("LOAD_TIMES")
+TIMES = open(_times_file, "a", buffering=1, encoding="utf-8") if _times_file else None  # noqa: SIM115
 
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 LOCKED = "database is locked"
@@ -62,6 +69,13 @@ def _write_final_stats(**_kwargs) -> None:
 
 
 _final: dict = {}
+
+
+@events.request.add_listener
+def _keep_time(request_type, name, response_time, exception, **_kwargs) -> None:
+    if TIMES is not None and request_type != "CHECK":
+        failed = int(exception is not None)
+        TIMES.write(f"{request_type} {name}\t{response_time:.1f}\t{failed}\t{time.time():.3f}\n")
 
 
 def journal(kind: str, **data) -> None:
@@ -168,7 +182,7 @@ class AppUser(HttpUser):
     """Logs in once through the login form; every request goes through checked()."""
 
     abstract = True
-    wait_time = between(1, 4)
+    wait_time = between(1, 4) if THINK else constant(0)
     account_kind = ""
 
     def on_start(self) -> None:
@@ -454,3 +468,15 @@ class Teacher(AppUser):
         cohort_id = self.account["cohort_id"]
         self.checked("GET", f"/teachers/me/cohorts/{cohort_id}", "/teachers/me/cohorts/[id]")
         self.checked("GET", f"/rosters/cohorts/{cohort_id}", "/rosters/[id] (teacher)")
+
+
+class Bare(AppUser):
+    """The capacity run's floor: a coordinator asking for the bare route (bench/wsgi.py)
+    through the same stack, as fast as answers come. Only run when named on the command
+    line (bench/load.py names the other classes for the normal run)."""
+
+    account_kind = "staff"
+
+    @task
+    def bare(self) -> None:
+        self.checked("GET", "/bench/bare", "/bench/bare")

@@ -3,12 +3,11 @@ own: `python -m bench.measure WHAT --database-url URL [--size SIZE]`. Prints one
 
 WHAT is one of: generate, pages, matching, pdf, exports, import. bench/run.py calls them in
 turn and writes bench/RESULTS.md."""
-# ruff: noqa: S311, S608 (random test data; SQL built from constants and table names)
+# ruff: noqa: S608 (random test data; SQL built from constants and table names)
 
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import re
 import resource
@@ -167,13 +166,185 @@ RAW_SQL = {
         "WHERE e.cohort_id = :cohort",
     ],
 }
+# The pages other roles see, and their rows. :teacher, :family and :guardian are the emails
+# of those accounts (bench/dataset.py); :enrolment the first enrolment of the cohort, :batch
+# the pending import batch, :open the cohort open for applications.
+TEACHER_ID = (
+    "(SELECT t.id FROM teachers t JOIN users u ON u.id = t.user_id WHERE u.email = :teacher)"
+)
+FAMILY_ID = (
+    "(SELECT f.id FROM host_families f JOIN users u ON u.id = f.user_id WHERE u.email = :family)"
+)
+NEWEST_APPLICATION = (
+    f"(SELECT id FROM host_applications WHERE family_id = {FAMILY_ID} "
+    "ORDER BY created_at DESC, id DESC LIMIT 1)"
+)
+GUARDIAN_LINKS = (
+    "(SELECT sa.student_id FROM student_accounts sa JOIN users u ON u.id = sa.user_id "
+    "WHERE u.email = :guardian)"
+)
+HOLDING = "('applied', 'accepted', 'completed')"
+ROSTER_OF = (
+    "SELECT e.id, s.first_name, s.last_name, s.date_of_birth, s.phone, s.diet, s.allergies, "
+    "s.medical_notes, a.address_line, a.city, a.phone, f.family_name FROM enrolments e "
+    "JOIN students s ON s.id = e.student_id LEFT JOIN placements p ON p.enrolment_id = e.id "
+    "AND p.status = 'active' LEFT JOIN host_applications a ON a.id = p.application_id "
+    "LEFT JOIN host_families f ON f.id = a.family_id "
+)
+RAW_SQL |= {
+    "teacher_portal": [
+        f"SELECT t.* FROM teachers t WHERE t.id = {TEACHER_ID}",
+        "SELECT c.id, c.name, c.status, c.departure_date, c.return_date, ct.role "
+        f"FROM cohort_teachers ct JOIN cohorts c ON c.id = ct.cohort_id WHERE ct.teacher_id = "
+        f"{TEACHER_ID} ORDER BY c.departure_date DESC",
+        ROSTER_OF + "JOIN cohort_teachers ct ON ct.cohort_id = e.cohort_id "
+        f"WHERE ct.teacher_id = {TEACHER_ID} AND e.status IN {HOLDING}",
+        "SELECT c.enrolment_id, c.application_id, max(c.contacted_on) FROM contacts c "
+        "JOIN cohort_teachers ct ON ct.cohort_id = c.cohort_id "
+        f"WHERE ct.teacher_id = {TEACHER_ID} GROUP BY c.enrolment_id, c.application_id",
+    ],
+    "teacher_cohort": [
+        "SELECT c.*, ct.role FROM cohorts c JOIN cohort_teachers ct ON ct.cohort_id = c.id "
+        f"WHERE c.id = :cohort AND ct.teacher_id = {TEACHER_ID}",
+        ROSTER_OF + f"WHERE e.cohort_id = :cohort AND e.status IN {HOLDING}",
+        "SELECT g.* FROM guardians g JOIN enrolments e ON e.student_id = g.student_id "
+        "WHERE e.cohort_id = :cohort",
+        "SELECT c.* FROM emergency_contacts c JOIN enrolments e ON e.student_id = c.student_id "
+        "WHERE e.cohort_id = :cohort",
+    ],
+    "family": [
+        f"SELECT a.* FROM host_applications a WHERE a.id = {NEWEST_APPLICATION}",
+        f"SELECT m.* FROM household_members m WHERE m.application_id = {NEWEST_APPLICATION}",
+        f"SELECT r.* FROM family_references r WHERE r.application_id = {NEWEST_APPLICATION}",
+        "SELECT c.id, c.name, c.departure_date FROM application_cohorts ac JOIN cohorts c "
+        f"ON c.id = ac.cohort_id WHERE ac.application_id = {NEWEST_APPLICATION}",
+        "SELECT p.id, s.first_name, s.last_name, s.date_of_birth, s.diet, s.allergies, "
+        "s.medical_notes, s.phone, c.name FROM placements p JOIN host_applications a "
+        "ON a.id = p.application_id JOIN enrolments e ON e.id = p.enrolment_id JOIN students s "
+        "ON s.id = e.student_id JOIN cohorts c ON c.id = p.cohort_id "
+        f"WHERE a.family_id = {FAMILY_ID} AND p.status = 'active' "
+        "AND c.status NOT IN ('completed', 'archived')",
+        "SELECT g.subject_en, g.body_en FROM message_deliveries d JOIN group_messages g "
+        "ON g.id = d.message_id JOIN users u ON u.id = d.recipient_id "
+        "WHERE d.recipient_kind = 'user' AND u.email = :family",
+    ],
+    "family_section": [
+        f"SELECT a.* FROM host_applications a WHERE a.id = {NEWEST_APPLICATION}",
+        f"SELECT m.* FROM household_members m WHERE m.application_id = {NEWEST_APPLICATION}",
+        "SELECT id, name, departure_date FROM cohorts WHERE direction = 'outbound' "
+        "AND status IN ('planning', 'open', 'closed') AND return_date >= CURRENT_DATE",
+    ],
+    "enrolment": [
+        "SELECT e.*, s.*, c.name FROM enrolments e JOIN students s ON s.id = e.student_id "
+        "JOIN cohorts c ON c.id = e.cohort_id WHERE e.id = :enrolment",
+        "SELECT * FROM enrolment_events WHERE enrolment_id = :enrolment ORDER BY at",
+        "SELECT * FROM enrolment_documents WHERE enrolment_id = :enrolment",
+        "SELECT * FROM document_files WHERE enrolment_id = :enrolment",
+        "SELECT * FROM guardian_consents WHERE enrolment_id = :enrolment",
+        "SELECT g.* FROM guardians g JOIN enrolments e ON e.student_id = g.student_id "
+        "WHERE e.id = :enrolment",
+        "SELECT p.*, f.family_name, a.city FROM placements p JOIN host_applications a "
+        "ON a.id = p.application_id JOIN host_families f ON f.id = a.family_id "
+        "WHERE p.enrolment_id = :enrolment AND p.status = 'active'",
+    ],
+    "audit": [
+        "SELECT a.id, a.at, a.action, a.record_type, a.record_id, a.ip_address, u.email "
+        "FROM audit_entries a LEFT JOIN users u ON u.id = a.user_id "
+        "ORDER BY a.at DESC, a.id DESC LIMIT 50",
+        "SELECT count(*) FROM audit_entries",
+    ],
+    "import_preview": [
+        "SELECT b.*, c.name, c.places, c.places_taken FROM import_batches b "
+        "JOIN cohorts c ON c.id = b.cohort_id WHERE b.id = :batch",
+    ],
+    "guardian": [
+        "SELECT s.*, sa.guardian_id FROM student_accounts sa JOIN students s "
+        "ON s.id = sa.student_id JOIN users u ON u.id = sa.user_id WHERE u.email = :guardian",
+        "SELECT e.*, c.name, c.departure_date, c.return_date FROM enrolments e JOIN cohorts c "
+        f"ON c.id = e.cohort_id WHERE e.student_id IN {GUARDIAN_LINKS}",
+        "SELECT d.* FROM enrolment_documents d JOIN enrolments e ON e.id = d.enrolment_id "
+        f"WHERE e.student_id IN {GUARDIAN_LINKS}",
+        "SELECT k.* FROM guardian_consents k JOIN enrolments e ON e.id = k.enrolment_id "
+        f"WHERE e.student_id IN {GUARDIAN_LINKS}",
+        "SELECT p.id, f.family_name, a.city, a.phone FROM placements p JOIN enrolments e "
+        "ON e.id = p.enrolment_id JOIN host_applications a ON a.id = p.application_id "
+        "JOIN host_families f ON f.id = a.family_id WHERE p.status = 'active' "
+        f"AND e.student_id IN {GUARDIAN_LINKS}",
+        "SELECT g.subject_de, g.body_de FROM message_deliveries d JOIN group_messages g "
+        "ON g.id = d.message_id WHERE d.recipient_kind = 'guardian' AND d.status = 'queued' "
+        "AND d.recipient_id IN (SELECT sa.guardian_id FROM student_accounts sa JOIN users u "
+        "ON u.id = sa.user_id WHERE u.email = :guardian) ORDER BY g.sent_at DESC",
+    ],
+    "apply_index": [
+        "SELECT id, name, departure_date, return_date, places, places_taken, "
+        "enrolment_deadline FROM cohorts WHERE status = 'open' ORDER BY departure_date, id",
+    ],
+    "apply_cohort": [
+        "SELECT c.*, p.name FROM cohorts c JOIN programmes p ON p.id = c.programme_id "
+        "WHERE c.id = :open",
+    ],
+    "compliance": [
+        "SELECT c.*, p.contact_period, p.contact_first_days, p.partner_timezone FROM cohorts c "
+        "JOIN programmes p ON p.id = c.programme_id WHERE c.id = :cohort",
+        "SELECT e.id, s.first_name, s.last_name, e.supervising_teacher_id, p.application_id, "
+        "f.family_name FROM enrolments e JOIN students s ON s.id = e.student_id "
+        "LEFT JOIN placements p ON p.enrolment_id = e.id AND p.status = 'active' "
+        "LEFT JOIN host_applications a ON a.id = p.application_id LEFT JOIN host_families f "
+        f"ON f.id = a.family_id WHERE e.cohort_id = :cohort AND e.status IN {HOLDING}",
+        "SELECT enrolment_id, application_id, with_whom, contacted_on, wellbeing "
+        "FROM contacts WHERE cohort_id = :cohort ORDER BY contacted_on",
+        "SELECT t.id, t.name FROM cohort_teachers ct JOIN teachers t ON t.id = ct.teacher_id "
+        "WHERE ct.cohort_id = :cohort",
+    ],
+    "concerns": [
+        "SELECT r.id, r.student_name, r.category, r.severity, r.status, r.reported_at, "
+        "r.follow_up_on, c.name, u.email FROM concern_reports r JOIN cohorts c "
+        "ON c.id = r.cohort_id LEFT JOIN users u ON u.id = r.owner_id WHERE r.status <> "
+        "'closed' ORDER BY r.reported_at DESC, r.id DESC LIMIT 50",
+        "SELECT count(*) FROM concern_reports WHERE status <> 'closed'",
+        "SELECT DISTINCT c.id, c.name FROM concern_reports r JOIN cohorts c ON c.id = r.cohort_id",
+    ],
+    "messages": [
+        "SELECT g.id, g.audience, g.subject_en, g.created_at, g.sent_at, c.name "
+        "FROM group_messages g LEFT JOIN cohorts c ON c.id = g.cohort_id "
+        "ORDER BY g.created_at DESC, g.id DESC LIMIT 200",
+        "SELECT message_id, count(*) FROM message_deliveries WHERE message_id IN "
+        "(SELECT id FROM group_messages ORDER BY created_at DESC, id DESC LIMIT 200) "
+        "GROUP BY message_id",
+    ],
+}
+# Every main page: label, URL, who looks at it (an account of bench/dataset.py, or nobody).
 PAGES = {
-    "dashboard": ("Dashboard", "/dashboard"),
-    "cohort": ("Cohort page", "/cohorts/{cohort}"),
-    "students": ("Student list, search and filters", "/students/?status=accepted"),
-    "vetting": ("Family vetting queue", "/vetting/"),
-    "board": ("Placement board", "/placements/cohorts/{cohort}"),
-    "roster": ("Roster (HTML)", "/rosters/cohorts/{cohort}"),
+    "dashboard": ("Dashboard", "/dashboard", "coordinator"),
+    "cohort": ("Cohort page", "/cohorts/{cohort}", "coordinator"),
+    "students": ("Student list, search and filters", "/students/?status=accepted", "coordinator"),
+    "vetting": ("Family vetting queue", "/vetting/", "coordinator"),
+    "board": ("Placement board", "/placements/cohorts/{cohort}", "coordinator"),
+    "roster": ("Roster (HTML)", "/rosters/cohorts/{cohort}", "coordinator"),
+    "enrolment": ("Enrolment page", "/enrolments/{enrolment}", "coordinator"),
+    "import_preview": ("Import preview (60 rows)", "/students/import/{batch}", "coordinator"),
+    "compliance": ("Contact rule (compliance view)", "/care/cohorts/{cohort}", "coordinator"),
+    "concerns": ("Concern reports", "/care/concerns/", "coordinator"),
+    "messages": ("Group messages", "/messages/", "coordinator"),
+    "audit": ("Audit trail", "/admin/audit", "admin"),
+    "teacher_portal": ("Teacher's portal", "/teachers/me", "teacher"),
+    "teacher_cohort": ("Teacher's cohort", "/teachers/me/cohorts/{cohort}", "teacher"),
+    "family": ("Host family's page (task list)", "/family/", "family"),
+    "family_section": (
+        "Host family's application, a section",
+        "/family/application/household",
+        "family",
+    ),
+    "guardian": ("Guardian's page", "/my/", "guardian"),
+    "apply_index": ("Apply: open cohorts (public)", "/apply/", None),
+    "apply_cohort": ("Apply: a cohort (public)", "/apply/cohorts/{open}", None),
+}
+ACCOUNTS = {
+    "coordinator": dataset.COORDINATOR,
+    "admin": dataset.ADMIN,
+    "teacher": dataset.TEACHER,
+    "family": dataset.FAMILY,
+    "guardian": dataset.GUARDIAN,
 }
 
 
@@ -214,22 +385,38 @@ def timed(function: Callable[[], object], repeat: int) -> tuple[list[float], obj
 
 def measure_pages(app, repeat: int) -> dict:
     from app.access import Permission, requires
+    from app.models import Enrolment, ImportBatch
 
     @requires(Permission.STAFF_DASHBOARD)
     def bare():
         return "ok"
 
     app.add_url_rule("/bench/bare", "bench_bare", bare)
-    client = app.test_client()
     with app.app_context():
         counter = Statements(db.engine)
         current = cohort_id(dataset.CURRENT)
+        params = {
+            "cohort": current,
+            "open": cohort_id(dataset.NEXT_OPEN),
+            "enrolment": db.session.scalar(
+                sa.select(sa.func.min(Enrolment.id)).where(Enrolment.cohort_id == current)
+            ),
+            "batch": db.session.scalar(sa.select(sa.func.max(ImportBatch.id))),
+            "highest": HIGHEST,
+            "teacher": dataset.TEACHER,
+            "family": dataset.FAMILY,
+            "guardian": dataset.GUARDIAN,
+        }
         engine = db.engine
-    log_in(client, dataset.COORDINATOR)
-    client.post("/students/", data={"q": SEARCH, "csrf_token": csrf(client, "/students/")})
+    clients = {None: app.test_client()}
+    for role, email in ACCOUNTS.items():
+        clients[role] = app.test_client()
+        log_in(clients[role], email)
+    staff = clients["coordinator"]
+    staff.post("/students/", data={"q": SEARCH, "csrf_token": csrf(staff, "/students/")})
     results: dict = {}
 
-    def get(url: str) -> Callable[[], int]:
+    def get(client, url: str) -> Callable[[], int]:
         def run() -> int:
             response = client.get(url)
             if response.status_code != 200:
@@ -238,16 +425,13 @@ def measure_pages(app, repeat: int) -> dict:
 
         return run
 
-    bare_get = get("/bench/bare")
+    bare_get = get(staff, "/bench/bare")
     timed(bare_get, 5)
     bare_times, _ = timed(bare_get, repeat)
     results["bare"] = summary(bare_times)
-    with app.app_context():
-        engine = db.engine
-    params = {"cohort": current, "highest": HIGHEST}
-    for key, (label, pattern) in PAGES.items():
-        url = pattern.format(cohort=current)
-        page = get(url)
+    for key, (label, pattern, role) in PAGES.items():
+        url = pattern.format(**params)
+        page = get(clients[role], url)
         timed(page, 3)  # warm-up: template compilation, caches
         with counter.measure():
             size = page()
@@ -259,6 +443,7 @@ def measure_pages(app, repeat: int) -> dict:
         results[key] = {
             "label": label,
             "url": url,
+            "role": role or "public",
             "bytes": size,
             "statements": statements,
             "page": summary(times),
@@ -387,51 +572,13 @@ def measure_files(app, what: str, repeat: int) -> dict:
     return results
 
 
-def import_csv(rows: int) -> str:
-    import csv
-    import random
-
-    from app.services.enrolment.student_csv import COLUMN_NAMES
-
-    chance = random.Random(5000)
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMN_NAMES)
-    writer.writeheader()
-    for i in range(rows):
-        first, last = chance.choice(dataset.FIRST), chance.choice(dataset.LAST)
-        writer.writerow(
-            {
-                "first_name": first,
-                "last_name": f"{last}-{i}",
-                "date_of_birth": f"2010-{chance.randint(1, 12):02d}-{chance.randint(1, 28):02d}",
-                "gender": chance.choice(("female", "male")),
-                "school": chance.choice(dataset.SCHOOL_NAMES) + "-Gymnasium",
-                "grade": "10a",
-                "email": f"import{i}@example.org",
-                "phone": "+49 170 1234567",
-                "guardian1_name": f"Anna {last}",
-                "guardian1_relation": "mother",
-                "guardian1_phone": "+49 231 123456",
-                "emergency1_name": "Eva Schmidt",
-                "emergency1_relation": "aunt",
-                "emergency1_phone": "+49 231 777888",
-                "diet": "vegetarian",
-                "allergies": "hazelnuts" if i % 7 == 0 else "",
-                "no_smokers": "yes",
-                "interests": "football, piano",
-                "languages": "German, English",
-            }
-        )
-    return out.getvalue()
-
-
 def measure_import(app, rows: int) -> dict:
     """The CSV import as staff do it: upload (stored for the preview), the preview's check of
     every row, then the import of all rows with their enrolments, committed."""
     from app.models import ImportBatch, User
     from app.services.enrolment import imports
 
-    data = import_csv(rows).encode()
+    data = dataset.import_csv(rows).encode()
     with app.test_request_context():
         target = cohort_id(dataset.IMPORT)
         staff = db.session.scalar(sa.select(User.id).where(User.email == dataset.COORDINATOR))

@@ -22,6 +22,7 @@ travelling and next year's are open, with waitlists and families in vetting.
 
 from __future__ import annotations
 
+import json
 import random
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -61,6 +62,8 @@ from app.models import (
 )
 from app.models.families import application_cohorts
 from app.models.students import search_word_rows
+from app.services.enrolment import import_mapping
+from app.services.enrolment.tables import read_table
 
 THIS_YEAR = 2026
 CHUNK = 20_000
@@ -865,10 +868,13 @@ class Builder:
             date(THIS_YEAR + 1, 12, 15),
             submitted=datetime(THIS_YEAR, 11, 30),
         )
+        table = read_table(import_csv(PREVIEW_ROWS).encode(), "school-list.csv")
         self.w.add(
             ImportBatch,
             filename="school-list.csv",
-            content=import_csv(PREVIEW_ROWS),
+            content=json.dumps({"header": table.header, "records": table.records}),
+            source={"kind": table.kind, "encoding": table.encoding, "sheets": []},
+            mapping=import_mapping.guess(table.header),
             cohort_id=next_open,
             status="pending",
             uploaded_by_id=self.staff[1],

@@ -43,6 +43,9 @@ def config_for(url: str) -> type[Config]:
             "RATELIMIT_ENABLED": False,
             "MAIL_BACKEND": "console",
             "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
+            # Jobs (large roster PDFs) are run by measure_files itself, as a worker runs them.
+            "JOBS_URL": "memory://",
+            "JOBS_IMMEDIATE": False,
         },
     )
 
@@ -547,28 +550,51 @@ def download(client, url: str, kind: str) -> Callable[[], int]:
     return run
 
 
+def pdf_job(app, client, url: str, requests: list[float]) -> Callable[[], int]:
+    """A roster PDF too large for the request: the request that starts the job (its time
+    noted in requests), the job run as the worker runs it, the file downloaded."""
+    from app.jobs import records
+
+    def run() -> int:
+        start = time.perf_counter()
+        response = client.get(url)
+        requests.append(time.perf_counter() - start)
+        location = response.headers.get("Location", "")
+        if response.status_code != 302 or "/jobs/" not in location:
+            raise SystemExit(f"{url}: {response.status_code}, not a job ({location})")
+        job_id = int(location.rstrip("/").rsplit("/", 1)[1])
+        with app.app_context():
+            records.execute(job_id)
+        return download(client, f"/jobs/{job_id}/file", "pdf")()
+
+    return run
+
+
 def measure_files(app, what: str, repeat: int) -> dict:
     client = app.test_client()
     with app.app_context():
         current = cohort_id(dataset.CURRENT)
         big = cohort_id(dataset.ROSTER_500)
     log_in(client, dataset.COORDINATOR)
+    requests: list[float] = []
     if what == "pdf":
         cases = {
-            "pdf_60": (f"/rosters/cohorts/{current}/roster.pdf", "pdf"),
-            "pdf_500": (f"/rosters/cohorts/{big}/roster.pdf", "pdf"),
+            "pdf_60": download(client, f"/rosters/cohorts/{current}/roster.pdf", "pdf"),
+            "pdf_500": pdf_job(app, client, f"/rosters/cohorts/{big}/roster.pdf", requests),
         }
     else:
         cases = {
-            "csv_500": (f"/rosters/cohorts/{big}/roster.csv", "csv"),
-            "xlsx_500": (f"/rosters/cohorts/{big}/roster.xlsx", "sheet"),
+            "csv_500": download(client, f"/rosters/cohorts/{big}/roster.csv", "csv"),
+            "xlsx_500": download(client, f"/rosters/cohorts/{big}/roster.xlsx", "sheet"),
         }
     results = {}
-    for key, (url, kind) in cases.items():
-        run = download(client, url, kind)
+    for key, run in cases.items():
         run()  # warm-up
+        requests.clear()
         times, size = timed(run, repeat)
-        results[key] = {"url": url, "bytes": size, **summary(times)}
+        results[key] = {"bytes": size, **summary(times)}
+    if requests:
+        results["pdf_500_request"] = summary(requests)
     return results
 
 
@@ -586,7 +612,7 @@ def measure_import(app, rows: int) -> dict:
         batch = imports.create_batch(data, "bench.csv", target, staff)
         db.session.commit()
         uploaded = time.perf_counter()
-        checked = imports.check_rows(batch.content)
+        checked = imports.check_batch(batch)
         previewed = time.perf_counter()
         batch = db.session.get(ImportBatch, batch.id)
         result = imports.import_batch(batch, "all", staff)

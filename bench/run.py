@@ -37,7 +37,8 @@ RESULTS = ROOT / "bench" / "RESULTS.md"
 PAGE_MEDIAN_MS = 15
 FLOOR_RATIO = 4
 MATCHING_S = {"60x80": 0.2, "2000x2500": 5.0}
-PDF_S = {"pdf_60": 1.5, "pdf_500": 10.0}
+PDF_S = {"pdf_60": 1.5, "pdf_500": 10.0}  # the 500 as a job: request, run, download
+JOB_REQUEST_MS = 100
 IMPORT_S = 5.0
 MEMORY_MB = 250
 
@@ -229,6 +230,15 @@ def other_rows(results: dict, dbs: list[str], missed: list[str]) -> list[str]:
                 per_db[db] = (m, peak, ok)
             target = f"≤ {limit} s" if limit else f"≤ {MEMORY_MB} MB"
             rows.append((f"roster {fmt.upper()} of {count} students", target, per_db))
+    per_db = {}
+    for db in dbs:
+        m = results[db]["pdf"].get("pdf_500_request")
+        if m is not None:
+            per_db[db] = (m, results[db]["pdf"]["peak_mb"], m["median_ms"] <= JOB_REQUEST_MS)
+    if per_db:
+        rows.append(
+            ("the request that starts the PDF of 500 as a job", f"≤ {JOB_REQUEST_MS} ms", per_db)
+        )
     per_db = {}
     parts = []
     for db in dbs:

@@ -133,3 +133,21 @@ def auth_user(app) -> int:
     from tests.conftest import make_user
 
     return make_user(app, "sender@example.org", "coordinator")
+
+
+def test_the_list_shows_each_sent_messages_number_of_recipients(app, client, auth):
+    auth.login_as("coordinator")
+    cohort_id = make_cohort(app)
+    _guardian(app, cohort_id, "anne@example.org", "en", "Anne Smith")
+    _guardian(app, cohort_id, None, None, "Carl Ohne")  # a delivery too: cannot be reached
+    sent = _write(client, cohort_id)
+    assert post(client, sent.rstrip("/") + "/send").status_code == 302
+    post(client, "/messages/new", {**FORM, "subject_en": "Draft", "cohort_id": cohort_id})
+    rows = re.findall(r"<tr>(.*?)</tr>", client.get("/messages/").get_data(as_text=True), re.S)
+    cells = {
+        re.sub(r"<[^>]+>", "", row.split("<br>")[0]).strip(): re.findall(
+            r'data-label="Recipients">([^<]*)<', row
+        )
+        for row in rows[1:]
+    }
+    assert cells == {"Draft": ["—"], "Meeting": ["2"]}

@@ -11,13 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import (
@@ -76,6 +77,18 @@ class Recipient:
     language: str  # "en" or "de"
     kind: str  # "user" or "guardian"
     id: int
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A message as the list shows it; recipients: how many deliveries it has."""
+
+    id: int
+    audience: str
+    subject_en: str
+    subject_de: str
+    sent_at: datetime | None
+    recipients: int
 
 
 def audience_label(audience: str) -> str:
@@ -301,15 +314,35 @@ def delivery_log(message: GroupMessage) -> list[LogRow]:
     return [LogRow(d, o) for d, o in rows]
 
 
-def sent_messages(limit: int = 200) -> list[GroupMessage]:
-    return list(
-        db.session.scalars(
-            sa.select(GroupMessage)
-            .options(selectinload(GroupMessage.deliveries))
-            .order_by(GroupMessage.created_at.desc(), GroupMessage.id.desc())
-            .limit(limit)
+def sent_messages(limit: int = 200) -> list[Listed]:
+    """The newest messages as the list shows them: id, audience, subjects, when sent and
+    `recipients`, the number of deliveries, counted in SQL (not loaded)."""
+    messages = db.session.execute(
+        sa.select(
+            GroupMessage.id,
+            GroupMessage.audience,
+            GroupMessage.subject_en,
+            GroupMessage.subject_de,
+            GroupMessage.sent_at,
         )
+        .order_by(GroupMessage.created_at.desc(), GroupMessage.id.desc())
+        .limit(limit)
+    ).all()
+    counts = (
+        dict(
+            db.session.execute(
+                sa.select(MessageDelivery.message_id, sa.func.count())
+                .where(MessageDelivery.message_id.in_([m.id for m in messages]))
+                .group_by(MessageDelivery.message_id)
+            ).all()
+        )
+        if messages
+        else {}
     )
+    return [
+        Listed(m.id, m.audience, m.subject_en, m.subject_de, m.sent_at, counts.get(m.id, 0))
+        for m in messages
+    ]
 
 
 def received(kind: str, recipient_id: int) -> list[tuple[GroupMessage, str, str]]:

@@ -163,9 +163,21 @@ def _teachers(app, n: int, cohort_id: int, enrolment_ids: list[int]) -> str:
 
 
 def _other_cohorts(app, n: int, teacher_email: str) -> tuple[list[int], str]:
-    """n more cohorts, each with one student placed with the same family and supervised by
-    the teacher; the cohorts' ids and the family's email."""
+    """n more cohorts, each of a programme of its own (so that a query per cohort's programme
+    shows), with one student placed with the same family and supervised by the teacher; the
+    cohorts' ids and the family's email."""
+    from app.models import Cohort, Programme
+
     cohort_ids = [make_cohort(app, places=5, name=f"Perf cohort {i:03d}") for i in range(n)]
+    with app.app_context():
+        for number, cohort_id in enumerate(cohort_ids):
+            programme = Programme(
+                name=f"Perf programme {number:03d}", home_city="Dortmund", partner_city="Buffalo"
+            )
+            db.session.add(programme)
+            db.session.flush()
+            db.session.get(Cohort, cohort_id).programme_id = programme.id
+        db.session.commit()
     family_email = "perf-family@example.org"
     application_id = make_approved_family(
         app, cohort_ids, email=family_email, family_name="Hostfamily"
@@ -286,7 +298,8 @@ def _guardian(app, n: int, cohort_id: int, enrolment_ids: list[int]) -> str:
 
 def _concerns(app, n: int, enrolment_ids: list[int], teacher_email: str, family_email: str) -> int:
     """n concern reports about the main cohort (every other one taken, with a follow-up
-    day), the first with n actions; a report by the family about each student it hosts.
+    day), the first with n actions; a report by the family about each student it hosts (one
+    per other cohort, taken by staff with a follow-up day next week).
     The first report's id."""
     from app.services.supervision import compliance, concern_access, concerns
 
@@ -314,7 +327,11 @@ def _concerns(app, n: int, enrolment_ids: list[int], teacher_email: str, family_
             concerns.add_action(reports[0], teacher, f"Step {number}")
         for enrolment in concern_access.family_students(family):
             values = {"category": "school", "severity": "routine"}
-            values["happened_on"] = compliance.local_today(enrolment.cohort) - timedelta(days=1)
-            concerns.report(enrolment, family, {**values, "what_happened": "-"}, str)
+            today = compliance.local_today(enrolment.cohort)
+            values["happened_on"] = today - timedelta(days=1)
+            report = concerns.report(enrolment, family, {**values, "what_happened": "-"}, str)
+            # taken, to be looked at next week: the list checks each one's day in its host area
+            concerns.take(report, staff)
+            concerns.set_follow_up(report, staff, today + timedelta(days=7))
         db.session.commit()
         return reports[0].id

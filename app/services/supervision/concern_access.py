@@ -134,8 +134,10 @@ def visible(user: User) -> sa.Select:
 def listed(user: User, status: str = "", cohort_id: int | None = None) -> sa.Select:
     """The reports the person may see, filtered: status "" the ones not closed, "all" every
     one, else that status; and the cohort's only when one is given."""
+    # The cohort's programme with it: the list's overdue check reads the host area's day.
     query = visible(user).options(
-        selectinload(ConcernReport.cohort), selectinload(ConcernReport.owner)
+        selectinload(ConcernReport.cohort).selectinload(Cohort.programme),
+        selectinload(ConcernReport.owner),
     )
     if status == "":
         query = query.where(ConcernReport.status != ConcernStatus.CLOSED)

@@ -69,6 +69,8 @@ PAGES = {
     # the page, its count, cohorts and owners, the cohorts of the filter
     "concern reports": Page("staff", lambda w: "/care/concerns/?status=all", budget=7),
     "teacher's concern reports": Page("teacher", lambda w: "/care/concerns/", budget=7),
+    # the newest messages with their number of recipients, counted in the same statement
+    "group messages": Page("staff", lambda w: "/messages/", budget=2),
     # the report, cohort, people and timeline in a few statements, + the audit of the view
     "concern report": Page("staff", lambda w: f"/care/concerns/{w.report_id}", budget=8),
     # Two students: the links (with students and guardians); for each, its enrolments with

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 
 import sqlalchemy as sa
 from flask import current_app
@@ -63,6 +62,7 @@ IN_VETTING = (
     ApplicationStatus.BACKGROUND_CLEARED,
     ApplicationStatus.HOME_VISITED,
 )
+LISTED = ("id", "audience", "subject_en", "subject_de", "sent_at", "created_at")
 QUEUED, UNREACHABLE, OPTED_OUT = "queued", "unreachable", "opted_out"
 SALT = "group-messages-unsubscribe"
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -77,18 +77,6 @@ class Recipient:
     language: str  # "en" or "de"
     kind: str  # "user" or "guardian"
     id: int
-
-
-@dataclass(frozen=True)
-class Listed:
-    """A message as the list shows it; recipients: how many deliveries it has."""
-
-    id: int
-    audience: str
-    subject_en: str
-    subject_de: str
-    sent_at: datetime | None
-    recipients: int
 
 
 def audience_label(audience: str) -> str:
@@ -314,35 +302,18 @@ def delivery_log(message: GroupMessage) -> list[LogRow]:
     return [LogRow(d, o) for d, o in rows]
 
 
-def sent_messages(limit: int = 200) -> list[Listed]:
-    """The newest messages as the list shows them: id, audience, subjects, when sent and
-    `recipients`, the number of deliveries, counted in SQL (not loaded)."""
-    messages = db.session.execute(
-        sa.select(
-            GroupMessage.id,
-            GroupMessage.audience,
-            GroupMessage.subject_en,
-            GroupMessage.subject_de,
-            GroupMessage.sent_at,
-        )
+def sent_messages(limit: int = 200) -> list[sa.Row]:
+    """The newest messages as the list shows them (id, audience, subjects, sent_at) with
+    `recipients`, their number of deliveries, counted in SQL for these messages only."""
+    newest = (
+        sa.select(*(getattr(GroupMessage, c) for c in LISTED))
         .order_by(GroupMessage.created_at.desc(), GroupMessage.id.desc())
         .limit(limit)
-    ).all()
-    counts = (
-        dict(
-            db.session.execute(
-                sa.select(MessageDelivery.message_id, sa.func.count())
-                .where(MessageDelivery.message_id.in_([m.id for m in messages]))
-                .group_by(MessageDelivery.message_id)
-            ).all()
-        )
-        if messages
-        else {}
+        .subquery()
     )
-    return [
-        Listed(m.id, m.audience, m.subject_en, m.subject_de, m.sent_at, counts.get(m.id, 0))
-        for m in messages
-    ]
+    count = sa.select(sa.func.count()).where(MessageDelivery.message_id == newest.c.id)
+    query = sa.select(newest, count.scalar_subquery().label("recipients"))
+    return list(db.session.execute(query.order_by(newest.c.created_at.desc(), newest.c.id.desc())))
 
 
 def received(kind: str, recipient_id: int) -> list[tuple[GroupMessage, str, str]]:

@@ -336,6 +336,56 @@ def test_entries_come_in_pages_of_50(app, admin):
     assert seen == list(range(120, 0, -1))  # newest first, each once
 
 
+def test_a_long_trail_is_counted_up_to_a_cap_and_still_paged_to_its_end(app, admin, monkeypatch):
+    monkeypatch.setattr("app.admin.routes.AUDIT_COUNT_CAP", 60)
+    with app.app_context():
+        for number in range(1, 161):
+            audit.record("student.medical_viewed", "student", number, {"page": "test"})
+        db.session.commit()
+    total = entry_count(app)
+    assert 162 <= total <= 200
+
+    first = admin.get(URL).get_data(as_text=True)
+    assert "More than 60 entries" in text(first)
+    assert "Page 1" in text(first) and "Page 1 of" not in text(first)
+    assert len(table_rows(first)) == 50
+    assert 'rel="next"' in first and 'rel="prev"' not in first
+
+    # beyond the cap the count reaches the page asked for: still "more than", Next offered
+    third = admin.get(f"{URL}?page=3").get_data(as_text=True)
+    assert "More than 150 entries" in text(third)
+    assert "Page 3" in text(third) and 'rel="next"' in third and 'rel="prev"' in third
+
+    # the last page knows it is the last: the exact total, "of", no Next
+    last_number = -(-total // 50)
+    last = admin.get(f"{URL}?page={last_number}").get_data(as_text=True)
+    assert f"{total} entries" in text(last)
+    assert f"Page {last_number} of {last_number}" in text(last)
+    assert len(table_rows(last)) == total - 50 * (last_number - 1)
+    assert 'rel="next"' not in last
+
+    seen = [
+        int(record.split("#")[1])
+        for page in range(1, last_number + 1)
+        for record in records_listed(
+            admin.get(f"{URL}?action=student.medical_viewed&page={page}").get_data(as_text=True)
+        )
+    ]
+    assert seen == list(range(160, 0, -1))  # newest first, each once
+
+
+def test_the_capped_count_reads_in_german(app, admin, monkeypatch):
+    monkeypatch.setattr("app.admin.routes.AUDIT_COUNT_CAP", 1000)
+    with app.app_context():
+        for number in range(1, 1101):
+            audit.record("student.medical_viewed", "student", number, {"page": "test"})
+        db.session.commit()
+    admin.set_cookie("lang", "de")
+    page = text(admin.get(URL).get_data(as_text=True))
+    assert "Mehr als 1.000 Einträge" in page
+    assert "Seite 1" in page and "Seite 1 von" not in page
+
+
 # --- the CSV download ------------------------------------------------------------------------
 
 

@@ -19,8 +19,10 @@ from playwright.sync_api import expect
 
 from app import storage
 from app.extensions import db
-from app.models import DocumentFile, DocumentKind, Enrolment, EnrolmentStatus, ReviewState, Role
+from app.models import DocumentKind, Enrolment, EnrolmentStatus, ReviewState, Role
+from tests.browser.test_apply_journey import save
 from tests.browser.test_group_message_journey import PHONE, _shot, arrived
+from tests.browser.test_guardian_documents_journey import fits, the_files, upload
 from tests.conftest import PASSWORD, make_user
 from tests.factories import make_approved_family, make_cohort
 from tests.services.enrolment.test_uploads import a_pdf, a_photo
@@ -56,33 +58,6 @@ def log_in(page, email: str, password: str) -> None:
     page.get_by_label("Password", exact=True).fill(password)
     with page.expect_navigation():
         page.get_by_role("button", name="Log in").click()
-
-
-def save(page) -> None:
-    with page.expect_navigation():
-        page.locator("main form button[name=save]").click()
-
-
-def fits(page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-
-
-KINDS = {"Passport / visa": "passport_visa", "Medical form": "medical_form"}
-
-
-def upload(page, kind_label: str, path) -> None:
-    item = page.locator(".checklist li", has_text=kind_label)
-    item.locator(f"a[href$='/files/{KINDS[kind_label]}/upload']").click()
-    page.get_by_label("File").set_input_files(str(path))
-    with page.expect_navigation():
-        page.get_by_role("button", name="Upload").click()
-
-
-def the_files(app) -> list[DocumentFile]:
-    with app.app_context():
-        found = db.session.scalars(sa.select(DocumentFile).order_by(DocumentFile.id)).all()
-        db.session.expunge_all()
-        return found
 
 
 def an_email(mail_server, recipient: str, containing: str):

@@ -44,7 +44,7 @@ PYTEST_PARALLEL = -n auto --dist loadfile
 test: $(VENV)/.dev-installed translations
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest $(PYTEST_PARALLEL)
+	$(BIN)/pytest $(PYTEST_PARALLEL) --durations=20
 
 ## ruff, then the tests not marked slow: no browser, load, PDF or fuzz tests.
 test-fast: $(VENV)/.dev-installed translations

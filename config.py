@@ -43,8 +43,12 @@ class Config:
     SECRET_KEY: str | None = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{INSTANCE_DIR / 'austausch.db'}")
     # hide_parameters: a database error in the log shows the SQL, never the values (names,
-    # health notes) it was sent with.
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True, "hide_parameters": True}
+    # health notes) it was sent with. No pool_pre_ping (a round trip per request): a pooled
+    # PostgreSQL connection is checked by a poll of its socket when it is taken
+    # (app/database.py), a statement that finds the server gone invalidates the pool
+    # (SQLAlchemy's disconnect handling), and pool_recycle replaces connections after half an
+    # hour, before a firewall or proxy drops them silently for idling.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_recycle": 1800, "hide_parameters": True}
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024
 
     SESSION_COOKIE_HTTPONLY = True

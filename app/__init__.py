@@ -41,7 +41,13 @@ def trust_proxies(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from app import database, forms, i18n, labels
+    from app import (
+        database,
+        forms,
+        i18n,
+        kept,  # noqa: F401 (its listeners give the kept counts a new version)
+        labels,
+    )
     from app.extensions import csrf, db, limiter, login_manager, migrate
     from app.services.privacy import audit  # noqa: F401 (its listener notes changes at every flush)
 

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import os
+import select
 from pathlib import Path
 
 from flask import Flask
 from flask_sqlalchemy.pagination import SelectPagination
-from sqlalchemy import event, text
+from sqlalchemy import event, exc, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.sql.expression import ColumnElement
+from sqlalchemy.sql.visitors import InternalTraversal
 from sqlalchemy.types import NullType
 
 
@@ -59,9 +62,61 @@ def checkpoint_and_truncate() -> None:
         connection.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
 
 
+def _sqlite_write_lock(state: ORMExecuteState) -> None:
+    """`SELECT … FOR UPDATE` on SQLite: the driver starts a transaction only at the first write,
+    so the rows read before it may change before the write. SQLite has no row locks; taking
+    the database's write lock (BEGIN IMMEDIATE) before such a read makes it what the lock is
+    on PostgreSQL: the row as it is now, and nobody else's write until this commits."""
+    if not state.is_select or getattr(state.statement, "_for_update_arg", None) is None:
+        return
+    connection = state.session.connection(bind_arguments=state.bind_arguments)
+    if connection.dialect.name != "sqlite":
+        return
+    raw = connection.connection.dbapi_connection
+    if raw is not None and not raw.in_transaction:
+        raw.execute("BEGIN IMMEDIATE")
+
+
+def _server_quiet(dbapi_connection) -> bool:
+    """Whether a pooled connection to the server has said nothing since its last answer.
+    Between requests nothing is asked, so nothing should arrive: a server that shuts down or
+    restarts, or ends the session (idle timeout, pg_terminate_backend), sends its farewell
+    and closes the socket, which makes it readable (or hung up). One poll of the socket, no
+    round trip."""
+    if dbapi_connection.closed or getattr(dbapi_connection, "broken", False):
+        return False
+    try:
+        socket = dbapi_connection.pgconn.socket
+    except Exception:  # no socket: the connection is gone
+        return False
+    poller = select.poll()
+    poller.register(socket, select.POLLIN | select.POLLPRI)
+    return not poller.poll(0)
+
+
+def _check_on_checkout(engine: Engine):
+    """checkout: a connection taken from the pool for a request works, at the cost of one
+    system call rather than a round trip per request (SQLAlchemy's `pool_pre_ping` asks the
+    server `SELECT 1` each time). When the socket is not quiet the server is asked after
+    all; a connection that does not answer invalidates the pool (as a failed pre-ping does:
+    after a restart, all of them are gone), and the pool connects anew."""
+    dialect = engine.dialect
+
+    def check(dbapi_connection, _record, _proxy) -> None:
+        if _server_quiet(dbapi_connection):
+            return
+        try:
+            dialect.do_ping(dbapi_connection)
+        except Exception as error:
+            raise exc.InvalidatePoolError(f"the server did not answer: {error}") from error
+
+    return check
+
+
 def init_app(app: Flask) -> None:
     """SQLite: foreign keys on, WAL, a busy timeout and secure deletion on every new connection;
-    the database file readable by its owner only."""
+    the database file readable by its owner only. PostgreSQL: a pooled connection is checked
+    before a request uses it (`_check_on_checkout`)."""
     from app.extensions import db
 
     with app.app_context():
@@ -72,30 +127,10 @@ def init_app(app: Flask) -> None:
             # On every connect: the first one creates the file, with the umask's permissions.
             database, instance = engine.url.database, Path(app.instance_path)
             event.listen(engine, "connect", lambda *_: _owner_only(database, instance))
-
-
-class rare(ColumnElement[bool]):
-    """A condition few rows meet, said so to SQLite's planner (`unlikely(...)`).
-
-    SQLite keeps no statistics of how values are spread: told nothing, it thinks a status
-    holds a fifth of the rows, and orders a short list by walking a whole index. PostgreSQL
-    measures the spread itself and gets the condition as it is."""
-
-    inherit_cache = True
-    type = NullType()  # as Boolean, SQLite would get `unlikely(...) = 1`, and no hint
-
-    def __init__(self, condition: ColumnElement[bool]) -> None:
-        self.condition = condition
-
-
-@compiles(rare)
-def _rare_default(element: rare, compiler, **kw) -> str:
-    return compiler.process(element.condition, **kw)
-
-
-@compiles(rare, "sqlite")
-def _rare_sqlite(element: rare, compiler, **kw) -> str:
-    return f"unlikely({compiler.process(element.condition, **kw)})"
+            if not event.contains(Session, "do_orm_execute", _sqlite_write_lock):
+                event.listen(Session, "do_orm_execute", _sqlite_write_lock)
+        elif engine.dialect.name == "postgresql":
+            event.listen(engine, "checkout", _check_on_checkout(engine))
 
 
 class days_before(ColumnElement):
@@ -105,6 +140,12 @@ class days_before(ColumnElement):
 
     inherit_cache = True
     type = NullType()
+    # Both expressions are part of the statement's cache key: without them SQLAlchemy
+    # compiled every statement using this anew (~2 ms each).
+    _traverse_internals = [
+        ("day", InternalTraversal.dp_clauseelement),
+        ("days", InternalTraversal.dp_clauseelement),
+    ]
 
     def __init__(self, day: ColumnElement, days: ColumnElement) -> None:
         self.day = day
@@ -179,4 +220,40 @@ def capped_page(select, page: int, per_page: int, cap: int) -> CappedPagination:
         per_page=per_page,
         max_per_page=per_page,
         cap=cap,
+    )
+
+
+class CountedPagination(SelectPagination):
+    """A page of a select whose total comes with its rows (`count(*) OVER ()`), in one
+    statement instead of two. For a select whose every match must be read to order the page
+    anyway (students found by a word: the words' lookup is read whole and sorted by name),
+    the count of a second statement would read them all again."""
+
+    def _query_items(self) -> list:
+        import sqlalchemy as sa
+
+        select = self._query_args["select"].add_columns(sa.func.count().over().label("total"))
+        rows = self._query_args["session"].execute(
+            select.limit(self.per_page).offset(self._query_offset)
+        )
+        items, self._total = [], None
+        for item, total in rows:
+            items.append(item)
+            self._total = total
+        return items
+
+    def _query_count(self) -> int:
+        if self._total is not None:
+            return self._total
+        # No row on this page: none at all on the first, else a page past the end.
+        return 0 if self.page == 1 else super()._query_count()
+
+
+def counted_page(select, page: int, per_page: int) -> CountedPagination:
+    """The page of the select with its total read in the same statement (see
+    CountedPagination)."""
+    from app.extensions import db
+
+    return CountedPagination(
+        select=select, session=db.session(), page=page, per_page=per_page, max_per_page=per_page
     )

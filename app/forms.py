@@ -12,9 +12,10 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from jinja2 import pass_context
+from markupsafe import Markup, escape
 from wtforms import Field, FieldList, FormField, SelectField, SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.widgets import HiddenInput, ListWidget
+from wtforms.widgets import HiddenInput, ListWidget, Select
 
 from app.services.errors import DomainError
 from app.services.identity import searches
@@ -192,3 +193,19 @@ def form_problems(context) -> list[Problem]:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["form_problems"] = form_problems
+
+
+class QuickSelect(Select):
+    """WTForms' select, its plain options written without `html_params` (which sorts,
+    cleans and formats the attributes of each option, ~8 µs an option): the same HTML. For
+    long lists such as a filter's cohorts."""
+
+    @classmethod
+    def render_option(cls, choice: SelectChoice, **kwargs) -> Markup:
+        value = choice.value
+        if kwargs or choice.render_kw or value is None or isinstance(value, bool):
+            return super().render_option(choice, **kwargs)
+        label = escape(choice.label or value)
+        if choice.selected:
+            return Markup(f'<option selected value="{escape(value)}">{label}</option>')  # noqa: S704
+        return Markup(f'<option value="{escape(value)}">{label}</option>')  # noqa: S704

@@ -21,8 +21,22 @@ from jinja2.compiler import CodeGenerator, Frame
 from markupsafe import Markup, escape
 
 NAMES = ("_", "gettext")
+PLURAL = "ngettext"
 _NUMBERS = (int, float)
 _KEPT = "_austausch_rendered"  # the attribute of a catalogue holding its finished texts
+
+
+def _constant_plural(node: nodes.Call) -> tuple[str, str] | None:
+    """The texts of `ngettext("…", "…", n)` with constant strings and at most plain keyword
+    arguments (`{% trans count=… %}…{% pluralize %}…` compiles to the same call)."""
+    if not (isinstance(node.node, nodes.Name) and node.node.name == PLURAL):
+        return None
+    if len(node.args) != 3 or node.dyn_args is not None or node.dyn_kwargs is not None:
+        return None
+    singular, plural = node.args[0], node.args[1]
+    if not all(isinstance(a, nodes.Const) and isinstance(a.value, str) for a in (singular, plural)):
+        return None
+    return singular.value, plural.value
 
 
 def _constant_text(node: nodes.Call) -> str | None:
@@ -44,18 +58,32 @@ class TranslatingCodeGenerator(CodeGenerator):
 
     def visit_Template(self, node: nodes.Template, frame: Frame | None = None) -> None:
         self._names_assigned = any(
-            name.name in NAMES and name.ctx in ("store", "param")
+            name.name in (*NAMES, PLURAL) and name.ctx in ("store", "param")
             for name in node.find_all(nodes.Name)
         )
         super().visit_Template(node, frame)
 
     def visit_Call(self, node: nodes.Call, frame: Frame, forward_caller: bool = False) -> None:
-        text = None if self._names_assigned or forward_caller else _constant_text(node)
-        if text is None or frame.eval_ctx.volatile or self.environment.is_async:
+        fast = not (
+            self._names_assigned
+            or forward_caller
+            or frame.eval_ctx.volatile
+            or self.environment.is_async
+        )
+        text = _constant_text(node) if fast else None
+        plural = _constant_plural(node) if fast and text is None else None
+        if text is None and plural is None:
             super().visit_Call(node, frame, forward_caller=forward_caller)
             return
         autoescape = bool(frame.eval_ctx.autoescape)
-        self.write(f"environment.austausch_gettext({text!r}, {autoescape!r}")
+        if plural is not None:
+            # Jinja's ngettext is a context function: called in a loop it copies the whole
+            # context first (~100 µs), for every row.
+            self.write(f"environment.austausch_ngettext({plural[0]!r}, {plural[1]!r}, ")
+            self.visit(node.args[2], frame)
+            self.write(f", {autoescape!r}")
+        else:
+            self.write(f"environment.austausch_gettext({text!r}, {autoescape!r}")
         if node.kwargs:
             self.write(", {")
             for keyword in node.kwargs:
@@ -104,9 +132,32 @@ def make_gettext(catalogue_of_request):
             kept[(text, autoescape)] = found
         return found
 
+    def austausch_ngettext(
+        singular: str,
+        plural: str,
+        num: Any,
+        autoescape: bool,
+        variables: dict[str, Any] | None = None,
+    ):
+        """Jinja's newstyle ngettext: the form for num, formatted with num and the keywords
+        (escaped as Markup % does, in an HTML template)."""
+        variables = {} if variables is None else variables
+        variables.setdefault("num", num)
+        translated = catalogue_of_request().ungettext(singular, plural, num)
+        if not autoescape:
+            return translated % variables
+        return Markup(  # noqa: S704 (our catalogue's text, the values escaped)
+            str.__mod__(
+                translated,
+                {k: v if type(v) in _NUMBERS else escape(v) for k, v in variables.items()},
+            )
+        )
+
+    austausch_gettext.plural = austausch_ngettext
     return austausch_gettext
 
 
 def install(environment, catalogue_of_request) -> None:
     environment.code_generator_class = TranslatingCodeGenerator
     environment.austausch_gettext = make_gettext(catalogue_of_request)
+    environment.austausch_ngettext = environment.austausch_gettext.plural

@@ -110,10 +110,17 @@ def cohort_id(name: str) -> int:
 ACTIVE = "('planning', 'open', 'closed', 'travelling')"
 IN_VETTING = "('submitted', 'references_checked', 'background_cleared', 'home_visited')"
 SEARCH = "mül"  # the student list searches for this (a common part of German names)
-# The words beginning with it, in each spelling the search compares (app.models.students).
-WORD_RANGES = " OR ".join(
-    f"(word >= '{spelling}' AND word < '{spelling}' || :highest)"
+# The students with a word beginning with it, in each spelling the search compares
+# (app.models.students): one key range of the words' index per spelling.
+WORD_RANGES = " UNION ALL ".join(
+    f"SELECT student_id FROM student_words WHERE word >= '{spelling}' "
+    f"AND word < '{spelling}' || :highest"
     for spelling in sorted(searched_spellings(SEARCH))
+)
+# ... of them those with an accepted enrolment (app.services.enrolment.students.found_by).
+FOUND = (
+    f"SELECT w.student_id FROM ({WORD_RANGES}) w JOIN enrolments e "
+    "ON e.student_id = w.student_id WHERE e.status = 'accepted'{FENCE}"
 )
 RAW_SQL = {
     "dashboard": [
@@ -131,13 +138,9 @@ RAW_SQL = {
         "FROM enrolments e JOIN students s ON s.id = e.student_id WHERE e.cohort_id = :cohort "
         "ORDER BY s.last_name, s.first_name",
     ],
-    "students": [
-        "SELECT s.* FROM students s WHERE s.id IN (SELECT student_id FROM student_words "
-        f"WHERE {WORD_RANGES}{{FENCE}}) AND s.id IN (SELECT student_id FROM enrolments "
-        "WHERE status = 'accepted') ORDER BY s.last_name, s.first_name, s.id LIMIT 25",
-        "SELECT count(*) FROM students s WHERE s.id IN (SELECT student_id FROM student_words "
-        f"WHERE {WORD_RANGES}{{FENCE}}) AND s.id IN (SELECT student_id FROM enrolments "
-        "WHERE status = 'accepted')",
+    "students": [  # the page's total comes with its rows (app.database.CountedPagination)
+        f"SELECT s.*, count(*) OVER () FROM students s WHERE s.id IN ({FOUND}) "
+        "ORDER BY s.last_name, s.first_name, s.id LIMIT 25",
     ],
     "vetting": [
         f"SELECT a.id, a.status, a.city, a.submitted_at, f.family_name, u.email "
@@ -254,7 +257,16 @@ RAW_SQL |= {
         "SELECT a.id, a.at, a.action, a.record_type, a.record_id, a.ip_address, u.email "
         "FROM audit_entries a LEFT JOIN users u ON u.id = a.user_id "
         "ORDER BY a.at DESC, a.id DESC LIMIT 50",
-        "SELECT count(*) FROM audit_entries",
+        # The page counts up to 10,000 entries ("more than 10,000"), as many as it reads.
+        "SELECT count(*) FROM (SELECT a.id FROM audit_entries a LIMIT 10001) capped",
+        # The filter's lists: each distinct action and record type, by a walk of its index.
+        *(
+            f"WITH RECURSIVE found(value) AS (SELECT min({column}) FROM audit_entries "
+            f"UNION ALL SELECT (SELECT min({column}) FROM audit_entries WHERE {column} > "
+            "found.value) FROM found WHERE found.value IS NOT NULL) "
+            "SELECT value FROM found WHERE value IS NOT NULL"
+            for column in ("action", "record_type")
+        ),
     ],
     "import_preview": [
         "SELECT b.*, c.name, c.places, c.places_taken FROM import_batches b "

@@ -1,6 +1,7 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from app import numbers
 from app.access import Permission, requires
@@ -13,7 +14,7 @@ from app.models import Cohort, CohortStatus, Student
 from app.services.enrolment import cohorts, documents, enrolments, students
 from app.services.placement import placements
 from app.services.supervision import ratio
-from app.unit_of_work import refusals
+from app.unit_of_work import refusals, send_queued_mail
 
 
 def _programme_choices(form: CohortForm) -> None:
@@ -56,7 +57,7 @@ FOUND_MAX = 20  # students the cohort page's search shows at once
 @bp.route("/<int:cohort_id>", methods=["GET", "POST"])
 @requires(Permission.MANAGE_ENROLMENT)
 def show(cohort_id: int):
-    cohort = db.get_or_404(Cohort, cohort_id)
+    cohort = db.get_or_404(Cohort, cohort_id, options=[joinedload(Cohort.programme)])
     # "Enrol a student who is already registered": found by a search, not chosen from a
     # list of every student (a national organisation registers thousands a year).
     words, answer = search_words(
@@ -64,12 +65,13 @@ def show(cohort_id: int):
     )
     if answer is not None:
         return answer
+    report = documents.checklist(cohort)
     return render_template(
         "cohorts/show.html",
         cohort=cohort,
         counts=cohorts.counts(cohort),
-        report=documents.missing_report(cohort),
-        missing=documents.cohort_missing_count(cohort),
+        report=report,
+        missing=sum(1 for row in report if row.missing),  # cohort_missing_count's number
         waitlist=enrolments.waitlist(cohort),
         history_place=cohorts.place_in_history(cohort),
         transitions=cohorts.allowed_transitions(cohort),
@@ -93,6 +95,7 @@ def edit(cohort_id: int):
     if form.validate_on_submit():
         with refusals(form):
             promoted = cohorts.update_cohort(cohort, form.values())
+            send_queued_mail()  # guardians of students moved up
             flash_outcome(_("The cohort was saved."), promoted)
             return redirect(url_for("cohorts.show", cohort_id=cohort.id))
     return render_template("cohorts/edit.html", form=form, cohort=cohort)
@@ -135,6 +138,7 @@ def enrol(cohort_id: int):
         return redirect(url_for("cohorts.show", cohort_id=cohort.id))
     with refusals():
         flash_enrolled(enrolments.enrol(student, cohort, current_user.id))
+        send_queued_mail()  # a waitlisted student's guardians
     return redirect(url_for("cohorts.show", cohort_id=cohort.id))
 
 
@@ -145,6 +149,6 @@ def missing_documents(cohort_id: int):
     return render_template(
         "cohorts/documents.html",
         cohort=cohort,
-        report=documents.missing_report(cohort, only_missing=True),
+        report=documents.checklist(cohort, only_missing=True),
         action_form=ActionForm(),
     )

@@ -2,6 +2,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
+    BooleanField,
     DateField,
     HiddenField,
     SelectField,
@@ -21,6 +22,15 @@ class ReasonForm(FlaskForm):
     """The confirmation of a withdrawal or a reinstatement, with an optional reason."""
 
     reason = StringField(_l("Reason (optional)"), validators=[Optional(), Length(max=300)])
+
+
+class WithdrawForm(ReasonForm):
+    """The confirmation of a withdrawal: the reason, and whether the email may tell it."""
+
+    share_reason = BooleanField(
+        _l("Put this reason in the email"),
+        description=_l("Without a tick the email says only that the place is withdrawn."),
+    )
 
 
 class DocumentForm(FlaskForm):

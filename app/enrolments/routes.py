@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from flask import flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,13 +14,20 @@ from app.enrolments.forms import (
     ReviewForm,
     StatusForm,
     WithdrawConsentForm,
+    WithdrawForm,
 )
 from app.extensions import db
 from app.forms import chosen_status
 from app.loading import child_or_404
 from app.models import DocumentKind, Enrolment, EnrolmentStatus, GuardianConsent
-from app.services.enrolment import document_files, documents, enrolments, withdrawal
-from app.unit_of_work import refusals
+from app.services.enrolment import (
+    document_files,
+    documents,
+    enrolments,
+    status_emails,
+    withdrawal,
+)
+from app.unit_of_work import refusals, send_queued_mail
 
 S = EnrolmentStatus
 
@@ -64,7 +71,10 @@ def _page(enrolment: Enrolment, consent_form: ConsentForm | None = None):
 @bp.route("/<int:enrolment_id>")
 @requires(Permission.MANAGE_ENROLMENT)
 def show(enrolment_id: int):
-    return _page(db.get_or_404(Enrolment, enrolment_id))
+    enrolment = enrolments.with_its_page(enrolment_id)
+    if enrolment is None:
+        abort(404)
+    return _page(enrolment)
 
 
 @bp.route("/<int:enrolment_id>/status", methods=["POST"])
@@ -80,6 +90,7 @@ def set_status(enrolment_id: int):
             promoted = enrolments.change_status(
                 enrolment, status, current_user.id, form.reason.data or ""
             )
+            send_queued_mail()
             flash_outcome(
                 _(
                     "The status of %(name)s is now “%(status)s”.",
@@ -96,10 +107,13 @@ def set_status(enrolment_id: int):
 def withdraw(enrolment_id: int):
     """GET: what a withdrawal would do; POST: withdraw, after the service checked again."""
     enrolment = db.get_or_404(Enrolment, enrolment_id)
-    form = ReasonForm()
+    form = WithdrawForm()
     if form.validate_on_submit():
         with refusals():
-            promoted = withdrawal.withdraw(enrolment, current_user.id, form.reason.data or "")
+            promoted = withdrawal.withdraw(
+                enrolment, current_user.id, form.reason.data or "", form.share_reason.data
+            )
+            send_queued_mail()
             flash_withdrawn(enrolment, promoted)
         return redirect(url_for("enrolments.show", enrolment_id=enrolment.id))
     page = render_template(
@@ -108,6 +122,8 @@ def withdraw(enrolment_id: int):
         form=form,
         refusal=withdrawal.withdrawal_refusal(enrolment),
         preview=withdrawal.preview_withdrawal(enrolment),
+        emailed=len(status_emails.recipients(enrolment)),
+        student_emailed=status_emails.student_told(enrolment),
     )
     return page, 400 if form.is_submitted() else 200
 
@@ -121,6 +137,7 @@ def reinstate(enrolment_id: int):
     if form.validate_on_submit():
         with refusals():
             withdrawal.reinstate(enrolment, current_user.id, form.reason.data or "")
+            send_queued_mail()
             flash_reinstated(enrolment)
         return redirect(url_for("enrolments.show", enrolment_id=enrolment.id))
     page = render_template(
@@ -129,6 +146,8 @@ def reinstate(enrolment_id: int):
         form=form,
         refusal=withdrawal.reinstatement_refusal(enrolment),
         preview=withdrawal.preview_reinstatement(enrolment),
+        emailed=len(status_emails.recipients(enrolment)),
+        student_emailed=status_emails.student_told(enrolment),
     )
     return page, 400 if form.is_submitted() else 200
 

@@ -9,7 +9,7 @@ from app.services.enrolment import guardian_view
 @bp.route("/")
 @requires(Permission.GUARDIAN_PAGE)
 def index():
-    views = [guardian_view.view_of(link) for link in guardian_view.links_of(current_user)]
+    views = guardian_view.views_of(guardian_view.links_of(current_user))
     return render_template("guardians/index.html", views=views)
 
 

@@ -17,6 +17,7 @@ from app.extensions import db
 from app.i18n import COOKIE
 from app.main import bp
 from app.main.forms import LanguageForm
+from app.main.fragments import rendered
 from app.services import history
 from app.services.enrolment import cohorts
 from app.services.hosting import vetting
@@ -35,18 +36,20 @@ def index():
 @bp.route("/dashboard")
 @requires(Permission.STAFF_DASHBOARD)
 def dashboard():
-    families = vetting.status_counts()
+    families, expiring = vetting.dashboard_counts()
+    current, contacts_due = cohorts.overview(), contact_rule.stays_on()
     return render_template(
         "main/dashboard.html",
         age=history.partnership_age(),
         latest=history.latest(3),
-        cohorts=cohorts.overview(),
+        cohort_rows=rendered("main/_cohort_rows.html", current, cohorts=current),
         families=families,
         in_vetting=sum(families.get(status, 0) for status in vetting.IN_VETTING),
-        alerts=vetting.expiry_alerts(),
-        unplaced=care_alerts.unplaced_soon(),
+        expiring=expiring,
+        unplaced=care_alerts.unplaced_listed(),
         temporary=care_alerts.temporary_ending(),
-        contacts_due=contact_rule.stays_on(),
+        contacts_due=contacts_due,
+        contacts_rows=rendered("main/_contacts_rows.html", contacts_due, contacts_due=contacts_due),
         concern_alerts=concern_view.dashboard_alerts(),
         reminders=reminder_settings.status(),
     )

@@ -48,7 +48,8 @@ class Student(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     first_name: Mapped[str] = mapped_column(sa.String(100))
     last_name: Mapped[str] = mapped_column(sa.String(100))
-    date_of_birth: Mapped[date]
+    # Indexed for the import's check of duplicates (the students born on a file's days).
+    date_of_birth: Mapped[date] = mapped_column(index=True)
     gender: Mapped[Gender] = mapped_column(enum_column(Gender, "gender"))
     school: Mapped[str] = mapped_column(sa.String(200), index=True)
     grade: Mapped[str] = mapped_column(sa.String(20))

@@ -62,6 +62,7 @@ def show_board(cohort: Cohort, refused: Refusal | None = None):
         board=board.build(cohort),
         cohort=cohort,
         refusal=refused,
+        links=board.RowLinks.of(cohort),
     )
 
 

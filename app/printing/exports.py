@@ -14,11 +14,10 @@ import io
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
+if TYPE_CHECKING:
+    from openpyxl.cell import WriteOnlyCell
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # The separator the reader's spreadsheet splits a CSV file at: German Excel expects
@@ -93,6 +92,12 @@ def xlsx_bytes(
     table with a bold header row that carries an auto-filter and stays in view; numbers and
     dates typed, text as text (never a formula), each column as wide as its content (up to
     WIDTH_MAX characters, the rest wrapped)."""
+    # openpyxl (~10 MB) only where a workbook is written: a worker rendering PDFs never is.
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
     rows = [list(row) for row in rows]
     kinds = list(kinds) if kinds is not None else ["text"] * len(header)
     book = Workbook(write_only=True)

@@ -10,7 +10,6 @@ number would cost ~5 ms each."""
 
 from __future__ import annotations
 
-import gc
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -30,9 +29,11 @@ from weasyprint.formatting_structure.boxes import TableRowGroupBox
 from weasyprint.text.fonts import FontConfiguration
 
 from app.printing import pdf
+from app.printing.memory import release_memory
 from app.printing.sheet import Group, Sheet
 
 ROWS_PER_PART = 160  # ~24 pages of the full roster: ~80 MB of layout at a time
+PART_SLACK = 12  # rows: about two pages of the full roster (part_size)
 NO_PAGE_NUMBERS = "@page { @bottom-right { content: none !important } }"  # over print.css
 # print.css: the @page rule's bottom and right margins, where the page number is.
 BOTTOM_MARGIN_MM, RIGHT_MARGIN_MM = 16.0, 12.0
@@ -55,8 +56,15 @@ def render_sheet(
     sheet: Sheet, page: Callable[[Sheet], str], progress: Progress | None = None
 ) -> bytes:
     """The sheet's PDF; page(sheet) is the sheet's printable page. A sheet of one part is
-    rendered as a whole. progress(done, total) is told the rows rendered after each part."""
-    progress = progress or (lambda _done, _total: None)
+    rendered as a whole. progress(done, total) is told the rows rendered after each part.
+    What the rendering used is given back to the system before the file is returned."""
+    try:
+        return _render_sheet(sheet, page, progress or (lambda _done, _total: None))
+    finally:
+        release_memory()
+
+
+def _render_sheet(sheet: Sheet, page: Callable[[Sheet], str], progress: Progress) -> bytes:
     if sheet.count <= ROWS_PER_PART:
         data = pdf.render(page(sheet))
         progress(sheet.count, sheet.count)
@@ -64,12 +72,13 @@ def render_sheet(
     writer = PdfWriter()
     # One font configuration for all the parts: the fonts are found and loaded once.
     settings = {"stylesheets": [CSS(string=NO_PAGE_NUMBERS)], "font_config": FontConfiguration()}
+    size = part_size(sheet.count)
     start: Position | None = (0, 0, True)
     while start is not None:
-        part = _part(sheet, start)
+        part = _part(sheet, start, size)
         with pdf.collector_paused():
             data, start = _render_part(page(part.sheet), part, settings)
-        gc.collect(0)  # the part's boxes, before the next part makes its own
+        release_memory(0)  # the part's boxes, before the next part makes its own
         writer.append(PdfReader(io.BytesIO(data)))
         progress(_rows_before(sheet, start), sheet.count)
     _number_pages(writer, sheet.paper, sheet.orientation)
@@ -86,15 +95,24 @@ def _rows_before(sheet: Sheet, start: Position | None) -> int:
     return sum(len(group.rows) for group in sheet.groups[:number]) + first
 
 
-def _part(sheet: Sheet, start: Position) -> Part:
-    """About ROWS_PER_PART rows from start; a group cut at the start keeps its full count and
-    loses its heading, as on a page that continues it."""
+def part_size(count: int) -> int:
+    """The rows of each part: as few parts as ROWS_PER_PART allows, of about the same size
+    (500 students: 4 parts of ~137 rows, not 3 of 160 and a short one), so that the largest
+    part's layout, a process's peak, is as small as that number of parts allows. Each part but
+    the last gives up its last page, hence the slack."""
+    parts = -(-count // ROWS_PER_PART)
+    return min(ROWS_PER_PART, -(-count // parts) + PART_SLACK)
+
+
+def _part(sheet: Sheet, start: Position, size: int) -> Part:
+    """About size rows from start; a group cut at the start keeps its full count and loses
+    its heading, as on a page that continues it."""
     number, first, heading = start
     groups: list[Group] = []
     rows: list[Position] = []
-    while number < len(sheet.groups) and len(rows) < ROWS_PER_PART:
+    while number < len(sheet.groups) and len(rows) < size:
         group = sheet.groups[number]
-        end = min(len(group.rows), first + ROWS_PER_PART - len(rows))
+        end = min(len(group.rows), first + size - len(rows))
         shown = group.heading if heading else ""
         if shown:
             rows.append((number, first, True))

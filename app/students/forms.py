@@ -15,6 +15,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
+from app.forms import QuickSelect
 from app.labels import choices
 from app.models import Diet, Gender, VisaStatus
 from app.numbers import choice_id
@@ -124,8 +125,10 @@ class FilterForm(FlaskForm):
         validators=[Optional(), Length(max=100)],
         description=_l("Beginnings of the names or the email; Müller also finds Mueller."),
     )
-    cohort = SelectField(_l("Cohort"), coerce=choice_id, validators=[Optional()])
-    status = SelectField(_l("Enrolment status"), validators=[Optional()])
+    cohort = SelectField(
+        _l("Cohort"), coerce=choice_id, validators=[Optional()], widget=QuickSelect()
+    )
+    status = SelectField(_l("Enrolment status"), validators=[Optional()], widget=QuickSelect())
     # Free text (part of the name, any case): a national organisation has hundreds of schools.
     school = StringField(_l("School"), validators=[Optional(), Length(max=200)])
     missing = BooleanField(_l("Documents missing"))

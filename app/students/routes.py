@@ -4,6 +4,7 @@ from flask_login import current_user
 
 from app import numbers
 from app.access import Permission, can, requires
+from app.database import counted_page
 from app.enrolments.feedback import flash_enrolled
 from app.extensions import db
 from app.forms import search_words
@@ -14,7 +15,7 @@ from app.services.privacy import audit
 from app.students import bp
 from app.students.forms import FilterForm, StudentForm
 from app.students.invitees import invitation_panel
-from app.unit_of_work import refusals
+from app.unit_of_work import refusals, send_queued_mail
 
 PER_PAGE = 25
 
@@ -40,9 +41,12 @@ def index():
         school=(form.school.data or "").strip(),
         missing_documents=bool(form.missing.data),
     )
-    page = db.paginate(
-        students.search(filters), page=numbers.page(), per_page=PER_PAGE, max_per_page=PER_PAGE
-    )
+    if students.by_words(filters):  # every student found is read to sort them: count them then
+        page = counted_page(students.search(filters), numbers.page(), PER_PAGE)
+    else:
+        page = db.paginate(
+            students.search(filters), page=numbers.page(), per_page=PER_PAGE, max_per_page=PER_PAGE
+        )
     args = {k: v for k, v in request.args.items() if k != "page"}
     return render_template("students/index.html", form=form, page=page, args=args)
 
@@ -56,6 +60,7 @@ def create():
         with refusals(form):
             student = students.create_student(form.values())
             enrolment = enrolments.enrol(student, cohort, current_user.id) if cohort else None
+            send_queued_mail()  # a waitlisted student's guardians
             if enrolment is None:
                 flash(_("%(name)s was added.", name=student.full_name), "success")
                 return redirect(url_for("students.show", student_id=student.id))

@@ -6,6 +6,7 @@ from wtforms import DateField, RadioField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
+from app.forms import QuickSelect
 from app.models import ApplicationStatus
 from app.numbers import choice_id
 
@@ -19,9 +20,11 @@ class FilterForm(FlaskForm):
         csrf = False
 
     q = StringField(_l("Search"), validators=[Optional(), Length(max=100)])
-    status = SelectField(_l("Status"), validators=[Optional()])
-    cohort = SelectField(_l("Group"), coerce=choice_id, validators=[Optional()])
-    city = SelectField(_l("City"), validators=[Optional()])
+    status = SelectField(_l("Status"), validators=[Optional()], widget=QuickSelect())
+    cohort = SelectField(
+        _l("Group"), coerce=choice_id, validators=[Optional()], widget=QuickSelect()
+    )
+    city = SelectField(_l("City"), validators=[Optional()], widget=QuickSelect())
 
 
 class ReferencesForm(FlaskForm):

@@ -18,12 +18,10 @@ from tests.rosters.data import build
 
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 DESKTOP, PHONE = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
-SETUPS = [
-    ("en", DESKTOP, False),
-    ("de", DESKTOP, False),
-    ("en", PHONE, True),
-    ("de", PHONE, True),
-]
+# The phone's two are checked in test_accessibility_phone.py: another file, so that pytest-xdist
+# (--dist loadfile) may run the two halves side by side.
+DESKTOPS = [("en", DESKTOP, False), ("de", DESKTOP, False)]
+PHONES = [("en", PHONE, True), ("de", PHONE, True)]
 RUN_AXE = """async () => {
   const ALSO = ["page-has-heading-one", "heading-order"];
   const result = await axe.run(document, {resultTypes: ["violations"]});
@@ -129,11 +127,16 @@ def open_state(page, url: str) -> None:
 
 
 def test_no_serious_or_critical_violation_on_the_main_pages(app, browser, live_server):
+    check_every_page(app, browser, live_server, DESKTOPS)
+
+
+def check_every_page(app, browser, live_server, setups) -> None:
+    """axe on every page of `pages`, in each (language, viewport, touch) of `setups`."""
     accounts, pages = the_world(app)
     axe = AXE.read_text(encoding="utf-8")
     found: list[str] = []
     checked = 0
-    for language, viewport, touch in SETUPS:
+    for language, viewport, touch in setups:
         for role, urls in pages.items():
             context = browser.new_context(
                 base_url=live_server, locale="en-US", viewport=viewport, has_touch=touch
@@ -155,5 +158,5 @@ def test_no_serious_or_critical_violation_on_the_main_pages(app, browser, live_s
                     checked += 1
             finally:
                 context.close()
-    assert checked == len(SETUPS) * sum(map(len, pages.values()))
+    assert checked == len(setups) * sum(map(len, pages.values()))
     assert not found, "axe found serious or critical violations:\n" + "\n".join(found)

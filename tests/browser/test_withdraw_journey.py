@@ -7,6 +7,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from playwright.sync_api import expect
+
 from app.models import Role
 from tests.conftest import PASSWORD, make_user
 from tests.factories import enrol, make_cohort, make_student
@@ -51,7 +53,8 @@ def test_withdraw_through_the_confirmation_see_who_moves_up_and_reinstate(app, p
     happens = page.get_by_role("region", name="What will happen").inner_text()
     assert "Emir Yilmaz moves up from the waitlist and gets the place." in happens
     confirm = page.get_by_role("button", name="Withdraw Jonas Becker")
-    assert confirm.evaluate("b => getComputedStyle(b).backgroundColor") == "rgb(179, 38, 30)"
+    # Waits until the stylesheet applies (the page may still be loading it).
+    expect(confirm).to_have_css("background-color", "rgb(179, 38, 30)")
     shoot(page, "withdraw-desktop-en")
 
     page.get_by_role("link", name="Cancel and go back").click()  # nothing happened

@@ -191,6 +191,30 @@ def test_valid_file_imports_students_with_guardians_contacts_and_enrolments(app,
         assert [s.first_name for s in db.session.scalars(search)] == ["Lena2"]
 
 
+def test_a_row_the_database_refuses_rolls_the_whole_import_back_with_a_message(
+    app, staff, monkeypatch
+):
+    """The rows go in with COPY on PostgreSQL and INSERT on SQLite; a constraint refusing one
+    (here a search word of a student who does not exist) undoes all and says so on both."""
+    from app.models.students import search_word_rows
+    from app.services.enrolment import imports
+
+    def a_word_of_nobody(student_id, *names):
+        return [*search_word_rows(student_id, *names), {"student_id": 10**9, "word": "nobody"}]
+
+    monkeypatch.setattr(imports, "search_word_rows", a_word_of_nobody)
+    cohort_id = make_cohort(app, places=2)
+    batch_id = uploaded_batch(staff, csv_bytes([student_row(1), student_row(2)]), cohort_id)
+
+    page = text_of(confirm(staff, batch_id, "all"))
+    assert "The database refused the import; nothing was imported." in page
+    assert count(app, Student) == 0
+    assert count(app, Enrolment) == 0
+    with app.app_context():
+        assert db.session.get(ImportBatch, batch_id).status == ImportStatus.PENDING
+        assert db.session.get(Cohort, cohort_id).places_taken == 0
+
+
 def test_invalid_file_writes_nothing_and_names_line_and_column(app, staff):
     rows = [
         student_row(1, date_of_birth="31.02.2010", guardian1_phone="call me"),

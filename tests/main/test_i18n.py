@@ -336,3 +336,31 @@ def test_dashboard_shows_the_latest_events_in_german(app, client, auth):
         assert str(escape(german)) in text
         if german != english:
             assert str(escape(english)) not in text
+
+
+@pytest.mark.parametrize("language", ["en-GB", "de-DE"])
+def test_templates_plural_texts_read_as_jinja_writes_them(app, language):
+    """ngettext in a template takes the fast path of app/jinja_gettext.py (no context
+    function call): the same text, number and escaped values as Jinja's own ngettext."""
+    from jinja2 import Environment
+
+    source = (
+        '{% for n in [1, 3] %}{{ ngettext("%(num)d free bed", "%(num)d free beds", n) }}|'
+        '{{ ngettext("%(taken)d of %(num)d bed taken", "%(taken)d of %(num)d beds taken", n,'
+        " taken=n - 1) }}|{{ ngettext('%(num)d family', '%(num)d families', n, x=\"<b>\") }}"
+        "{% endfor %}"
+    )
+    with app.test_request_context(headers={"Accept-Language": language}):
+        fast = app.jinja_env.from_string(source)
+        assert "austausch_ngettext" in app.jinja_env.compile(source, raw=True)
+        plain = Environment(autoescape=True, extensions=["jinja2.ext.i18n"])
+        from app.i18n import translations
+
+        plain.install_gettext_callables(
+            gettext=lambda s: translations().ugettext(s),
+            ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+            newstyle=True,
+        )
+        assert fast.render() == plain.from_string(source).render()
+        if language == "de-DE":
+            assert "3 freie" in fast.render()

@@ -34,10 +34,12 @@ class Page:
 
 
 PAGES = {
-    # 8, + the unplaced list, + the cohorts whose stay is on (none here; with some, four more
-    # for all of them), + the concern reports waiting for an owner, + the follow-ups due,
-    # + the temporary families ending
-    "dashboard": Page("staff", lambda w: "/dashboard", budget=14),
+    # The counts kept between requests (app/kept.py): the version they were kept under, the
+    # concern reports waiting for an owner, the follow-ups due, the temporary families
+    # ending ... The first view after a change counts anew: the current cohorts, their
+    # waitlists and missing documents, families by status, expiring checks, the unplaced
+    # list, the cohorts whose stay is on (with some, three more for all of them).
+    "dashboard": Page("staff", lambda w: "/dashboard", budget=8),
     "cohort list": Page("staff", lambda w: "/cohorts/", budget=4),  # + the count of pages
     # + the accepted uploaded files, which count as documents received
     "cohort": Page("staff", lambda w: f"/cohorts/{w.cohort_id}", budget=16),
@@ -48,7 +50,9 @@ PAGES = {
         budget=5,
         search=("/students/", "perf"),
     ),
-    "vetting queue": Page("staff", lambda w: "/vetting/", budget=10),  # + the search words
+    # + the search words; + the version of the kept expiry alerts (app/kept.py), after which
+    # only the alerted families and their groups are read, by their ids
+    "vetting queue": Page("staff", lambda w: "/vetting/", budget=11),
     "placement board": Page("staff", lambda w: f"/placements/cohorts/{w.cohort_id}", budget=13),
     "roster": Page("staff", lambda w: f"/rosters/cohorts/{w.cohort_id}", budget=8),
     "teacher portal": Page("teacher", lambda w: "/teachers/me", budget=8),
@@ -61,24 +65,30 @@ PAGES = {
     # + the count of contacts, for the pages; + the audit entry (the page shows the notes)
     "contact log": Page("staff", lambda w: f"/care/cohorts/{w.cohort_id}/contacts", budget=5),
     "cohort's teachers": Page("staff", lambda w: f"/teachers/cohorts/{w.cohort_id}", budget=7),
-    # + the consents of the students placed there (what the consent rule shows of them)
+    # The students placed there with their enrolments, students and teachers in one
+    # statement, + their consents (what the consent rule shows of them)
     # + the household members and references, for the task list's status of each section
     # + the concern reports the family made
     # + the group messages it received (with their cohorts)
-    "family portal": Page("family", lambda w: "/family/", budget=14),
-    # the page, its count, cohorts and owners, the cohorts of the filter
-    "concern reports": Page("staff", lambda w: "/care/concerns/?status=all", budget=7),
-    "teacher's concern reports": Page("teacher", lambda w: "/care/concerns/", budget=7),
+    "family portal": Page("family", lambda w: "/family/", budget=11),
+    # the page, its count, cohorts (with their programmes) and owners, the cohorts of the
+    # filter
+    "concern reports": Page("staff", lambda w: "/care/concerns/?status=all", budget=6),
+    "teacher's concern reports": Page("teacher", lambda w: "/care/concerns/", budget=6),
     # the newest messages with their number of recipients, counted in the same statement
     "group messages": Page("staff", lambda w: "/messages/", budget=2),
     # the report, cohort, people and timeline in a few statements, + the audit of the view
     "concern report": Page("staff", lambda w: f"/care/concerns/{w.report_id}", budget=8),
-    # Two students: the links (with students and guardians); for each, its enrolments with
-    # documents and consents, its placement, and the messages received; the placed one's
-    # family, home and teacher (with the address); the waitlisted one's position.
-    # One more since the documents as files: the students' uploaded files (one query for
-    # both); and the programme with the cohort (whether both guardians must consent).
-    "guardian's page": Page("guardian", lambda w: "/my/", budget=19),
+    # Two students: the links (with students and guardians); the enrolments of both, with
+    # their cohorts and programmes, documents, uploaded files, consents and supervising
+    # teachers (with their addresses), one statement each for both; the active placements
+    # of both with their families and homes; the messages each received; the waitlisted
+    # one's position.
+    "guardian's page": Page("guardian", lambda w: "/my/", budget=11),
+    # The public pages of the online application, for anybody: the cohorts taking
+    # applications with their programmes and free places, in one statement; one cohort.
+    "apply: open cohorts": Page("public", lambda w: "/apply/", budget=1),
+    "apply: a cohort": Page("public", lambda w: f"/apply/cohorts/{w.cohort_id}", budget=1),
 }
 
 
@@ -89,7 +99,7 @@ def logged_in_clients(app, world: World) -> dict:
         "family": (world.family_email, FAMILY_PASSWORD),
         "guardian": (world.guardian_email, PASSWORD),
     }
-    clients = {}
+    clients = {"public": app.test_client()}
     for who, (email, password) in logins.items():
         client = app.test_client()
         response = post(client, "/login", {"email": email, "password": password})

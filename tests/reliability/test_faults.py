@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import psycopg
@@ -114,6 +115,39 @@ def test_a_database_outage_gives_a_clear_503_and_recovery_needs_nobody(outage, a
     form = new_cohort_form(app, client, "After the outage")
     assert client.post("/cohorts/new", data=form).status_code == 302
     assert "After the outage" in cohort_names(app)
+
+
+def _wait_until_ended(database_url: str) -> None:
+    """pg_terminate_backend only signals: wait until the server has ended those sessions."""
+    url = make_url(database_url)
+    admin_url = url.set(drivername="postgresql", database="postgres")
+    with psycopg.connect(admin_url.render_as_string(hide_password=False)) as admin:
+        for _ in range(100):
+            left = admin.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = %s", (url.database,)
+            ).fetchone()[0]
+            if not left:
+                return
+            time.sleep(0.05)
+    raise AssertionError("the server did not end the sessions")
+
+
+@pytest.mark.postgresql  # SQLite has no server that could end its connections
+def test_connections_the_server_ended_are_replaced_before_a_request_uses_them(outage, client):
+    """A restart of PostgreSQL ends the pooled connections between two requests: the next
+    request gets a new connection instead of a 503 (the socket is polled at checkout, in
+    place of a round trip per request)."""
+    app, cut, restore, kind = outage
+    assert kind == "postgresql"
+    assert client.get("/healthz").status_code == 200
+    with app.app_context():
+        pooled = db.engine.pool.checkedin()
+    assert pooled >= 1
+    cut()
+    restore()
+    _wait_until_ended(app.config["SQLALCHEMY_DATABASE_URI"])
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/healthz").status_code == 200
 
 
 KILLED_WRITER = textwrap.dedent(

@@ -433,3 +433,15 @@ def test_the_audit_trail_holds_no_names(app, roster, coordinator, client):
     names = [part for last, first, *_rest in STUDENTS for part in (last, first)]
     for name in [*names, "Zimmermann", "Miller", "Kowalczyk", "Schneider", "Lehmann", "Vogel"]:
         assert name not in written
+
+
+def test_a_note_typed_on_several_lines_prints_as_one_line_of_its_cell(roster, coordinator, client):
+    from app.models import Student
+
+    with client.application.app_context():
+        tim = db.session.scalar(sa.select(Student).where(Student.first_name == "Tim"))
+        tim.medical_notes = "Type 1 diabetes:\r\ninsulin pen\nat meals."
+        db.session.commit()
+    body = client.get(url(roster.cohort_id, "/print", "preset=medical")).get_data(as_text=True)
+    assert "Type 1 diabetes:  insulin pen at meals." in body
+    assert "insulin pen\n" not in body

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
+from app import kept
 from app.extensions import db
 from app.models import Cohort, CohortStatus, Direction, Enrolment, EnrolmentStatus, Programme
 from app.models.base import utcnow
@@ -186,14 +187,14 @@ def place_in_history(cohort: Cohort) -> HistoryPlace:
     same_line = (Cohort.programme_id == cohort.programme_id) & (
         Cohort.direction == cohort.direction
     )
-    earlier = db.session.scalar(
-        sa.select(sa.func.count(Cohort.id)).where(
-            same_line,
-            (Cohort.departure_date < cohort.departure_date)
-            | ((Cohort.departure_date == cohort.departure_date) & (Cohort.id < cohort.id)),
-        )
+    before = (Cohort.departure_date < cohort.departure_date) | (
+        (Cohort.departure_date == cohort.departure_date) & (Cohort.id < cohort.id)
     )
-    first = db.session.scalar(sa.select(sa.func.min(Cohort.departure_date)).where(same_line))
+    earlier, first = db.session.execute(  # one statement: count() leaves out the NULLs
+        sa.select(
+            sa.func.count(sa.case((before, Cohort.id))), sa.func.min(Cohort.departure_date)
+        ).where(same_line)
+    ).one()
     return HistoryPlace(earlier + 1, first.year, cohort.programme.first_year)
 
 
@@ -210,8 +211,20 @@ def list_cohorts(statuses: tuple[CohortStatus, ...] | None = None) -> list[Cohor
 
 
 @dataclass(frozen=True)
+class CohortLine:
+    """A cohort as the dashboard lists it: plain values (kept between requests)."""
+
+    id: int
+    name: str
+    departure_date: date
+    status: CohortStatus
+    places_taken: int
+    places: int
+
+
+@dataclass(frozen=True)
 class CohortOverview:
-    cohort: Cohort
+    cohort: CohortLine
     waitlisted: int
     missing_documents: int
 
@@ -220,7 +233,15 @@ ACTIVE_STATUSES = (C.PLANNING, C.OPEN, C.CLOSED, C.TRAVELLING)
 
 
 def overview(statuses: tuple[CohortStatus, ...] = ACTIVE_STATUSES) -> list[CohortOverview]:
-    """Cohorts with their waitlist length and missing documents, in three queries."""
+    """Cohorts with their waitlist length and missing documents, in three queries; the
+    current ones kept between requests while nothing they are counted from changed
+    (app/kept.py): the same list then, unchanged."""
+    if statuses != ACTIVE_STATUSES:
+        return _overview(statuses)
+    return kept.value("cohort_overview", lambda: _overview(statuses))
+
+
+def _overview(statuses: tuple[CohortStatus, ...]) -> list[CohortOverview]:
     from app.services.enrolment.documents import lacks_documents
 
     rows = list_cohorts(statuses)
@@ -239,14 +260,21 @@ def overview(statuses: tuple[CohortStatus, ...] = ACTIVE_STATUSES) -> list[Cohor
             .group_by(Enrolment.cohort_id)
         ).all()
     )
-    return [CohortOverview(c, waitlisted.get(c.id, 0), missing.get(c.id, 0)) for c in rows]
+    return [
+        CohortOverview(
+            CohortLine(c.id, c.name, c.departure_date, c.status, c.places_taken, c.places),
+            waitlisted.get(c.id, 0),
+            missing.get(c.id, 0),
+        )
+        for c in rows
+    ]
 
 
-def filter_choices(selected: int | None = None) -> list[Cohort]:
-    """The cohorts a list's filter offers: every cohort but the archived ones (a national
-    organisation has thousands of those), and the one already chosen, e.g. through a link
-    from an archived cohort's page."""
-    query = sa.select(Cohort).where(
+def filter_choices(selected: int | None = None) -> list[sa.Row]:
+    """The cohorts a list's filter offers, as rows of id and name: every cohort but the
+    archived ones (a national organisation has thousands of those), and the one already
+    chosen, e.g. through a link from an archived cohort's page."""
+    query = sa.select(Cohort.id, Cohort.name).where(
         sa.or_(Cohort.status != C.ARCHIVED, Cohort.id == (selected or 0))
     )
-    return list(db.session.scalars(query.order_by(Cohort.departure_date.desc(), Cohort.id.desc())))
+    return list(db.session.execute(query.order_by(Cohort.departure_date.desc(), Cohort.id.desc())))

@@ -113,7 +113,8 @@ class Disclosed:
     consent_withdrawn: bool = False
 
     def shows(self, fact: Fact | str) -> bool:
-        return shows(Fact(fact), self.consent_withdrawn)
+        fact = Fact(fact)  # an unknown fact is refused either way
+        return not self.consent_withdrawn or fact in SAFETY
 
     @property
     def consent_note(self) -> str:
@@ -125,8 +126,10 @@ class Disclosed:
             return getattr(self.student, name)
         if name not in ATTRIBUTES:
             raise AttributeError(name)
+        if not self.consent_withdrawn:  # shown in full (a page reads ~15 of these a student)
+            return getattr(self.student, name)
         fact, withheld = ATTRIBUTES[name]
-        return getattr(self.student, name) if self.shows(fact) else withheld
+        return getattr(self.student, name) if fact in SAFETY else withheld
 
 
 def of(enrolment: Enrolment) -> Disclosed:

@@ -22,7 +22,7 @@ from app import storage
 from app.extensions import db
 from app.models import DocumentFile, DocumentKind, Enrolment, Guardian, ReviewState, User
 from app.models.base import utcnow
-from app.services.enrolment import documents, uploads
+from app.services.enrolment import documents, students, uploads
 from app.services.errors import DomainError
 from app.services.mail import notifications, templates
 from app.services.privacy import audit
@@ -121,13 +121,7 @@ def clean_reason(reason: str | None) -> str:
 def recipients(file: DocumentFile) -> list[Guardian]:
     """The guardians a rejection is emailed to: the student's guardians with an email, once
     per address (two guardians may share one)."""
-    found, seen = [], set()
-    for guardian in file.enrolment.student.guardians:
-        address = (guardian.email or "").strip().lower()
-        if address and address not in seen:
-            seen.add(address)
-            found.append(guardian)
-    return found
+    return students.guardians_with_email(file.enrolment.student)
 
 
 def reject(

@@ -209,6 +209,89 @@ def missing_report(cohort: Cohort, only_missing: bool = False) -> list[MissingRo
     return [row for row in report if row.missing] if only_missing else report
 
 
+@dataclass(frozen=True)
+class ChecklistRow:
+    """A line of a cohort's document checklist: the student and what they lack, as columns."""
+
+    enrolment_id: int
+    last_name: str
+    first_name: str
+    status: EnrolmentStatus
+    missing: list[DocumentKind]
+    waiting: frozenset[DocumentKind] = frozenset()  # an uploaded file waits for review
+
+
+def checklist(cohort: Cohort, only_missing: bool = False) -> list[ChecklistRow]:
+    """missing_report as the columns a checklist shows, without loading the enrolments as
+    objects: the same rule as missing_kinds, from the rows of the papers, files, consents
+    (and guardians, where both must consent). Two statements (three)."""
+    rows = db.session.execute(
+        sa.select(Enrolment.id, Enrolment.student_id, Student.last_name, Student.first_name)
+        .add_columns(Enrolment.status)
+        .join(Enrolment.student)
+        .where(Enrolment.cohort_id == cohort.id, Enrolment.status.in_(ACTIVE))
+        .order_by(Student.last_name, Student.first_name, Enrolment.id)
+    ).all()
+    if not rows:
+        return []
+    ids = [row[0] for row in rows]
+    received: dict[int, set[DocumentKind]] = {id_: set() for id_ in ids}
+    waiting: dict[int, set[DocumentKind]] = {id_: set() for id_ in ids}
+    given: dict[int, set[int | None]] = {}
+    # Papers ticked, files uploaded and consents active to the current wording: one statement.
+    no_state = sa.cast(sa.null(), DocumentFile.state.type)
+    no_kind = sa.cast(sa.null(), DocumentFile.kind.type)
+    no_guardian = sa.cast(sa.null(), GuardianConsent.guardian_id.type)
+    parts = sa.union_all(
+        sa.select(
+            EnrolmentDocument.enrolment_id, EnrolmentDocument.kind, no_state, no_guardian
+        ).where(EnrolmentDocument.enrolment_id.in_(ids)),
+        sa.select(
+            DocumentFile.enrolment_id, DocumentFile.kind, DocumentFile.state, no_guardian
+        ).where(DocumentFile.enrolment_id.in_(ids)),
+        sa.select(
+            GuardianConsent.enrolment_id, no_kind, no_state, GuardianConsent.guardian_id
+        ).where(
+            GuardianConsent.enrolment_id.in_(ids),
+            GuardianConsent.withdrawn_at.is_(None),
+            GuardianConsent.wording_version == current_wording_version(),
+        ),
+    )
+    for enrolment_id, kind, state, guardian_id in db.session.execute(parts):
+        if kind is None:  # a consent (of a guardian, or of no one named)
+            given.setdefault(enrolment_id, set()).add(guardian_id)
+        elif state is None or state == ReviewState.ACCEPTED:  # ticked, or an accepted file
+            received[enrolment_id].add(DocumentKind(kind))
+        elif state == ReviewState.WAITING:
+            waiting[enrolment_id].add(DocumentKind(kind))
+    guardians: dict[int, list[int]] = {}
+    if cohort.programme.consent_of_both:
+        students = [row[1] for row in rows]
+        for student_id, guardian_id in db.session.execute(
+            sa.select(Guardian.student_id, Guardian.id).where(Guardian.student_id.in_(students))
+        ):
+            guardians.setdefault(student_id, []).append(guardian_id)
+    report = []
+    for enrolment_id, student_id, last_name, first_name, status in rows:
+        found = received[enrolment_id]
+        consented = given.get(enrolment_id)
+        if consented and all(g in consented for g in guardians.get(student_id, ())):
+            found.add(DocumentKind.GUARDIAN_CONSENT)
+        missing = [kind for kind in DocumentKind if kind not in found]
+        if missing or not only_missing:
+            report.append(
+                ChecklistRow(
+                    enrolment_id,
+                    last_name,
+                    first_name,
+                    status,
+                    missing,
+                    frozenset(waiting[enrolment_id]),
+                )
+            )
+    return report
+
+
 def lacks_documents() -> sa.ColumnElement[bool]:
     """A condition on Enrolment: active and still lacking a paper or a guardian's consent.
     A paper counts as received when it is ticked or an uploaded file of it was accepted.

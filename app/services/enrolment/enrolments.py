@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
+from app import bulk
 from app.extensions import db
 from app.models import (
     HOLDS_PLACE,
@@ -23,6 +24,7 @@ from app.models import (
     Student,
 )
 from app.models.base import utcnow
+from app.services.enrolment import status_emails
 from app.services.errors import DomainError
 from app.services.placement import placements
 from app.services.privacy import audit
@@ -106,6 +108,7 @@ def enrol(student: Student, cohort: Cohort, by_id: int | None = None) -> Enrolme
     _record(enrolment, None, reason, by_id)
     db.session.flush()
     db.session.refresh(cohort)
+    status_emails.tell(enrolment, None, by_id)
     return enrolment
 
 
@@ -159,11 +162,7 @@ def enrol_many(student_ids: list[int], cohort: Cohort, by_id: int | None) -> tup
         for student_id, (status, n) in zip(student_ids, statuses, strict=True)
     ]
     table = Enrolment.__table__
-    ids = list(
-        db.session.scalars(
-            sa.insert(table).returning(table.c.id, sort_by_parameter_order=True), rows
-        )
-    )
+    ids = bulk.insert_returning_ids(table, rows)
     audit.created_in_bulk("enrolment", ids)
     events = [
         {
@@ -177,16 +176,26 @@ def enrol_many(student_ids: list[int], cohort: Cohort, by_id: int | None) -> tup
         }
         for enrolment_id, row in zip(ids, rows, strict=True)
     ]
-    db.session.execute(sa.insert(EnrolmentEvent.__table__), events)
+    bulk.insert(EnrolmentEvent.__table__, events)
     db.session.refresh(cohort)
     return placed, len(numbers)
 
 
 def change_status(
-    enrolment: Enrolment, new: EnrolmentStatus | str, by_id: int | None = None, reason: str = ""
+    enrolment: Enrolment,
+    new: EnrolmentStatus | str,
+    by_id: int | None = None,
+    reason: str = "",
+    *,
+    share_reason: bool = False,
+    tell_guardians: bool = True,
 ) -> list[Enrolment]:
-    """Change an enrolment's status by hand; returns the enrolments promoted from the waitlist."""
+    """Change an enrolment's status by hand; returns the enrolments promoted from the waitlist.
+    The guardians are emailed (status_emails; the reason only if `share_reason`)."""
     new = EnrolmentStatus(new)
+    # The status as it is now, its row locked until the transaction ends: a page may have
+    # shown it "waitlisted" before another withdrawal moved it up into a place.
+    db.session.refresh(enrolment, with_for_update=True)
     old = enrolment.status
     if new not in MANUAL_TRANSITIONS[old]:
         raise DomainError(
@@ -216,14 +225,30 @@ def change_status(
             placements.cancel(placement, by_id, reason or EventReason.ENROLMENT_WITHDRAWN.value)
     _record(enrolment, old, reason, by_id)
     db.session.flush()
+    if tell_guardians:
+        status_emails.tell(enrolment, old, by_id, shared_reason=reason if share_reason else "")
     if new == S.WITHDRAWN and old in HOLDS_PLACE:
         promoted = fill_free_places(enrolment.cohort)
     return promoted
 
 
-def withdraw(enrolment: Enrolment, by_id: int | None = None, reason: str = "") -> list[Enrolment]:
+def withdraw(
+    enrolment: Enrolment,
+    by_id: int | None = None,
+    reason: str = "",
+    *,
+    share_reason: bool = False,
+    tell_guardians: bool = True,
+) -> list[Enrolment]:
     """Withdraw the enrolment; the first waitlisted student moves up into a freed place."""
-    return change_status(enrolment, S.WITHDRAWN, by_id, reason)
+    return change_status(
+        enrolment,
+        S.WITHDRAWN,
+        by_id,
+        reason,
+        share_reason=share_reason,
+        tell_guardians=tell_guardians,
+    )
 
 
 def return_withdrawn(enrolment: Enrolment, by_id: int | None, reason: str = "") -> None:
@@ -244,6 +269,7 @@ def return_withdrawn(enrolment: Enrolment, by_id: int | None, reason: str = "") 
     _record(enrolment, old, reason, by_id)
     db.session.flush()
     db.session.refresh(enrolment.cohort)
+    status_emails.tell(enrolment, old, by_id)
 
 
 def fill_free_places(cohort: Cohort) -> list[Enrolment]:
@@ -270,6 +296,7 @@ def fill_free_places(cohort: Cohort) -> list[Enrolment]:
         db.session.refresh(first)
         audit.changed_in_bulk("enrolment", [first.id], ["status", "waitlist_number"])
         _record(first, S.WAITLISTED, EventReason.MOVED_UP.value, None)
+        status_emails.tell(first, S.WAITLISTED)
         promoted.append(first)
     db.session.flush()
     db.session.refresh(cohort)
@@ -300,3 +327,20 @@ def waitlist_position(enrolment: Enrolment) -> int | None:
         )
     )
     return ahead + 1
+
+
+def with_its_page(enrolment_id: int) -> Enrolment | None:
+    """The enrolment with everything its page shows (cohort, programme, student and
+    guardians, documents, files, consents, history) in a few statements, not one each."""
+    return db.session.get(
+        Enrolment,
+        enrolment_id,
+        options=[
+            joinedload(Enrolment.cohort).joinedload(Cohort.programme),
+            joinedload(Enrolment.student).selectinload(Student.guardians),
+            selectinload(Enrolment.documents),
+            selectinload(Enrolment.files),
+            selectinload(Enrolment.consents),
+            selectinload(Enrolment.events),
+        ],
+    )

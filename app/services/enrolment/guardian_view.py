@@ -11,16 +11,18 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from app.extensions import db
 from app.models import (
+    Cohort,
     DocumentKind,
     Enrolment,
     EnrolmentStatus,
     GroupMessage,
     GuardianConsent,
     HostApplication,
+    Placement,
     Student,
     StudentAccount,
     Teacher,
@@ -31,7 +33,6 @@ from app.services.enrolment import (
     enrolments,
     guardian_documents,
     online_consent,
-    students,
 )
 from app.services.mail import group_messages
 from app.services.placement import placements
@@ -182,7 +183,9 @@ def _todo(kind: DocumentKind, states: dict) -> Todo:
     return Todo(kind, str(WAITING_ADVICE))
 
 
-def _enrolment_view(enrolment: Enrolment, link: StudentAccount) -> EnrolmentView:
+def _enrolment_view(
+    enrolment: Enrolment, link: StudentAccount, placement: Placement | None
+) -> EnrolmentView:
     view = EnrolmentView(enrolment, status_in_words(enrolment))
     if enrolment.status not in (EnrolmentStatus.WITHDRAWN, EnrolmentStatus.COMPLETED):
         view.consent_withdrawn = documents.consent_withdrawn(enrolment)
@@ -197,16 +200,64 @@ def _enrolment_view(enrolment: Enrolment, link: StudentAccount) -> EnrolmentView
             if not (kind == DocumentKind.GUARDIAN_CONSENT and view.consent_withdrawn)
         ]
         view.any_consent = any(c.active for c in enrolment.consents)
-    placement = placements.active_placement(enrolment)
     if placement is not None and enrolment.status != EnrolmentStatus.WITHDRAWN:
         view.family = _family(placement.application)
         view.teachers = _teachers(enrolment)
     return view
 
 
+def _enrolments_of(student_ids: list[int]) -> dict[int, list[Enrolment]]:
+    """The students' enrolments, newest cohort first, with what the page shows of them: one
+    statement for all the account's students (and one for each collection), not one each."""
+    found: dict[int, list[Enrolment]] = {student_id: [] for student_id in student_ids}
+    rows = db.session.scalars(
+        sa.select(Enrolment)
+        .join(Enrolment.cohort)
+        .where(Enrolment.student_id.in_(student_ids))
+        .options(
+            selectinload(Enrolment.documents),
+            selectinload(Enrolment.files),
+            selectinload(Enrolment.consents),
+            contains_eager(Enrolment.cohort).joinedload(Cohort.programme),
+            selectinload(Enrolment.supervising_teacher).joinedload(Teacher.user),
+        )
+        .order_by(Cohort.departure_date.desc())
+    )
+    for enrolment in rows:
+        found[enrolment.student_id].append(enrolment)
+    return found
+
+
+def _active_placements(enrolments: list[Enrolment]) -> dict[int, Placement]:
+    """The active placement of each enrolment that has one, with its host family."""
+    if not enrolments:
+        return {}
+    found: dict[int, Placement] = {}
+    rows = db.session.scalars(
+        sa.select(Placement)
+        .where(
+            Placement.enrolment_id.in_([e.id for e in enrolments]),
+            Placement.status == placements.ACTIVE,
+        )
+        .options(joinedload(Placement.application).joinedload(HostApplication.family))
+    )
+    for placement in rows:
+        found.setdefault(placement.enrolment_id, placement)
+    return found
+
+
+def views_of(links: list[StudentAccount]) -> list[StudentView]:
+    """Everything the account's page shows of each of its students."""
+    by_student = _enrolments_of([link.student_id for link in links])
+    active = _active_placements([e for rows in by_student.values() for e in rows])
+    views = []
+    for link in links:
+        rows = [_enrolment_view(e, link, active.get(e.id)) for e in by_student[link.student_id]]
+        messages = group_messages.received("guardian", link.guardian_id) if link.guardian_id else []
+        views.append(StudentView(link, link.student, rows, messages))
+    return views
+
+
 def view_of(link: StudentAccount) -> StudentView:
     """Everything the account's page shows of one student."""
-    student = link.student
-    rows = [_enrolment_view(e, link) for e in students.enrolments_of(student)]
-    messages = group_messages.received("guardian", link.guardian_id) if link.guardian_id else []
-    return StudentView(link, student, rows, messages)
+    return views_of([link])[0]

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy.exc import IntegrityError
 
+from app import bulk
 from app.extensions import db
 from app.models import (
     Cohort,
@@ -182,19 +183,15 @@ def _insert_students(rows: list[Row]) -> list[int]:
     Row by row through the unit of work takes a minute for 5,000 students."""
     table = Student.__table__
     values = [students.normalise(row.values) for row in rows]
-    ids = list(
-        db.session.scalars(
-            sa.insert(table).returning(table.c.id, sort_by_parameter_order=True), values
-        )
-    )
+    ids = bulk.insert_returning_ids(table, values)
     guardians, contacts = [], []
     for student_id, row in zip(ids, rows, strict=True):
         for position, person in enumerate(students.people(row.values, "guardians"), start=1):
             guardians.append({"student_id": student_id, "position": position, **person})
         for person in students.people(row.values, "emergency_contacts"):
             contacts.append({"student_id": student_id, **person})
-    db.session.execute(sa.insert(Guardian.__table__), guardians)
-    db.session.execute(sa.insert(EmergencyContact.__table__), contacts)
+    bulk.insert(Guardian.__table__, guardians)
+    bulk.insert(EmergencyContact.__table__, contacts)
     words = [
         word
         for student_id, student in zip(ids, values, strict=True)
@@ -202,7 +199,7 @@ def _insert_students(rows: list[Row]) -> list[int]:
             student_id, student["first_name"], student["last_name"], student["email"]
         )
     ]
-    db.session.execute(sa.insert(StudentWord.__table__), words)
+    bulk.insert(StudentWord.__table__, words)
     audit.created_in_bulk("student", ids)
     return ids
 

@@ -77,13 +77,17 @@ def preview_withdrawal(enrolment: Enrolment) -> WithdrawalPreview:
     return WithdrawalPreview(frees_place, moves_up, placements.active_placement(enrolment))
 
 
-def withdraw(enrolment: Enrolment, by_id: int | None, reason: str = "") -> list[Enrolment]:
-    """Withdraw after checking the status again; the enrolments moved up from the waitlist."""
+def withdraw(
+    enrolment: Enrolment, by_id: int | None, reason: str = "", share_reason: bool = False
+) -> list[Enrolment]:
+    """Withdraw after checking the status again; the enrolments moved up from the waitlist.
+    The guardians are emailed; the reason is in their email only when `share_reason`."""
     _fresh(enrolment)
     refusal = withdrawal_refusal(enrolment)
     if refusal:
         raise DomainError(refusal, "status")
-    return enrolments.withdraw(enrolment, by_id, reason.strip()[:300])
+    reason = reason.strip()[:300]
+    return enrolments.withdraw(enrolment, by_id, reason, share_reason=share_reason)
 
 
 def reinstatement_refusal(enrolment: Enrolment) -> str | None:

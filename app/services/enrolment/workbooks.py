@@ -14,13 +14,14 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from io import BytesIO
+from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
-from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._reader import WorkSheetParser
 
 from app.services.enrolment.student_csv import MAX_ROWS, ImportRefused
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet._reader import WorkSheetParser
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old Office files; also password-protected ones
@@ -143,6 +144,9 @@ def read(data: bytes, chosen: str | None) -> Book:
     if is_ole(data):
         raise _old_office(data)
     _check_archive(data)
+    # openpyxl (~10 MB) only once a workbook is read: most processes never read one.
+    from openpyxl import load_workbook
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions it skips
         try:
@@ -199,6 +203,8 @@ def _read_sheet(workbook, chosen: str | None) -> Book:
 
 
 def _parser(workbook, sheet, source) -> WorkSheetParser:
+    from openpyxl.worksheet._reader import WorkSheetParser
+
     return WorkSheetParser(
         source,
         sheet._shared_strings,
@@ -263,6 +269,8 @@ def _rows(workbook, sheet) -> list[tuple[int, list[str]]]:
 
 
 def _formula(sheet: str, cell: dict) -> None:
+    from openpyxl.utils import get_column_letter
+
     formula = str(getattr(cell["value"], "text", cell["value"]) or "")
     raise _refused(
         _(

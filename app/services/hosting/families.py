@@ -9,6 +9,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db
 from app.models import Cohort, CohortStatus, Diet, Direction, User
@@ -66,13 +67,17 @@ def family_of(user: User) -> HostFamily | None:
 
 
 def current_application(family: HostFamily) -> HostApplication | None:
-    """The family's newest application."""
-    return db.session.scalar(
+    """The family's newest application, its `family` the one given (the session keeps a
+    loaded row only while it is referenced: read again, it would cost a statement)."""
+    application = db.session.scalar(
         sa.select(HostApplication)
         .where(HostApplication.family_id == family.id)
         .order_by(HostApplication.created_at.desc(), HostApplication.id.desc())
         .limit(1)
     )
+    if application is not None:
+        set_committed_value(application, "family", family)
+    return application
 
 
 def hostable_cohorts(today: date | None = None) -> list[Cohort]:

@@ -12,11 +12,12 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
-from app.database import rare
+from app import kept
 from app.extensions import db
 from app.models import Cohort, User
 from app.models.base import utcnow
 from app.models.families import (
+    IN_VETTING,
     ApplicationStatus,
     HostApplication,
     HostFamily,
@@ -29,7 +30,6 @@ from app.services.hosting.rechecks import Check
 from app.services.mail import notifications, templates
 
 A = ApplicationStatus
-IN_VETTING = (A.SUBMITTED, A.REFERENCES_CHECKED, A.BACKGROUND_CLEARED, A.HOME_VISITED)
 DECISIONS = (A.APPROVED, A.DECLINED, A.BACKUP)
 # Each step may follow only the one before it.
 NEXT_STEP = {
@@ -163,6 +163,15 @@ def decide(
     notifications.queue(family.email, subject, body)
 
 
+def in_vetting() -> sa.ColumnElement[bool]:
+    """Still in vetting, with the statuses written into the SQL as constants: the condition
+    of the partial index ix_host_applications_in_vetting, which a planner uses only for a
+    query that says the same (SQLite: not with bound parameters)."""
+    return HostApplication.status.in_(
+        [sa.literal(status.value, sa.String, literal_execute=True) for status in IN_VETTING]
+    )
+
+
 @dataclass(frozen=True)
 class QueueFilters:
     statuses: tuple[ApplicationStatus, ...] | None = IN_VETTING  # None: any status
@@ -177,14 +186,12 @@ def queue(filters: QueueFilters) -> sa.Select:
 
     query = (
         sa.select(HostApplication)
-        .join(HostApplication.family)
-        .join(HostFamily.user)
         .where(HostApplication.submitted_at.is_not(None))
         .options(selectinload(HostApplication.cohorts))
         .order_by(HostApplication.submitted_at, HostApplication.id)
     )
     if filters.statuses == IN_VETTING:  # the default: the work in progress, always few
-        query = query.where(rare(HostApplication.status.in_(IN_VETTING)))
+        query = query.where(in_vetting())
     elif filters.statuses is not None:
         query = query.where(HostApplication.status.in_(filters.statuses))
     if filters.cohort_id:
@@ -197,8 +204,9 @@ def queue(filters: QueueFilters) -> sa.Select:
         )
     if filters.city:
         query = query.where(sa.func.lower(HostApplication.city) == filters.city.strip().lower())
-    if filters.query:
+    if filters.query:  # the family and its account are joined for the search only
         like = "%" + filters.query.strip().lower().replace("%", "").replace("_", "") + "%"
+        query = query.join(HostApplication.family).join(HostFamily.user)
         query = query.where(
             sa.or_(
                 sa.func.lower(HostFamily.family_name).like(like),
@@ -216,9 +224,35 @@ class ExpiryAlert:
 
 
 def expiry_alerts() -> list[ExpiryAlert]:
-    """Families whose background check expires before a group they would host returns."""
+    """Families whose background check expires before a group they would host returns.
+    Which ones is kept between requests (`_alerts`); only those are read as objects."""
+    applications = sorted({application_id for application_id, _cohort in _alerts()})
+    if not applications:
+        return []
     rows = db.session.execute(
-        sa.select(HostApplication, Cohort)
+        _expiring(sa.select(HostApplication, Cohort))
+        .where(HostApplication.id.in_(applications))
+        .order_by(HostApplication.background_check_expires_on, Cohort.return_date)
+    ).all()
+    return [ExpiryAlert(application, cohort) for application, cohort in rows]
+
+
+def _alerts() -> tuple[tuple[int, int], ...]:
+    """The (application, cohort) ids of every expiry alert, kept while no application or
+    cohort changed and it is the same day (app/kept.py): finding them compares each link of a
+    group still to return with its family's check (~4,600 links at national size)."""
+
+    def find() -> tuple[date, tuple[tuple[int, int], ...]]:
+        today = date.today()
+        query = _expiring(sa.select(HostApplication.id, Cohort.id), today)
+        return today, tuple((row[0], row[1]) for row in db.session.execute(query))
+
+    return kept.value("expiry_alerts", find, lambda found: found[0] == date.today())[1]
+
+
+def _expiring(query: sa.Select, today: date | None = None) -> sa.Select:
+    return (
+        query.select_from(HostApplication)
         .join(application_cohorts, application_cohorts.c.application_id == HostApplication.id)
         .join(Cohort, Cohort.id == application_cohorts.c.cohort_id)
         .where(
@@ -226,11 +260,15 @@ def expiry_alerts() -> list[ExpiryAlert]:
                 (A.BACKGROUND_CLEARED, A.HOME_VISITED, A.APPROVED, A.BACKUP)
             ),
             HostApplication.background_check_expires_on < Cohort.return_date,
-            Cohort.return_date >= date.today(),
+            Cohort.return_date >= (today or date.today()),
         )
-        .order_by(HostApplication.background_check_expires_on, Cohort.return_date)
-    ).all()
-    return [ExpiryAlert(application, cohort) for application, cohort in rows]
+    )
+
+
+def dashboard_counts() -> tuple[dict[ApplicationStatus, int], int]:
+    """status_counts() and how many expiry_alerts() there are, kept between requests while
+    no application, cohort ... changed (the alerts: and it is the same day; app/kept.py)."""
+    return kept.value("vetting_statuses", status_counts), len(_alerts())
 
 
 def cities(statuses: tuple[ApplicationStatus, ...] | None = None, keep: str = "") -> list[str]:
@@ -242,7 +280,7 @@ def cities(statuses: tuple[ApplicationStatus, ...] | None = None, keep: str = ""
         HostApplication.submitted_at.is_not(None), HostApplication.city != ""
     )
     if statuses == IN_VETTING:
-        query = query.where(rare(HostApplication.status.in_(IN_VETTING)))
+        query = query.where(in_vetting())
     elif statuses is not None:
         query = query.where(HostApplication.status.in_(statuses))
     found = list(

@@ -10,7 +10,6 @@ from functools import cache
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
-from zxcvbn import zxcvbn
 
 MIN_LENGTH = 8
 MAX_LENGTH = 256  # generous, and bounded so that hashing cannot be used to burn CPU
@@ -44,6 +43,9 @@ def _common_passwords() -> frozenset[str]:
 
 def password_problem(password: str, email: str | None = None) -> str | None:
     """Why this password is not acceptable, or None when it is."""
+    # zxcvbn and its word lists (~12 MB) only where a password is chosen, not in every process.
+    from zxcvbn import zxcvbn
+
     if len(password) < MIN_LENGTH:
         return str(_l("Use at least %(n)d characters.", n=MIN_LENGTH))
     if len(password) > MAX_LENGTH:

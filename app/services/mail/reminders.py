@@ -6,7 +6,8 @@ two runs at once (or in a row) send it. The kinds, each switched on or off and t
 (reminder_settings):
 
 - documents still missing N days before a cohort's enrolment deadline: to the guardians with an
-  email, in their language; staff learn how many students' guardians cannot be reached;
+  email, in their language (a document whose uploaded file waits for review is not named;
+  none at all when only such wait); staff learn how many students' guardians cannot be reached;
 - a family's background check expiring before a cohort it would host returns: staff and family;
 - an application draft untouched for N days: to the family, once per untouched stretch;
 - contacts due (overdue or due within the week): to each teacher, once a week, with counts;
@@ -34,16 +35,18 @@ from app.models import (
     Cohort,
     CohortStatus,
     Direction,
+    DocumentKind,
     Enrolment,
     HostApplication,
     HostFamily,
+    ReviewState,
     SentReminder,
     Student,
     Teacher,
     User,
 )
 from app.models.families import application_cohorts
-from app.services.enrolment import documents
+from app.services.enrolment import document_files, documents
 from app.services.mail import notifications, placement_emails, templates
 from app.services.mail import reminder_settings as rs
 from app.services.mail.shipped_notices import day, students, students_or_families
@@ -143,6 +146,9 @@ def send_documents(now: datetime, link: Link) -> int:
         deadline = cohort.enrolment_deadline
         if not deadline - timedelta(days=ahead) <= today <= deadline:
             continue
+        kinds = _to_send(enrolment)
+        if not kinds:
+            continue
         key = deadline.isoformat()
         guardians = [g for g in enrolment.student.guardians if g.email]
         if not guardians:
@@ -153,7 +159,7 @@ def send_documents(now: datetime, link: Link) -> int:
             if not _claim("documents", "enrolment", enrolment.id, key, guardian.email):
                 continue
             with notifications.in_language_of_guardian(guardian):
-                missing = ", ".join(str(k.label) for k in documents.missing_kinds(enrolment))
+                missing = ", ".join(str(k.label) for k in kinds)
                 values = {
                     "name": guardian.name,
                     "student": enrolment.student.first_name,
@@ -178,6 +184,17 @@ def send_documents(now: datetime, link: Link) -> int:
                 _send(member.email, "reminder.documents_staff", values)
             sent += 1
     return sent
+
+
+def _to_send(enrolment: Enrolment) -> list[DocumentKind]:
+    """The missing documents to remind the guardians of: not those whose newest uploaded file
+    waits for staff's review (the guardian has sent it; staff still see it as missing)."""
+    files = document_files.by_kind(enrolment)  # newest first
+    return [
+        kind
+        for kind in documents.missing_kinds(enrolment)
+        if not files.get(kind) or files[kind][0].state != ReviewState.WAITING
+    ]
 
 
 def send_background(now: datetime, link: Link) -> int:

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.services.mail.shipped_apply import APPLY
 from app.services.mail.shipped_consent import CONSENT
+from app.services.mail.shipped_enrolment import ENROLMENT, TO_STUDENT
 from app.services.mail.shipped_notices import NOTICES
 from app.services.mail.template_types import Placeholder, Template
 
@@ -232,6 +233,17 @@ DOCUMENTS = (
         ),
     ),
 )
-TEMPLATES = TEMPLATES + ACCOUNT_LINKS + CARE + GUARDIANS + DOCUMENTS + NOTICES + APPLY + CONSENT
+TEMPLATES = (
+    TEMPLATES
+    + ACCOUNT_LINKS
+    + CARE
+    + GUARDIANS
+    + DOCUMENTS
+    + NOTICES
+    + APPLY
+    + CONSENT
+    + ENROLMENT
+    + TO_STUDENT
+)
 
 BY_KEY = {template.key: template for template in TEMPLATES}

@@ -47,7 +47,7 @@ APPLY = (
         _l("New application: %(student)s"),
         (
             _l("%(student)s has applied online for %(cohort)s (status: %(status)s)."),
-            _l("Accept, waitlist or decline it on the student's page:"),
+            _l("Accept or withdraw it on the student's page:"),
             "{link}",
         ),
         (

@@ -17,15 +17,16 @@ from app.services.placement.placement_rules import FamilyFacts, StudentFacts, wo
 ACTIVE = PlacementStatus.ACTIVE
 
 
-def student_facts(enrolment: Enrolment) -> StudentFacts:
-    """The facts of an enrolled student; reads the enrolment's consents (load them with it)."""
+def student_facts(enrolment: Enrolment, withdrawn: bool | None = None) -> StudentFacts:
+    """The facts of an enrolled student; reads the enrolment's consents (load them with it)
+    unless `withdrawn` says whether the consent is withdrawn (read with the enrolment)."""
     student = enrolment.student
     return StudentFacts(
         enrolment_id=enrolment.id,
         name=student.full_name,
         gender=student.gender.value,
         holds_place=enrolment.status in (EnrolmentStatus.APPLIED, EnrolmentStatus.ACCEPTED),
-        consent_withdrawn=consent_withdrawn(enrolment),
+        consent_withdrawn=consent_withdrawn(enrolment) if withdrawn is None else withdrawn,
         pet_allergy=student.pet_allergy,
         no_pets=student.no_pets,
         no_smokers=student.no_smokers,
@@ -64,14 +65,16 @@ def family_facts(
     cohort: Cohort,
     taken: dict[int, int] | None = None,
     genders: dict[int, set[str]] | None = None,
+    name: str | None = None,
 ) -> FamilyFacts:
-    """The facts of a family's application for one cohort (beds and genders of this cohort)."""
+    """The facts of a family's application for one cohort (beds and genders of this cohort);
+    the family's name read from its family and account unless given."""
     taken = _beds_taken(cohort.id) if taken is None else taken
     genders = _placed_genders(cohort.id) if genders is None else genders
     available = application.id in taken
     return FamilyFacts(
         application_id=application.id,
-        name=application.family.family_name or application.family.user.email,
+        name=name or application.family.family_name or application.family.user.email,
         approved=application.status == ApplicationStatus.APPROVED,
         available=available,
         background_valid_until=application.background_check_expires_on,
@@ -92,13 +95,19 @@ def family_facts(
 
 
 def cohort_family_facts(
-    cohort: Cohort, applications: list[HostApplication] | None = None
+    cohort: Cohort,
+    applications: list[HostApplication] | None = None,
+    genders: dict[int, set[str]] | None = None,
+    names: dict[int, str] | None = None,
 ) -> list[FamilyFacts]:
     """The facts of the cohort's approved families (those given, else cohort_families),
-    with beds and genders read once for all of them."""
+    with beds and genders read once for all of them (the genders placed with each family
+    given, if the caller read the placements already; the families' names too)."""
     applications = cohort_families(cohort) if applications is None else applications
-    taken, genders = _beds_taken(cohort.id), _placed_genders(cohort.id)
-    return [family_facts(a, cohort, taken, genders) for a in applications]
+    taken = _beds_taken(cohort.id)
+    genders = _placed_genders(cohort.id) if genders is None else genders
+    names = names or {}
+    return [family_facts(a, cohort, taken, genders, names.get(a.id)) for a in applications]
 
 
 def cohort_families(cohort: Cohort) -> list[HostApplication]:
@@ -114,5 +123,37 @@ def cohort_families(cohort: Cohort) -> list[HostApplication]:
             # The family's email names it when it gave no name: joined, never one by one.
             .options(joinedload(HostApplication.family).joinedload(HostFamily.user))
             .order_by(HostApplication.city, HostApplication.id)
+        )
+    )
+
+
+def cohort_families_named(cohort: Cohort) -> tuple[list[HostApplication], dict[int, str]]:
+    """cohort_families, and each one's name (the family's, else its account's email) read
+    as a column rather than loading every family and account."""
+    from app.models import User
+
+    rows = db.session.execute(
+        sa.select(HostApplication, HostFamily.family_name, User.email)
+        .join(application_cohorts, application_cohorts.c.application_id == HostApplication.id)
+        .join(HostFamily, HostFamily.id == HostApplication.family_id)
+        .join(User, User.id == HostFamily.user_id)
+        .where(
+            application_cohorts.c.cohort_id == cohort.id,
+            HostApplication.status == ApplicationStatus.APPROVED,
+        )
+        .order_by(HostApplication.city, HostApplication.id)
+    ).all()
+    return [row[0] for row in rows], {a.id: name or email for a, name, email in rows}
+
+
+def applications_with_families(ids: set[int]) -> list[HostApplication]:
+    """Applications by id with their families and accounts (which name a family)."""
+    if not ids:
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(HostApplication)
+            .where(HostApplication.id.in_(ids))
+            .options(joinedload(HostApplication.family).joinedload(HostFamily.user))
         )
     )

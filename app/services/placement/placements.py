@@ -9,7 +9,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from app.extensions import db
 from app.models import (
@@ -255,6 +255,60 @@ def active_placements(cohort: Cohort) -> list[Placement]:
     )
 
 
+@dataclass(frozen=True)
+class BoardPlacement:
+    """A current placement as the placement board shows it, read in one statement."""
+
+    placement: Placement
+    student: Student
+    consent_withdrawn: bool
+    placed_by_email: str  # "" when nobody (or an account since deleted) is recorded
+
+
+def board_placements(cohort: Cohort) -> list[BoardPlacement]:
+    """The cohort's current placements by family, as active_placements orders them, each
+    with its student, whether the consent is withdrawn and who placed it: one statement
+    (active_placements loads enrolments, consents, applications and families as well)."""
+    from app.models import User
+    from app.services.enrolment.documents import withdrawn_condition
+
+    rows = db.session.execute(
+        sa.select(Placement, Student, withdrawn_condition(), User.email)
+        .join(Enrolment, Enrolment.id == Placement.enrolment_id)
+        .join(Student, Student.id == Enrolment.student_id)
+        .join(HostApplication, HostApplication.id == Placement.application_id)
+        .outerjoin(User, User.id == Placement.placed_by_id)
+        .where(Placement.cohort_id == cohort.id, Placement.status == ACTIVE)
+        .order_by(HostApplication.city, Placement.application_id, Placement.id)
+    )
+    return [
+        BoardPlacement(placement, student, bool(withdrawn), email or "")
+        for placement, student, withdrawn, email in rows
+    ]
+
+
+def board_unplaced(cohort: Cohort) -> list[tuple[Enrolment, bool]]:
+    """placeable_enrolments with whether each one's consent is withdrawn, read as a column
+    of the same statement instead of loading the consents."""
+    from app.services.enrolment.documents import withdrawn_condition
+
+    placed = sa.select(Placement.enrolment_id).where(
+        Placement.cohort_id == cohort.id, Placement.status == ACTIVE
+    )
+    rows = db.session.execute(
+        sa.select(Enrolment, withdrawn_condition())
+        .join(Enrolment.student)
+        .where(
+            Enrolment.cohort_id == cohort.id,
+            Enrolment.status.in_((EnrolmentStatus.APPLIED, EnrolmentStatus.ACCEPTED)),
+            Enrolment.id.not_in(placed),
+        )
+        .options(contains_eager(Enrolment.student))
+        .order_by(Student.last_name, Student.first_name)
+    )
+    return [(enrolment, bool(withdrawn)) for enrolment, withdrawn in rows]
+
+
 def for_family(family_id: int) -> list[Placement]:
     """The students currently placed with a family, for its portal: cohorts not yet over;
     with their consents, for the consent rule."""
@@ -272,9 +326,12 @@ def for_family(family_id: int) -> list[Placement]:
             )
             .options(
                 contains_eager(Placement.cohort),
-                selectinload(Placement.enrolment).selectinload(Enrolment.student),
-                selectinload(Placement.enrolment).selectinload(Enrolment.consents),
-                selectinload(Placement.enrolment).selectinload(Enrolment.supervising_teacher),
+                # the enrolment, student and teacher in the same statement (a row each)
+                joinedload(Placement.enrolment, innerjoin=True).options(
+                    joinedload(Enrolment.student, innerjoin=True),
+                    joinedload(Enrolment.supervising_teacher),
+                    selectinload(Enrolment.consents),
+                ),
             )
             .order_by(Cohort.departure_date)
         )

@@ -18,6 +18,7 @@ from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.orm import Session, object_session, selectinload
 
+from app import bulk
 from app.database import distinct_values
 from app.extensions import db
 from app.models import (
@@ -142,7 +143,8 @@ def record(
 
 def medical_viewed(student_ids: Iterable[int], where: str) -> None:
     """Note that the current person was shown these students' medical notes."""
-    rows = [_row("student.medical_viewed", "student", i, {"page": where}) for i in student_ids]
+    first = _row("student.medical_viewed", "student", None, {"page": where})
+    rows = [{**first, "record_id": i, "details": {"page": where}} for i in student_ids]
     if rows:
         db.session.execute(sa.insert(AuditEntry), rows)
 
@@ -152,7 +154,7 @@ def created_in_bulk(record_type: str, ids: Iterable[int]) -> None:
     first = _row(f"{record_type}.created", record_type, None, {})
     rows = [{**first, "record_id": i, "details": {}} for i in ids]
     if rows and not _quiet.get():
-        db.session.execute(sa.insert(AuditEntry), rows)
+        bulk.insert(AuditEntry.__table__, rows)
 
 
 def changed_in_bulk(record_type: str, ids: Iterable[int], fields: list[str]) -> None:

@@ -239,7 +239,8 @@ def _end_enrolments(held: list[Enrolment], by_id: int | None) -> None:
     """Withdraw open enrolments (the waitlist moves up), end any placement left."""
     for enrolment in held:
         if enrolment.status in OPEN:
-            enrolments.withdraw(enrolment, by_id, ERASE_REASON)
+            # No email to the guardians being erased (the waitlist's students are told).
+            enrolments.withdraw(enrolment, by_id, ERASE_REASON, tell_guardians=False)
         elif enrolment.status == EnrolmentStatus.COMPLETED:
             _release_completed_place(enrolment)
         placement = placements.active_placement(enrolment)

@@ -14,6 +14,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from app.services.enrolment.disclosure import Fact
+from app.services.supervision.student_cards import Card
 from app.services.supervision.teacher_roster import CohortStudent, Colleague
 
 
@@ -68,7 +69,7 @@ def settings() -> list[Gap]:
 
 
 def of_student(
-    entry: CohortStudent, teacher: Colleague | None, contacts: bool = False
+    entry: CohortStudent | Card, teacher: Colleague | None, contacts: bool = False
 ) -> list[Gap]:
     """What a student's row or card lacks; contacts: whether the emergency contacts were
     loaded (the roster), to check them too."""
@@ -81,7 +82,7 @@ def of_student(
             Gap(
                 GapKind.UNPLACED,
                 _("%(name)s is not placed with a host family yet.", name=name),
-                entry.enrolment.cohort_id,
+                entry.cohort_id,
             )
         )
     elif not (home.phone.strip() or home.mobile_phone.strip()):
@@ -97,7 +98,7 @@ def of_student(
             Gap(
                 GapKind.NO_TEACHER,
                 _("%(name)s has no supervising teacher yet.", name=name),
-                entry.enrolment.cohort_id,
+                entry.cohort_id,
             )
         )
     if contacts and shown.shows(Fact.EMERGENCY_CONTACTS):

@@ -20,14 +20,15 @@ from flask_babel import lazy_gettext as _l
 from app.printing.sheet import DATE, NUMBER, nobreak
 from app.services.enrolment import disclosure
 from app.services.enrolment.disclosure import CONSENT_NOTE, WITHHELD, Fact
-from app.services.supervision.teacher_roster import CohortStudent, Colleague
+from app.services.supervision.student_cards import Card
+from app.services.supervision.teacher_roster import Colleague
 
 
 @dataclass(frozen=True)
 class Row:
     """One student of the roster with the family they live with and their teacher."""
 
-    entry: CohortStudent
+    entry: Card  # the student as columns, with guardians and emergency contacts
     teacher: Colleague | None
     today: date
     consent_withdrawn: bool = False  # the guardians' consent: recorded, none active

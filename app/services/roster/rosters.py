@@ -34,7 +34,7 @@ from app.services.roster.roster_columns import (  # noqa: F401 (re-exported: the
     family_label,
     family_phones,
 )
-from app.services.supervision import teacher_roster, teachers
+from app.services.supervision import student_cards, teacher_roster, teachers
 from app.services.supervision.teacher_roster import Colleague
 from app.services.validation import ValidationFailed, record_id
 
@@ -228,11 +228,11 @@ def _rows(cohort: Cohort, options: Options, today: date | None = None) -> list[R
     rows = [
         Row(
             entry,
-            teachers.get(entry.enrolment.supervising_teacher_id),
+            teachers.get(entry.supervising_teacher_id),
             today,
             entry.consent_withdrawn,
         )
-        for entry in teacher_roster.cohort_students(cohort, with_contacts=True)
+        for entry in student_cards.cards_of([cohort.id])[cohort.id]
     ]
     if options.teacher_id is not None:
         rows = [r for r in rows if r.teacher is not None and r.teacher.id == options.teacher_id]

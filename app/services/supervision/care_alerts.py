@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import contains_eager
 
+from app import kept
 from app.database import days_before
 from app.extensions import db
 from app.models import (
@@ -83,6 +84,49 @@ def unplaced_soon(now: datetime | None = None) -> list[Unplaced]:
             found[cohort.id] = Unplaced(cohort, days_left // 7, [])
         found[cohort.id].enrolments.append(enrolment)
     return list(found.values())
+
+
+@dataclass(frozen=True)
+class Named:
+    """What the dashboard's list shows of a cohort or a student: plain values, kept."""
+
+    id: int
+    name: str = ""
+    departure_date: date | None = None
+    full_name: str = ""
+
+
+@dataclass(frozen=True)
+class Listed:
+    id: int  # the enrolment's
+    student: Named
+
+
+def unplaced_listed() -> list[Unplaced]:
+    """unplaced_soon() as plain values for the dashboard, kept between requests while no
+    enrolment, placement, cohort ... changed and the days where they live are the same
+    (app/kept.py); its statement otherwise."""
+
+    def listed() -> tuple[dict[str, date], list[Unplaced]]:
+        found = unplaced_soon()
+        days = {"UTC": compliance.today_in("UTC")}
+        days.update({i.cohort.stay_timezone: compliance.local_today(i.cohort) for i in found})
+        return days, [
+            Unplaced(
+                Named(i.cohort.id, i.cohort.name, i.cohort.departure_date),
+                i.weeks_left,
+                [
+                    Listed(e.id, Named(e.student_id, full_name=e.student.full_name))
+                    for e in i.enrolments
+                ],
+            )
+            for i in found
+        ]
+
+    def same_days(found: tuple[dict[str, date], list[Unplaced]]) -> bool:
+        return all(compliance.today_in(zone) == day for zone, day in found[0].items())
+
+    return kept.value("unplaced_listed", listed, same_days)[1]
 
 
 def send_unplaced(now: datetime | None, link: Callable[[Cohort], str]) -> int:
@@ -169,18 +213,24 @@ class TemporaryStay:
 
 def temporary_ending(now: datetime | None = None, days: int = 7) -> list[TemporaryStay]:
     """Active temporary placements ending within `days` (in the host area) or past their end:
-    somebody has to decide where the student lives next. One statement."""
+    somebody has to decide where the student lives next. One statement when there are none,
+    else two."""
     from sqlalchemy.orm import joinedload
 
     from app.models import HostApplication, PlacementKind
 
+    ending = (
+        Placement.status == PlacementStatus.ACTIVE,
+        Placement.kind == PlacementKind.TEMPORARY,
+        Placement.ends_on <= compliance.today_in("UTC", now) + timedelta(days=days + 1),
+    )
+    # Mostly there are none: asked first without the joins (PostgreSQL takes longer to plan
+    # the six joins than to find nothing).
+    if db.session.scalar(sa.select(Placement.id).where(*ending).limit(1)) is None:
+        return []
     rows = db.session.scalars(
         sa.select(Placement)
-        .where(
-            Placement.status == PlacementStatus.ACTIVE,
-            Placement.kind == PlacementKind.TEMPORARY,
-            Placement.ends_on <= compliance.today_in("UTC", now) + timedelta(days=days + 1),
-        )
+        .where(*ending)
         .options(
             joinedload(Placement.cohort).joinedload(Cohort.programme),
             joinedload(Placement.enrolment).joinedload(Enrolment.student),

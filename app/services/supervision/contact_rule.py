@@ -5,13 +5,14 @@ teacher's page show for the cohorts whose stay is on."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
+from app import kept
 from app.extensions import db
 from app.models import Cohort, CohortStatus, ContactPeriod, Programme
 from app.models.base import utcnow
@@ -104,7 +105,7 @@ class Due:
     """A cohort's contacts waiting: overdue, due within the week (not yet overdue), and due
     later in the period (early in a month the monthly calls are not "this week" yet)."""
 
-    cohort: Cohort
+    cohort: Cohort | Named
     overdue: int
     due_this_week: int
     due_later: int = 0
@@ -127,9 +128,30 @@ def due(
     ]
 
 
+@dataclass(frozen=True)
+class Named:
+    """A cohort as the dashboard's list links it (kept between requests: no ORM object)."""
+
+    id: int
+    name: str
+
+
 def stays_on(now: datetime | None = None) -> list[Due]:
     """The cohorts whose stay is on, the next return first, with their counts: at most five
-    statements."""
+    statements, or one while nothing they are counted from changed (kept, app/kept.py) and
+    the days in the host areas are the same."""
+    if now is not None:
+        return _stays_on(now)[1]
+    return kept.value("contacts_due", lambda: _stays_on(None), _same_days)[1]
+
+
+def _same_days(found: tuple[dict[str, date], list[Due]]) -> bool:
+    return all(compliance.today_in(zone) == day for zone, day in found[0].items())
+
+
+def _stays_on(now: datetime | None) -> tuple[dict[str, date], list[Due]]:
+    """The days in the zones the counts were judged on (UTC: which cohorts were looked at),
+    and the counts, the cohorts named."""
     today = (now or utcnow()).date()
     cohorts = db.session.scalars(
         sa.select(Cohort)
@@ -144,4 +166,10 @@ def stays_on(now: datetime | None = None) -> list[Due]:
         )
         .order_by(Cohort.return_date, Cohort.id)
     ).all()
-    return due([cohort for cohort in cohorts if stay_is_on(cohort, now)], now=now)
+    days = {"UTC": compliance.today_in("UTC", now)}
+    days.update({c.stay_timezone: compliance.local_today(c, now) for c in cohorts})
+    rows = due([cohort for cohort in cohorts if stay_is_on(cohort, now)], now=now)
+    return days, [
+        Due(Named(row.cohort.id, row.cohort.name), row.overdue, row.due_this_week, row.due_later)
+        for row in rows
+    ]

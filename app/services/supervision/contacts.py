@@ -39,8 +39,8 @@ NOTES_LENGTH = 5000
 def cohort_for(user: User, cohort_id: int) -> Cohort | None:
     """The cohort if the person may look after its students: staff any cohort, a teacher the
     cohorts they are assigned to while those last, nobody else."""
-    if can(user, Permission.STAFF_DASHBOARD):
-        return db.session.get(Cohort, cohort_id)
+    if can(user, Permission.STAFF_DASHBOARD):  # with the programme its rule is read from
+        return db.session.get(Cohort, cohort_id, options=[joinedload(Cohort.programme)])
     if getattr(user, "role", None) == Role.TEACHER:
         teacher = teachers.teacher_for_user(user)
         found = teacher and teacher_roster.assigned_cohort(teacher, cohort_id)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, joinedload
 
 from app.extensions import db
 from app.models import (
@@ -27,6 +27,7 @@ from app.models import (
 )
 from app.services.enrolment import disclosure, documents
 from app.services.privacy import audit
+from app.services.supervision import student_cards
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,14 @@ class CohortStudent:
     @property
     def student(self) -> Student:
         return self.enrolment.student
+
+    @property
+    def cohort_id(self) -> int:
+        return self.enrolment.cohort_id
+
+    @property
+    def supervising_teacher_id(self) -> int | None:
+        return self.enrolment.supervising_teacher_id
 
     @property
     def shown(self) -> disclosure.Disclosed:
@@ -71,21 +80,14 @@ class CohortStudent:
         return self.area if self.shown.shows(disclosure.Fact.SCHOOL) else ""
 
 
-def cohort_students(cohort: Cohort, with_contacts: bool = False) -> list[CohortStudent]:
-    """The cohort's students holding a place, by name; one query (three with contacts)."""
-    return students_of([cohort.id], with_contacts)[cohort.id]
+def cohort_students(cohort: Cohort) -> list[CohortStudent]:
+    """The cohort's students holding a place, by name; one query (the cards and rosters with
+    the students' contacts read columns: student_cards.cards_of)."""
+    return students_of([cohort.id])[cohort.id]
 
 
-def students_of(
-    cohort_ids: list[int], with_contacts: bool = False
-) -> dict[int, list[CohortStudent]]:
+def students_of(cohort_ids: list[int]) -> dict[int, list[CohortStudent]]:
     """cohort_students of several cohorts at once: cohort id → its students, by name."""
-    student = contains_eager(Enrolment.student)
-    options = (
-        [student.selectinload(Student.guardians), student.selectinload(Student.emergency_contacts)]
-        if with_contacts
-        else [student]
-    )
     found: dict[int, list[CohortStudent]] = {cohort_id: [] for cohort_id in cohort_ids}
     if not cohort_ids:
         return found
@@ -101,7 +103,7 @@ def students_of(
         .outerjoin(HostApplication, HostApplication.id == Placement.application_id)
         .outerjoin(HostFamily, HostFamily.id == HostApplication.family_id)
         .where(Enrolment.cohort_id.in_(cohort_ids), Enrolment.status.in_(HOLDS_PLACE))
-        .options(*options)
+        .options(contains_eager(Enrolment.student))
         .order_by(Student.last_name, Student.first_name, Enrolment.id)
     ).all()
     for enrolment, home, name, withdrawn in rows:
@@ -124,24 +126,40 @@ def _of_student(column):
 
 
 def subject_rows(cohort_ids: list[int], names: bool = True) -> dict[int, list[SubjectRow]]:
-    """Each cohort's students holding a place, by name; without names as four columns each
-    (for counts), not as objects."""
-    if names:
-        return {
-            cohort_id: [
-                SubjectRow(
-                    row.enrolment.id,
-                    row.enrolment.supervising_teacher_id,
-                    row.home.id if row.home else None,
-                    row.family_name,
-                    row.shown.full_name,
-                )
-                for row in rows
-            ]
-            for cohort_id, rows in students_of(cohort_ids).items()
-        }
+    """Each cohort's students holding a place, by name, as columns (not as objects); without
+    names four columns each (for counts). The name is shown whatever the consent (a safety
+    fact, disclosure.SAFETY)."""
     found: dict[int, list[SubjectRow]] = {cohort_id: [] for cohort_id in cohort_ids}
     if not cohort_ids:
+        return found
+    if names:
+        query = (
+            sa.select(
+                Enrolment.cohort_id,
+                Enrolment.id,
+                Enrolment.supervising_teacher_id,
+                Placement.application_id,
+                HostFamily.family_name,
+                Student.first_name,
+                Student.last_name,
+            )
+            .join(Enrolment.student)
+            .outerjoin(
+                Placement,
+                (Placement.enrolment_id == Enrolment.id)
+                & (Placement.status == PlacementStatus.ACTIVE),
+            )
+            .outerjoin(HostApplication, HostApplication.id == Placement.application_id)
+            .outerjoin(HostFamily, HostFamily.id == HostApplication.family_id)
+            .where(Enrolment.cohort_id.in_(cohort_ids), Enrolment.status.in_(HOLDS_PLACE))
+            .order_by(Student.last_name, Student.first_name, Enrolment.id)
+        )
+        for cohort_id, enrolment_id, teacher_id, home, family, first, last in db.session.execute(
+            query
+        ):
+            found[cohort_id].append(
+                SubjectRow(enrolment_id, teacher_id, home, family or "", f"{first} {last}")
+            )
         return found
     # The home as a lookup per student (PostgreSQL would read all placements for a join).
     home = (
@@ -173,6 +191,7 @@ def cohorts_of(teacher: Teacher) -> list[tuple[Cohort, TeacherRole]]:
             sa.select(Cohort, CohortTeacher.role)
             .join(CohortTeacher, CohortTeacher.cohort_id == Cohort.id)
             .where(CohortTeacher.teacher_id == teacher.id, Cohort.status.not_in(FINISHED))
+            .options(joinedload(Cohort.programme))  # the contact rule of those abroad reads it
             .order_by(Cohort.departure_date.desc(), Cohort.id.desc())
         ).all()
     ]
@@ -207,11 +226,11 @@ class TeacherRoster:
     cohort: Cohort
     role: TeacherRole
     teachers: list[Colleague]  # every teacher of the cohort, lead first
-    mine: list[CohortStudent]
-    others: list[CohortStudent]
+    mine: list[student_cards.Card]
+    others: list[student_cards.Card]
 
-    def supervisor(self, row: CohortStudent) -> Colleague | None:
-        wanted = row.enrolment.supervising_teacher_id
+    def supervisor(self, row: student_cards.Card) -> Colleague | None:
+        wanted = row.supervising_teacher_id
         return next((t for t in self.teachers if t.id == wanted), None)
 
 
@@ -248,7 +267,7 @@ def rosters(teacher: Teacher, cohorts: list[tuple[Cohort, TeacherRole]]) -> list
     """The teacher's view of each cohort they are assigned to (the caller checks that), read
     for all of them at once: a teacher of many cohorts makes no more queries than of one."""
     ids = [cohort.id for cohort, _role in cohorts]
-    students = students_of(ids, with_contacts=True)
+    students = student_cards.cards_of(ids)
     teachers = colleagues_of(ids)
     audit.medical_viewed(
         (row.student.id for cohort_id in ids for row in students[cohort_id]), "teacher_portal"
@@ -256,7 +275,7 @@ def rosters(teacher: Teacher, cohorts: list[tuple[Cohort, TeacherRole]]) -> list
     result = []
     for cohort, role in cohorts:
         rows = students[cohort.id]
-        mine = [s for s in rows if s.enrolment.supervising_teacher_id == teacher.id]
-        others = [s for s in rows if s.enrolment.supervising_teacher_id != teacher.id]
+        mine = [s for s in rows if s.supervising_teacher_id == teacher.id]
+        others = [s for s in rows if s.supervising_teacher_id != teacher.id]
         result.append(TeacherRoster(cohort, role, teachers[cohort.id], mine, others))
     return result

@@ -238,3 +238,53 @@ def test_a_download_is_audited(enrolment, coordinator):
     entry = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "download")).one()
     assert (entry.record_type, entry.record_id) == ("enrolment", enrolment.id)
     assert entry.details == {"document_file": file.id, "kind": "passport_visa"}
+
+
+def agrees(cohort) -> None:
+    """The checklist (columns) says what missing_report (objects) says, line for line."""
+    for only_missing in (False, True):
+        report = documents.missing_report(cohort, only_missing=only_missing)
+        lines = documents.checklist(cohort, only_missing=only_missing)
+        assert [(r.enrolment.id, r.missing, r.waiting) for r in report] == [
+            (line.enrolment_id, line.missing, line.waiting) for line in lines
+        ]
+        assert [line.status for line in lines] == [r.enrolment.status for r in report]
+    # The cohort page counts the lines with something missing instead of asking the count.
+    missing = sum(1 for line in documents.checklist(cohort) if line.missing)
+    assert missing == documents.cohort_missing_count(cohort)
+
+
+def test_the_checklist_reads_what_the_missing_report_reads(enrolment, coordinator):
+    cohort = enrolment.cohort
+    agrees(cohort)
+    waiting = document_files.upload(enrolment, MEDICAL, a_pdf(), "m.pdf", coordinator)
+    accepted = document_files.upload(enrolment, PASSPORT, a_pdf(), "p.pdf", coordinator)
+    document_files.accept(accepted, coordinator)
+    documents.set_received(enrolment, DocumentKind.INSURANCE, True, coordinator.id)
+    agrees(cohort)
+    first = enrolment.student.guardians[0]
+    documents.record_consent(
+        enrolment,
+        first.name,
+        enrolment.created_at,
+        documents.current_wording_version(),
+        coordinator.id,
+        guardian_id=first.id,
+    )
+    agrees(cohort)
+    cohort.programme.consent_of_both = True  # three guardians listed, one consented
+    db.session.flush()
+    agrees(cohort)
+    for guardian in enrolment.student.guardians[1:]:
+        documents.record_consent(
+            enrolment,
+            guardian.name,
+            enrolment.created_at,
+            documents.current_wording_version(),
+            coordinator.id,
+            guardian_id=guardian.id,
+        )
+    document_files.accept(waiting, coordinator)
+    documents.set_received(enrolment, DocumentKind.CODE_OF_CONDUCT, True, coordinator.id)
+    agrees(cohort)
+    assert documents.checklist(cohort, only_missing=True) == []

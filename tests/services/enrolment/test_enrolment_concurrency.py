@@ -18,7 +18,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from app.extensions import db
 from app.models import Cohort, Enrolment, EnrolmentEvent, EnrolmentStatus, Student
-from app.services.enrolment import enrolments
+from app.services.enrolment import enrolments, withdrawal
 from tests.factories import enrol, make_cohort, make_student
 
 # Each thread has its own connection: the data must be committed for all of them to see it.
@@ -163,3 +163,40 @@ def test_simultaneous_withdrawals_promote_the_first_of_the_waitlist(app):
         ).all()
         assert sorted(moves) == waiting[:2]
         assert enrolments.waitlist_position(db.session.get(Enrolment, waiting[2])) == 1
+
+
+def test_withdrawing_a_waitlisted_student_while_another_withdrawal_moves_them_up(app, monkeypatch):
+    """Staff withdraw the first waitlisted student at the moment another withdrawal frees a
+    place and would move that student up. Whichever goes first, the freed place ends with a
+    student who is still in, and the cohort's count of places taken stays the number of
+    students holding one (the load test once found it one too high: a place free that
+    nobody could take while 21 waited)."""
+    cohort_id = make_cohort(app, places=2)
+    placed = [enrol(app, make_student(app), cohort_id) for _ in range(2)]
+    waiting = [enrol(app, make_student(app), cohort_id) for _ in range(2)]
+    read = threading.Event()
+    refusal = withdrawal.withdrawal_refusal
+
+    def refusal_then_pause(enrolment: Enrolment) -> str | None:
+        answer = refusal(enrolment)
+        if enrolment.id == waiting[0]:  # read as waitlisted; the other withdrawal goes now
+            read.set()
+            time.sleep(0.5)
+        return answer
+
+    monkeypatch.setattr(withdrawal, "withdrawal_refusal", refusal_then_pause)
+
+    def withdraw_waiting() -> None:
+        withdrawal.withdraw(db.session.get(Enrolment, waiting[0]), None)
+
+    def withdraw_placed() -> None:
+        assert read.wait(timeout=30)
+        withdrawal.withdraw(db.session.get(Enrolment, placed[0]), None)
+
+    run_together(app, [withdraw_waiting, withdraw_placed])
+
+    cohort, rows = committed(app, cohort_id)
+    status = {row.id: row.status for row in rows}
+    assert [status[i] for i in placed] == [S.WITHDRAWN, S.APPLIED]
+    assert [status[i] for i in waiting] == [S.WITHDRAWN, S.APPLIED]
+    assert cohort.places_taken == 2

@@ -395,3 +395,13 @@ def test_expiry_alerts_for_checks_that_run_out_before_a_chosen_group_returns(app
         alerts = [(a.application.id, a.cohort.id) for a in vetting.expiry_alerts()]
     assert alerts == [(short, summer), (approved_short, summer)]
     assert not_cleared not in {application for application, _ in alerts}
+
+    # The alerts are kept between requests (app/kept.py): a new check is seen at once.
+    clear(not_cleared, TODAY + timedelta(days=10))
+    with app.app_context():
+        get(short).background_check_expires_on = TODAY + timedelta(days=400)  # renewed
+        db.session.commit()
+    with app.app_context():
+        alerts = [(a.application.id, a.cohort.id) for a in vetting.expiry_alerts()]
+        counted = vetting.dashboard_counts()[1]
+    assert alerts == [(not_cleared, summer), (approved_short, summer)] and counted == 2

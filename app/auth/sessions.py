@@ -16,21 +16,36 @@ def load_user(token: str) -> User | None:
     return accounts.user_for_session(token)
 
 
-class StaticFilesLeaveTheCookie(SecureCookieSessionInterface):
+class OnlyPagesRefreshTheCookie(SecureCookieSessionInterface):
     """A logged-in session is permanent, so Flask sends its cookie again with every answer to
-    keep it fresh, a stylesheet's too. A stylesheet still loading when the person clicks would
+    keep it fresh. An answer that was still on its way when the person clicked (a stylesheet,
+    the favicon, the browser's guess at /apple-touch-icon.png, a job page's status poll) would
     then bring back the cookie from before the click, and the message the click's answer put
-    in it ("… is now accepted") would be lost. A static file never changes the session: its
-    answer carries no cookie."""
+    in it ("… is now accepted") would be lost on the next page.
+
+    Only pages refresh the cookie: an HTML answer of one of our routes. Any other answer (a
+    static file, a JSON status, a file, the page for an unknown address) sends it only when it
+    changed the session itself, as a new visitor's first CSRF token on a 404 page does."""
+
+    def save_session(self, app: Flask, session, response) -> None:
+        request.environ[_A_PAGE] = (
+            request.url_rule is not None
+            and request.endpoint != "static"
+            and response.mimetype == "text/html"
+        )
+        super().save_session(app, session, response)
 
     def should_set_cookie(self, app: Flask, session) -> bool:
-        if request.endpoint == "static":
-            return False
+        if not request.environ.get(_A_PAGE, True):
+            return session.modified
         return super().should_set_cookie(app, session)
 
 
+_A_PAGE = "austausch.answer_is_a_page"
+
+
 def init_app(app: Flask) -> None:
-    app.session_interface = StaticFilesLeaveTheCookie()
+    app.session_interface = OnlyPagesRefreshTheCookie()
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to open this page.")
     login_manager.login_message_category = "info"

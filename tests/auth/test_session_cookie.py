@@ -1,22 +1,63 @@
-"""The session cookie is written by pages, never by static files. A logged-in session is
-permanent, and Flask refreshes its cookie with every answer; a stylesheet that was still
-loading when the person clicked would otherwise bring back the cookie from before the click,
-and the click's message ("… is now accepted") would be lost on the next page."""
+"""The session cookie is refreshed by pages only. A logged-in session is permanent, and Flask
+would refresh its cookie with every answer; an answer still on its way when the person
+clicked (a stylesheet, the favicon, the browser's guess at /apple-touch-icon.png, a job
+page's status poll) would then bring back the cookie from before the click, and the click's
+message ("… is now accepted") would be lost on the next page."""
 
 from __future__ import annotations
 
+import pytest
+
+from app.extensions import db
+from app.models import Job, User
 from tests.conftest import PASSWORD, make_user
 
+STAFF = "staff@example.org"
 
-def test_a_stylesheet_leaves_the_cookie_alone_and_pages_keep_it_fresh(app, client, auth):
-    make_user(app, "staff@example.org")
-    assert auth.login("staff@example.org", PASSWORD).status_code == 302
 
-    stylesheet = client.get("/static/css/app.css")
-    stylesheet.close()
+@pytest.fixture
+def logged_in(app, client, auth):
+    make_user(app, STAFF)
+    assert auth.login(STAFF, PASSWORD).status_code == 302
+    client.get("/dashboard").close()  # where the login leads: its forms' token is made there
+    return client
+
+
+def sets_cookie(response) -> bool:
+    response.close()
+    return "session=" in response.headers.get("Set-Cookie", "")
+
+
+def test_a_stylesheet_leaves_the_cookie_alone_and_pages_keep_it_fresh(logged_in):
+    stylesheet = logged_in.get("/static/css/app.css")
     assert stylesheet.status_code == 200
-    assert "Set-Cookie" not in stylesheet.headers
+    assert not sets_cookie(stylesheet)
 
     # Pages still refresh the cookie, so a session in use does not run out.
-    page = client.get("/dashboard")
-    assert page.status_code == 200 and "session=" in page.headers["Set-Cookie"]
+    page = logged_in.get("/dashboard")
+    assert page.status_code == 200 and sets_cookie(page)
+
+
+def test_an_unknown_address_and_a_status_poll_leave_the_cookie_alone(app, logged_in):
+    icon = logged_in.get("/apple-touch-icon.png")
+    assert icon.status_code == 404
+    assert not sets_cookie(icon)
+
+    with app.app_context():
+        user = db.session.scalar(db.select(User).filter_by(email=STAFF))
+        job = Job(kind="roster_pdf", params={}, same_as="x", user_id=user.id, total=10)
+        db.session.add(job)
+        db.session.commit()
+        job_id = job.id
+    poll = logged_in.get(f"/jobs/{job_id}/status.json")
+    assert poll.status_code == 200 and poll.json["total"] == 10
+    assert not sets_cookie(poll)
+
+
+def test_a_new_visitor_on_an_unknown_address_keeps_the_token_of_its_forms(client):
+    # The 404 page has the language switch, whose form needs the CSRF token made for it: that
+    # answer changed the session, so it sends the cookie.
+    response = client.get("/no-such-page")
+    assert response.status_code == 404
+    assert "csrf_token" in response.get_data(as_text=True)
+    assert sets_cookie(response)

@@ -47,6 +47,7 @@ from app.models import (
 )
 from app.models.families import application_cohorts
 from app.services.enrolment import document_files, documents
+from app.services.enrolment.students import guardians_with_email
 from app.services.mail import notifications, placement_emails, templates
 from app.services.mail import reminder_settings as rs
 from app.services.mail.shipped_notices import day, students, students_or_families
@@ -113,9 +114,9 @@ def _home_today(cohort: Cohort, now: datetime) -> date:
 
 
 def send_documents(now: datetime, link: Link) -> int:
-    """Guardians of students still lacking documents from N days before the deadline until the
-    deadline, once per deadline; staff, once per cohort and deadline, about those whose
-    guardians have no email."""
+    """Guardians (once per address) of students still lacking documents, from N days before
+    the deadline until the deadline, once per deadline; staff, once per cohort and deadline,
+    about those whose guardians have no email."""
     ahead = rs.days(rs.DOCUMENTS)
     utc_today = compliance.today_in("UTC", now)
     enrolments = db.session.scalars(
@@ -150,7 +151,7 @@ def send_documents(now: datetime, link: Link) -> int:
         if not kinds:
             continue
         key = deadline.isoformat()
-        guardians = [g for g in enrolment.student.guardians if g.email]
+        guardians = guardians_with_email(enrolment.student)  # once per address
         if not guardians:
             found = unreachable.get(cohort.id, (cohort, 0))
             unreachable[cohort.id] = (cohort, found[1] + 1)

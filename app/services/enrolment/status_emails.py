@@ -147,7 +147,7 @@ def _values(
         )
         if position
         else "",
-        "reason": _("The reason: %(reason)s", reason=reason) if reason else "",
+        "reason": _reason(reason),
     }
 
 
@@ -162,8 +162,13 @@ def _values_to_student(
         "position": _("You are number %(number)d on the waitlist.", number=position)
         if position
         else "",
-        "reason": _("The reason: %(reason)s", reason=reason) if reason else "",
+        "reason": _reason(reason),
     }
+
+
+def _reason(reason: str) -> str:
+    """The sentence giving the reason staff chose to pass on, or nothing."""
+    return _("The reason: %(reason)s", reason=reason) if reason else ""
 
 
 def _position(enrolment: Enrolment) -> int | None:

@@ -283,3 +283,14 @@ def test_a_student_account_without_a_language_is_written_to_in_german(app, staff
         ("john@example.org", "Lena is accepted for the exchange"),
         ("lena@example.org", "Sie sind für den Austausch angenommen"),
     ]  # one each, and none to the account that was switched off
+
+
+def test_erasing_an_adult_student_deletes_the_emails_to_their_own_account(app, staff_id):
+    lena_id = student(app, "Lena", guardians=(JOHN,))
+    own_account(app, lena_id, "lena.abroad@example.net", "en")  # not the address on record
+    change(app, enrol(app, lena_id, make_cohort(app)), S.ACCEPTED, staff_id)
+    assert "lena.abroad@example.net" in [e[0] for e in emails(app)]
+    with app.app_context():
+        privacy_requests.erase_student(db.session.get(Student, lena_id), staff_id)
+        db.session.commit()
+    assert emails(app) == []

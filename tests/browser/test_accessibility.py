@@ -109,8 +109,8 @@ def log_in(page, email: str, password: str) -> None:
     page.goto("/login")
     page.locator("#email").fill(email)
     page.locator("#password").fill(password)
-    page.locator("main form [type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the next page has loaded, not just begun to
+        page.locator("main form [type=submit]").click()
     assert page.url.rstrip("/").split("/")[-1] != "login", f"{email} could not log in"
 
 
@@ -120,8 +120,8 @@ def open_state(page, url: str) -> None:
     path, _, state = url.partition("#")
     page.goto(path)
     if state == "submit":
-        page.locator("main form").last.locator("[type=submit]").last.click()
-        page.wait_for_load_state()
+        with page.expect_navigation():  # counted on the answer, not on the page leaving
+            page.locator("main form").last.locator("[type=submit]").last.click()
     summaries = page.locator("#error-summary").count()
     assert summaries == (1 if state == "submit" else 0), f"{url}: {summaries} error summaries"
 

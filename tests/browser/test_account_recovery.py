@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from app.models import Role
 from tests.conftest import PASSWORD, make_user
@@ -53,7 +54,7 @@ def test_a_forgotten_password_is_replaced_through_the_emailed_link(app, page, ma
     page.get_by_role("link", name="Forgot your password?").click()
     page.get_by_label("Email").fill("teacher@example.org")
     page.get_by_role("button", name="Send the link").click()
-    assert "we have sent it a link" in page.locator(".flashes").inner_text()
+    expect(page.locator(".flashes")).to_contain_text("we have sent it a link")
 
     link = link_in(mail_server, "teacher@example.org", "Choose a new password")
     assert link.startswith(page.url.split("/login")[0])  # the host the person used
@@ -61,7 +62,7 @@ def test_a_forgotten_password_is_replaced_through_the_emailed_link(app, page, ma
     page.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
     page.get_by_label("Repeat the new password").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Save the new password").click()
-    assert "Your new password is saved" in page.locator(".flashes").inner_text()
+    expect(page.locator(".flashes")).to_contain_text("Your new password is saved")
 
     log_in(page, "teacher@example.org", PASSWORD)  # the old password
     assert REFUSED in page.locator("#password-error").inner_text()
@@ -81,7 +82,7 @@ def test_a_family_confirms_its_address_before_it_can_log_in(app, phone_page, mai
     family.get_by_label("Password", exact=True).fill(FAMILY_PASSWORD)
     family.get_by_label("Repeat password").fill(FAMILY_PASSWORD)
     family.get_by_role("button", name="Create account").click()
-    assert "confirm your email address" in family.locator(".flashes").inner_text()
+    expect(family.locator(".flashes")).to_contain_text("confirm your email address")
 
     log_in(family, FAMILY_EMAIL, FAMILY_PASSWORD)
     error = family.locator("#password-error").inner_text()
@@ -91,7 +92,7 @@ def test_a_family_confirms_its_address_before_it_can_log_in(app, phone_page, mai
     link = link_in(mail_server, FAMILY_EMAIL, "Welcome to the Dortmund–Buffalo exchange")
     family.goto(link)
     family.get_by_role("button", name="Confirm my email address").click()
-    assert "your email address is confirmed" in family.locator(".flashes").inner_text()
+    expect(family.locator(".flashes")).to_contain_text("your email address is confirmed")
 
     log_in(family, FAMILY_EMAIL, FAMILY_PASSWORD)
     assert family.get_by_role("heading", name="Your host-family application").is_visible()

@@ -8,6 +8,8 @@ import os
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
+from playwright.sync_api import expect
+
 from app.extensions import db
 from app.models import Contact
 from tests.factories import TEACHER_PASSWORD, assign_teacher, make_teacher
@@ -64,7 +66,7 @@ def test_a_teacher_on_a_phone_records_a_contact(app, phone_page):
     page.locator("#student-" + str(_id_of(app, cohort_id, "Schulz"))).get_by_role(
         "link", name="Record a contact"
     ).click()
-    assert page.locator("#enrolment_id").input_value() == str(_id_of(app, cohort_id, "Schulz"))
+    expect(page.locator("#enrolment_id")).to_have_value(str(_id_of(app, cohort_id, "Schulz")))
     shoot(page, "contact-form-390-en")
     page.get_by_label("phone").check()
     page.get_by_label("some concerns").check()

@@ -97,7 +97,8 @@ def test_a_coordinator_reviews_a_guardian_s_medical_form_on_a_phone(
     fits(page)
     _shot(page, "uploaded-phone-en.png")
 
-    page.get_by_role("link", name="Reject the file…").click()
+    with page.expect_navigation():  # measured once the page has loaded
+        page.get_by_role("link", name="Reject the file…").click()
     expect(page.locator(".confirm-consequences")).to_contain_text("Maria Schmidt gets an email")
     expect(page.locator(".confirm-consequences")).to_contain_text("John Smith gets an email")
     page.get_by_label("Reason").fill("Page 2 is missing; please scan both pages.")
@@ -146,11 +147,13 @@ def test_a_coordinator_reviews_a_guardian_s_medical_form_on_a_phone(
             expect(german.locator("#documents")).to_contain_text("als hochgeladene Datei")
             found += german.evaluate(RUN_AXE)
             _shot(german, f"documents-{size}-de.png")
-            german.get_by_role("link", name="Datei für „Versicherung“ hochladen").click()
+            with german.expect_navigation():  # axe reads the upload page once it has loaded
+                german.get_by_role("link", name="Datei für „Versicherung“ hochladen").click()
             expect(german.get_by_label("Datei")).to_be_visible()
             found += german.evaluate(RUN_AXE)
             _shot(german, f"upload-{size}-de.png")
-            german.get_by_role("button", name="Hochladen").click()  # no file chosen
+            with german.expect_navigation():  # the answer has loaded, for axe and the title
+                german.get_by_role("button", name="Hochladen").click()  # no file chosen
             expect(german.locator("#error-summary")).to_contain_text("Wählen Sie die Datei")
             assert german.title().startswith("Fehler: ")
             found += german.evaluate(RUN_AXE)

@@ -46,7 +46,8 @@ def test_an_admin_rewords_the_approval_and_the_family_gets_it(app, browser, live
     try:
         log_in(page, "admin@example.org", PASSWORD)
         page.goto("/admin/users")
-        page.get_by_role("link", name="Email texts").click()
+        with page.expect_navigation():  # axe reads the list once it has loaded
+            page.get_by_role("link", name="Email texts").click()
         shot(page, "emails-1280-en")
         page.get_by_role("link", name="Your host-family application is approved").click()
         expect(page.locator("input[name=de-subject]")).to_have_value(
@@ -57,14 +58,16 @@ def test_an_admin_rewords_the_approval_and_the_family_gets_it(app, browser, live
         # A typo in a placeholder is refused next to its field; nothing is saved.
         fill(page, "en", *EN)
         fill(page, "de", DE[0], "Liebe Familie {famliy},\nSie dürfen Gäste aufnehmen.")
-        page.get_by_role("button", name="Save").click()
+        with page.expect_navigation():  # the refusal has loaded, for axe below
+            page.get_by_role("button", name="Save").click()
         expect(page.locator("#de-body-error")).to_contain_text("no placeholder {famliy}")
         expect(page.locator(".error-summary")).to_be_visible()
         shot(page, "email-refused-1280-en")
 
         # The preview fills in the sample; then the save.
         fill(page, "de", *DE)
-        page.get_by_role("button", name="Preview").click()
+        with page.expect_navigation():  # the preview has loaded, for axe below
+            page.get_by_role("button", name="Preview").click()
         expect(page.locator("[data-preview-subject=en]")).to_have_text("Welcome, Miller family!")
         expect(page.locator("[data-preview-body=de]")).to_contain_text("Liebe Familie Miller,")
         shot(page, "email-preview-1280-en")
@@ -112,11 +115,13 @@ def test_the_email_editor_on_a_phone_and_a_desktop(app, browser, live_server, la
         shot(page, f"emails-{width}-{language}")
         page.goto("/admin/emails/concern.alert")
         page.locator("textarea[name=en-body]").fill("Please log in.")
-        page.locator("[name=preview]").click()
+        with page.expect_navigation():  # the refusal has loaded, for axe below
+            page.locator("[name=preview]").click()
         expect(page.locator("#en-body-error")).to_contain_text("{link}")
         shot(page, f"email-refused-{width}-{language}")
         page.locator("textarea[name=en-body]").fill("Please log in: {link}")
-        page.locator("[name=preview]").click()
+        with page.expect_navigation():  # the preview has loaded, for axe below
+            page.locator("[name=preview]").click()
         expect(page.locator("[data-preview-body=en]")).to_contain_text("https://")
         shot(page, f"email-preview-{width}-{language}")
     finally:

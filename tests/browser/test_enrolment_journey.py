@@ -1,6 +1,8 @@
 """Staff enrol students by hand and from a school's CSV list until the cohort is full; a
 withdrawal moves the waitlist up; documents are ticked until nothing is missing."""
 
+from playwright.sync_api import expect
+
 from app.models import Role
 from tests.conftest import PASSWORD, make_user
 
@@ -36,7 +38,8 @@ def enrol_new_student(page, first: str, last: str) -> str:
     page.locator("#emergency1-name").fill(f"Paul {last}")
     page.locator("#emergency1-relation").fill("uncle")
     page.locator("#emergency1-phone").fill("+49 171 654321")
-    page.get_by_role("button", name="Save student").click()
+    with page.expect_navigation():  # the message read is the next page's
+        page.get_by_role("button", name="Save student").click()
     return page.locator(".flashes").inner_text()
 
 
@@ -52,7 +55,7 @@ def test_staff_fill_a_cohort_and_the_waitlist_moves_up(app, page, tmp_path):
     page.get_by_label("Places").fill("3")
     page.get_by_role("button", name="Save cohort").click()
     page.get_by_role("button", name="Set to “open”").click()
-    assert "open" in page.locator(".page-head .badge").inner_text()
+    expect(page.locator(".page-head .badge")).to_contain_text("open")
 
     assert "holds a place" in enrol_new_student(page, "Lena", "Schmidt")
     assert "holds a place" in enrol_new_student(page, "Jonas", "Becker")
@@ -66,7 +69,8 @@ def test_staff_fill_a_cohort_and_the_waitlist_moves_up(app, page, tmp_path):
         label="Buffalo spring 2027 (open, 1 of 3 places free)"
     )
     page.get_by_role("button", name="Upload and check").click()
-    page.get_by_role("button", name="Import all 2 students").click()
+    with page.expect_navigation():  # the facts read are the finished import's
+        page.get_by_role("button", name="Import all 2 students").click()
     assert page.get_by_role("heading", name="Import finished").is_visible()
     result = page.locator("dl.facts").inner_text()
     assert "Students created\n2" in result
@@ -74,20 +78,21 @@ def test_staff_fill_a_cohort_and_the_waitlist_moves_up(app, page, tmp_path):
     assert "On the waitlist\n1" in result
 
     page.get_by_role("link", name="Buffalo spring 2027").click()
-    stats = page.get_by_role("region", name="At a glance").inner_text()
-    assert "of 3 places taken" in stats
+    expect(page.get_by_role("region", name="At a glance")).to_contain_text("of 3 places taken")
     waitlist = page.get_by_role("region", name="Waitlist")
-    assert "Emir Yilmaz" in waitlist.inner_text()
+    expect(waitlist).to_contain_text("Emir Yilmaz")
 
     page.get_by_role("link", name="Becker, Jonas").click()
     page.get_by_role("link", name="Withdraw Jonas Becker…").click()
     page.get_by_label("Reason (optional)").fill("family reasons")
     page.get_by_role("button", name="Withdraw Jonas Becker").click()
-    assert "Moved up from the waitlist: Emir Yilmaz." in page.locator(".flashes").inner_text()
+    expect(page.locator(".flashes")).to_contain_text("Moved up from the waitlist: Emir Yilmaz.")
 
-    page.get_by_role("link", name="Buffalo spring 2027").first.click()
+    with page.expect_navigation():  # no waitlist on the whole page, not on half of it
+        page.get_by_role("link", name="Buffalo spring 2027").first.click()
     assert page.get_by_role("region", name="Waitlist").count() == 0
-    page.get_by_role("link", name="Yilmaz, Emir").click()
+    with page.expect_navigation():  # the badge and the history read are Emir's
+        page.get_by_role("link", name="Yilmaz, Emir").click()
     assert "applied" in page.locator(".page-head .badge").inner_text()
     assert "waitlisted → applied" in page.get_by_role("article").last.inner_text()
 
@@ -95,10 +100,11 @@ def test_staff_fill_a_cohort_and_the_waitlist_moves_up(app, page, tmp_path):
         page.get_by_role("button", name=f"Mark “{document}” as received").click()
     page.get_by_label("Date signed").fill("2026-10-01")
     page.get_by_role("button", name="Record consent").click()
-    assert page.get_by_text("All documents are in.").is_visible()
+    expect(page.get_by_text("All documents are in.")).to_be_visible()
 
     page.get_by_role("link", name="Buffalo spring 2027").first.click()
-    page.get_by_role("link", name="students with documents missing").click()
+    with page.expect_navigation():  # the whole checklist, not the part parsed so far
+        page.get_by_role("link", name="students with documents missing").click()
     checklist = page.locator("table.checklist").inner_text()
     assert "Schmidt, Lena" in checklist
     assert "Yilmaz, Emir" not in checklist

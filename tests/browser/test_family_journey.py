@@ -39,12 +39,12 @@ def test_family_applies_is_vetted_and_applies_again(app, phone_page, page):
     family.get_by_label("Password", exact=True).fill(FAMILY_PASSWORD)
     family.get_by_label("Repeat password").fill(FAMILY_PASSWORD)
     family.get_by_role("button", name="Create account").click()
-    assert "log in to start your application" in family.locator(".flashes").inner_text()
+    expect(family.locator(".flashes")).to_contain_text("log in to start your application")
 
     # Confirm the address with the link of the welcome email.
     family.goto(emailed_links(app, FAMILY_EMAIL)[-1])
     family.get_by_role("button", name="Confirm my email address").click()
-    assert "your email address is confirmed" in family.locator(".flashes").inner_text()
+    expect(family.locator(".flashes")).to_contain_text("your email address is confirmed")
 
     # After confirming, the login has the email filled in. Save halfway and leave.
     assert family.get_by_label("Email").input_value() == FAMILY_EMAIL
@@ -93,7 +93,7 @@ def test_family_applies_is_vetted_and_applies_again(app, phone_page, page):
     family.get_by_label("Buffalo spring 2027").check()
     family.get_by_role("button", name="Save and continue").click()
     family.get_by_role("button", name="Submit application").click()
-    assert "submitted" in family.locator(".badge").first.inner_text()
+    expect(family.locator(".badge").first).to_contain_text("submitted")
 
     # A coordinator vets the family step by step and approves it.
     log_in(page, "coordinator@example.org", PASSWORD)
@@ -108,7 +108,7 @@ def test_family_applies_is_vetted_and_applies_again(app, phone_page, page):
     page.get_by_role("button", name="Record the home visit").click()
     page.get_by_label("Approve: the family may host").check()
     page.get_by_role("button", name="Record the decision").click()
-    assert "approved" in page.locator(".badge").first.inner_text()
+    expect(page.locator(".badge").first).to_contain_text("approved")
 
     # The family sees the decision.
     family.reload()
@@ -119,7 +119,7 @@ def test_family_applies_is_vetted_and_applies_again(app, phone_page, page):
     family.get_by_role("button", name="Apply again for a new group").click()
     expect(family.locator("#task-availability-status")).to_have_text("Not started")
     expect(family.locator("#task-home-status")).to_have_text("Completed")
-    assert family.get_by_text("We copied your answers from last time").first.is_visible()
+    expect(family.get_by_text("We copied your answers from last time").first).to_be_visible()
     open_section(family, "References and background check")
     assert family.locator("#reference2-name").input_value() == "Bob Pastor"
     family.get_by_role("link", name="Back to your application").click()
@@ -127,4 +127,4 @@ def test_family_applies_is_vetted_and_applies_again(app, phone_page, page):
     family.get_by_label("Buffalo spring 2028").check()
     family.get_by_role("button", name="Save and continue").click()
     family.get_by_role("button", name="Submit application").click()
-    assert "submitted" in family.locator(".badge").first.inner_text()
+    expect(family.locator(".badge").first).to_contain_text("submitted")

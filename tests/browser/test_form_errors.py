@@ -15,8 +15,8 @@ PREFIX = {"en": "Error: ", "de": "Fehler: "}
 
 def submit_empty(page, path: str) -> None:
     page.goto(path)
-    page.locator("main form").last.locator("[type=submit]").last.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the answer has loaded, not just begun to
+        page.locator("main form").last.locator("[type=submit]").last.click()
 
 
 def focused_id(page) -> str:
@@ -73,8 +73,8 @@ def test_a_failed_submit_leads_to_the_fields(app, browser, live_server, language
         page.goto("/login")
         page.locator("#email").fill("coordinator@example.org")
         page.locator("#password").fill(PASSWORD)
-        page.locator("main form [type=submit]").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():  # the title read is the next page's
+            page.locator("main form [type=submit]").click()
         assert not page.title().startswith(PREFIX[language])
         submit_empty(page, "/cohorts/new")
         targets = check_error_state(page, language, "new cohort")

@@ -109,7 +109,8 @@ def test_a_guardian_uploads_consents_and_sends_a_rejected_form_again(
         stored = Image.open(io.BytesIO(stream.read()))
     assert not stored.getexif() and "comment" not in stored.info  # no camera, no place
 
-    page.locator(".checklist").get_by_role("link", name="Give consent").click()
+    with page.expect_navigation():  # measured once the page has loaded
+        page.locator(".checklist").get_by_role("link", name="Give consent").click()
     expect(page.locator(".consent-wording")).to_contain_text("I agree that my child")
     page.get_by_label("Your full name").fill("Maria Schmidt")
     page.get_by_label("I have read the text above and give my consent.").check()
@@ -183,7 +184,8 @@ def test_a_guardian_uploads_consents_and_sends_a_rejected_form_again(
             expect(german.locator(".guardian-documents")).to_contain_text("Ihre Datei wartet")
             found += german.evaluate(RUN_AXE)
             _shot(german, f"guardian-page-{size}-de.png")
-            german.locator(".checklist a[href$='/files/insurance/upload']").click()
+            with german.expect_navigation():  # axe reads the upload page once it has loaded
+                german.locator(".checklist a[href$='/files/insurance/upload']").click()
             expect(german.get_by_label("Datei")).to_be_visible()
             found += german.evaluate(RUN_AXE)
             _shot(german, f"guardian-upload-{size}-de.png")

@@ -32,7 +32,8 @@ def test_an_admin_switches_a_reminder_off(app, browser, live_server, language, w
         page.goto("/dashboard")
         expect(page.locator(".reminders-status")).to_be_visible()
         shot(page, f"dashboard-warning-{width}-{language}")
-        page.locator(".reminders-status a").click()
+        with page.expect_navigation():  # axe reads the settings once they have loaded
+            page.locator(".reminders-status a").click()
         expect(page.locator("input[name=documents_days]")).to_have_value("14")
         shot(page, f"reminders-{width}-{language}")
         page.locator("input[name=documents_on]").uncheck()

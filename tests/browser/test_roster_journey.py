@@ -146,7 +146,8 @@ def test_coordinator_chooses_columns_prints_and_downloads_the_roster(app, page, 
     columns.get_by_label("Emergency contacts").uncheck()
     page.get_by_role("group", name="Group by").get_by_label("Host family").check()
     expect(page.get_by_label("Paper")).to_have_value("letter")  # the browser speaks en-US
-    page.get_by_role("button", name="Show roster").click()
+    with page.expect_navigation():  # the preset's preview was shown already: wait for this one
+        page.get_by_role("button", name="Show roster").click()
 
     preview = page.locator(".roster-preview")
     assert preview.locator("th[scope=col]").all_inner_texts() == PRINTED
@@ -157,7 +158,8 @@ def test_coordinator_chooses_columns_prints_and_downloads_the_roster(app, page, 
 
     # Print: the print view as headless Chromium prints it. The PDF is asked for in A4 while
     # the page's stylesheet asks for US Letter, so Letter proves the stylesheet's size wins.
-    page.get_by_role("link", name="Print view").click()
+    with page.expect_navigation():  # printed once the stylesheet (its page size) has loaded
+        page.get_by_role("link", name="Print view").click()
     expect(page.get_by_text("Paper: US Letter, portrait.")).to_be_visible()
     page.emulate_media(media="print")
     printed = tmp_path / "printed.pdf"
@@ -196,7 +198,8 @@ def test_a_teacher_prints_only_her_own_cohort(app, page):
     log_in(page, data.teacher_emails["Anna Lehmann"], TEACHER_PASSWORD)
     page.get_by_role("link", name="Your cohorts").click()
     cohort = page.get_by_role("region", name="Buffalo autumn 2027")
-    cohort.get_by_role("link", name="Print my students").click()  # no page in between
+    with page.expect_navigation():  # the roster read is the whole of it
+        cohort.get_by_role("link", name="Print my students").click()  # no page in between
 
     mine = " ".join(page.locator(".roster-preview").inner_text().split())
     assert "4 students" in mine

@@ -1,3 +1,5 @@
+from playwright.sync_api import expect
+
 from app.extensions import db
 from app.models import Role
 from app.services import history
@@ -24,7 +26,8 @@ def test_staff_logs_in_and_reads_the_timeline(app, page):
     assert page.get_by_role("heading", name="Dashboard").is_visible()
     assert "1950" in page.locator("main").inner_text()
 
-    page.get_by_role("link", name="Austausch").click()
+    with page.expect_navigation():  # the dashboard shows the timeline too: read the new page
+        page.get_by_role("link", name="Austausch").click()
     timeline = page.get_by_role("list").filter(has_text="A key from Buffalo")
     items = timeline.get_by_role("listitem")
     assert items.count() == 7
@@ -36,7 +39,7 @@ def test_visitor_switches_the_timeline_to_german(app, phone_page):
     seed_history(app)
     phone_page.goto("/")
     phone_page.get_by_role("button", name="Deutsch").click()
-    assert phone_page.locator("html").get_attribute("lang") == "de"
-    assert phone_page.get_by_role("heading", name="Ein Schlüssel aus Buffalo").is_visible()
+    expect(phone_page.locator("html")).to_have_attribute("lang", "de")
+    expect(phone_page.get_by_role("heading", name="Ein Schlüssel aus Buffalo")).to_be_visible()
     phone_page.reload()
     assert phone_page.get_by_role("button", name="English").is_visible()

@@ -49,19 +49,20 @@ def test_withdraw_through_the_confirmation_see_who_moves_up_and_reinstate(app, p
     page.get_by_role("link", name="Withdraw Jonas Becker…").click()
 
     heading = "Withdraw Jonas Becker from Buffalo spring 2027?"
-    assert page.get_by_role("heading", name=heading).is_visible()
-    happens = page.get_by_role("region", name="What will happen").inner_text()
-    assert "Emir Yilmaz moves up from the waitlist and gets the place." in happens
+    expect(page.get_by_role("heading", name=heading)).to_be_visible()
+    happens = page.get_by_role("region", name="What will happen")
+    expect(happens).to_contain_text("Emir Yilmaz moves up from the waitlist and gets the place.")
     confirm = page.get_by_role("button", name="Withdraw Jonas Becker")
     # Waits until the stylesheet applies (the page may still be loading it).
     expect(confirm).to_have_css("background-color", "rgb(179, 38, 30)")
     shoot(page, "withdraw-desktop-en")
 
     page.get_by_role("link", name="Cancel and go back").click()  # nothing happened
-    assert "applied" in page.locator(".page-head .badge").inner_text()
+    expect(page.locator(".page-head .badge")).to_contain_text("applied")
     page.get_by_role("link", name="Withdraw Jonas Becker…").click()
     page.get_by_label("Reason (optional)").fill("family moves to Munich")
-    page.get_by_role("button", name="Withdraw Jonas Becker").click()
+    with page.expect_navigation():  # the buttons are counted on the whole of the next page
+        page.get_by_role("button", name="Withdraw Jonas Becker").click()
 
     flash = page.locator(".flashes").inner_text()
     assert "Jonas Becker was withdrawn. Moved up from the waitlist: Emir Yilmaz." in flash
@@ -76,10 +77,11 @@ def test_withdraw_through_the_confirmation_see_who_moves_up_and_reinstate(app, p
 
     page.goto(f"/enrolments/{jonas}")
     page.get_by_role("link", name="Reinstate Jonas Becker…").click()
-    happens = page.get_by_role("region", name="What will happen").inner_text()
-    assert "Jonas Becker goes to the end of the waitlist, at position 1." in happens
+    happens = page.get_by_role("region", name="What will happen")
+    expect(happens).to_contain_text("Jonas Becker goes to the end of the waitlist, at position 1.")
     shoot(page, "reinstate-desktop-en")
-    page.get_by_role("button", name="Reinstate Jonas Becker").click()
+    with page.expect_navigation():  # the last history entry read is the next page's
+        page.get_by_role("button", name="Reinstate Jonas Becker").click()
 
     flash = page.locator(".flashes").inner_text()
     assert "Jonas Becker was reinstated and is on the waitlist at position 1." in flash
@@ -89,7 +91,7 @@ def test_withdraw_through_the_confirmation_see_who_moves_up_and_reinstate(app, p
 
     page.get_by_role("link", name="Buffalo spring 2027").first.click()
     page.get_by_role("link", name="Yilmaz, Emir").click()
-    assert "applied" in page.locator(".page-head .badge").inner_text()
+    expect(page.locator(".page-head .badge")).to_contain_text("applied")
 
 
 def test_the_confirmation_page_on_a_phone_and_in_german(app, page, phone_page):
@@ -102,7 +104,8 @@ def test_the_confirmation_page_on_a_phone_and_in_german(app, page, phone_page):
         if name == "phone":
             shoot(tab, "withdraw-phone-en")
             assert tab.evaluate("document.documentElement.scrollWidth") <= 390
-        tab.get_by_role("button", name="Deutsch").click()
+        with tab.expect_navigation():  # read and measured on the German page, once loaded
+            tab.get_by_role("button", name="Deutsch").click()
         assert tab.get_by_role(
             "heading", name="Anmeldung von Jonas Becker für Buffalo spring 2027 zurückziehen?"
         ).is_visible()

@@ -100,36 +100,44 @@ def reject_file(enrolment_id: int, file_id: int):
     form = RejectForm()
     if form.validate_on_submit():
         with refusals(form):
-            emailed = document_files.reject(
+            guardians, accounts = document_files.reject(
                 file,
                 form.reason.data,
                 current_user,
                 lambda sid: url_for("guardians.student", student_id=sid, _external=True),
             )
             send_queued_mail()
-            flash(_rejected_message(file, len(emailed)), "info")
+            flash(_rejected_message(file, len(guardians), bool(accounts)), "info")
             return _back(enrolment_id)
+    guardians = document_files.recipients(file)
     page = render_template(
         "enrolments/confirm_reject_file.html",
         file=file,
         enrolment=file.enrolment,
-        recipients=document_files.recipients(file),
+        recipients=guardians,
+        student_emailed=bool(document_files.students_told(file, guardians)),
         refusal=document_files.review_refusal(file),
         form=form,
     )
     return page, 400 if form.is_submitted() else 200
 
 
-def _rejected_message(file: DocumentFile, emailed: int) -> str:
-    rejected = _("The file for “%(document)s” is rejected.", document=file.kind.label)
-    if not emailed:
-        return " ".join((rejected, _("No guardian has an email address: tell them yourself.")))
-    told = ngettext(
-        "%(num)d guardian is emailed the reason.",
-        "%(num)d guardians are emailed the reason.",
-        emailed,
-    )
-    return " ".join((rejected, told))
+def _rejected_message(file: DocumentFile, guardians: int, student_told: bool) -> str:
+    parts = [_("The file for “%(document)s” is rejected.", document=file.kind.label)]
+    if guardians:
+        parts.append(
+            ngettext(
+                "%(num)d guardian is emailed the reason.",
+                "%(num)d guardians are emailed the reason.",
+                guardians,
+            )
+        )
+    elif not student_told:
+        parts.append(_("No guardian has an email address: tell them yourself."))
+    if student_told:
+        name = file.enrolment.student.full_name
+        parts.append(_("%(name)s, who has their own account, is emailed the reason.", name=name))
+    return " ".join(parts)
 
 
 @bp.route("/<int:enrolment_id>/files/<int:file_id>/download")

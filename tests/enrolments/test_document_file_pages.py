@@ -15,8 +15,17 @@ from werkzeug.test import encode_multipart
 
 from app import storage
 from app.extensions import db
-from app.models import AuditEntry, DocumentFile, Enrolment, OutboxEmail, ReviewState, Role
-from tests.conftest import csrf_token, post
+from app.models import (
+    AuditEntry,
+    DocumentFile,
+    Enrolment,
+    OutboxEmail,
+    ReviewState,
+    Role,
+    StudentAccount,
+    User,
+)
+from tests.conftest import csrf_token, make_user, post
 from tests.factories import enrol, make_cohort, make_student
 from tests.services.enrolment.test_uploads import a_pdf, a_photo
 
@@ -301,3 +310,35 @@ def test_the_privacy_page_counts_the_uploaded_files(app, auth, client, enrolment
     shown = text(client.get(f"/admin/privacy/students/{student_id}").get_data(as_text=True))
     assert "Uploaded files 2" in shown
     assert "deleted from the file storage too" in shown
+
+
+def test_an_adult_student_with_their_own_account_is_emailed_the_rejection(
+    app, coordinator, enrolment_id
+):
+    with app.app_context():
+        enrolment = db.session.get(Enrolment, enrolment_id)
+        for guardian in enrolment.student.guardians:
+            guardian.email = None  # nobody but the student can be written to
+        student_id, name = enrolment.student_id, enrolment.student.full_name
+        db.session.commit()
+    user_id = make_user(app, "lena@example.net", Role.GUARDIAN)  # Lena is 18: her own account
+    with app.app_context():
+        db.session.get(User, user_id).locale = "en"
+        db.session.add(StudentAccount(user_id=user_id, student_id=student_id, guardian_id=None))
+        db.session.commit()
+    upload(coordinator, enrolment_id, a_pdf(), "m.pdf")
+    (file,) = files(app)
+    url = f"/enrolments/{enrolment_id}/files/{file.id}/reject"
+    shown = text(coordinator.get(url).get_data(as_text=True))
+    assert f"{name} has their own account and gets the same email." in shown
+    assert "No email is sent" not in shown
+
+    assert post(coordinator, url, {"reason": "Page 2 is missing."}).status_code == 302
+    with app.app_context():
+        (email,) = db.session.scalars(sa.select(OutboxEmail)).all()
+    assert email.recipient == "lena@example.net"
+    assert email.body.startswith(f"Dear {name},")
+    assert "for your exchange" in email.body and "Page 2 is missing." in email.body
+    shown = text(coordinator.get(f"/enrolments/{enrolment_id}").get_data(as_text=True))
+    assert f"{name}, who has their own account, is emailed the reason." in shown
+    assert "tell them yourself" not in shown

@@ -2,7 +2,7 @@
 
     file = document_files.upload(enrolment, kind, stream, filename, by_user)  # waiting
     document_files.accept(file, by_user)           # the document counts as received
-    document_files.reject(file, reason, by_user)   # the guardians are emailed the reason
+    document_files.reject(file, reason, by_user)   # guardians (and an adult student) emailed
     with document_files.download(file) as stream:  # audited; serve as an attachment
 
 Staff and, later, guardians upload through the same function. Files are never changed: a new
@@ -22,7 +22,7 @@ from app import storage
 from app.extensions import db
 from app.models import DocumentFile, DocumentKind, Enrolment, Guardian, ReviewState, User
 from app.models.base import utcnow
-from app.services.enrolment import documents, students, uploads
+from app.services.enrolment import documents, own_accounts, students, uploads
 from app.services.errors import DomainError
 from app.services.mail import notifications, templates
 from app.services.privacy import audit
@@ -31,6 +31,7 @@ from app.storage import transactional
 KINDS = documents.PAPER_KINDS  # guardian consent is recorded as a consent, not a file
 REASON_LENGTH = 500
 REJECTED_EMAIL = "document.rejected"
+REJECTED_TO_STUDENT = "document.rejected.student"
 
 
 def prefix(enrolment_id: int) -> str:
@@ -124,15 +125,23 @@ def recipients(file: DocumentFile) -> list[Guardian]:
     return students.guardians_with_email(file.enrolment.student)
 
 
+def students_told(file: DocumentFile, guardians: list[Guardian] | None = None) -> list[User]:
+    """The student's own accounts a rejection is emailed to too (an adult who uploads for
+    themself), except an address a guardian already gets it at."""
+    if guardians is None:
+        guardians = recipients(file)
+    return own_accounts.adult_accounts(file.enrolment.student_id, guardians)
+
+
 def reject(
     file: DocumentFile,
     reason: str | None,
     by_user: User | None,
     page_url: Callable[[int], str] | None = None,
-) -> list[Guardian]:
+) -> tuple[list[Guardian], list[User]]:
     """Reject a waiting file with a reason, and email the reason to the student's guardians,
-    each in their language, with page_url(student id), the link to the guardians' page.
-    Returns the guardians emailed."""
+    each in their language, and to the student's own account if they have one (an adult),
+    with page_url(student id), the link to their page. Returns (guardians, accounts) emailed."""
     reason = clean_reason(reason)
     _locked_for_review(file)
     file.state = ReviewState.REJECTED
@@ -140,26 +149,32 @@ def reject(
     file.reviewed_by_id = by_user.id if by_user is not None else None
     file.reviewed_at = utcnow()
     db.session.flush()
-    emailed = recipients(file)
+    guardians = recipients(file)
+    accounts = students_told(file, guardians)
     link = page_url(file.enrolment.student_id) if page_url is not None else ""
-    for guardian in emailed:
-        _email_rejection(file, guardian, link)
-    return emailed
+    for guardian in guardians:
+        with notifications.in_language_of_guardian(guardian):
+            _email_rejection(file, guardian.email, REJECTED_EMAIL, guardian.name, link)
+    for account in accounts:
+        with own_accounts.in_language_of_student(account):
+            name = file.enrolment.student.full_name
+            _email_rejection(file, account.email, REJECTED_TO_STUDENT, name, link)
+    return guardians, accounts
 
 
-def _email_rejection(file: DocumentFile, guardian: Guardian, link: str) -> None:
+def _email_rejection(file: DocumentFile, address: str, key: str, name: str, link: str) -> None:
+    """Queue the email, written in the language being written in now."""
     enrolment = file.enrolment
-    with notifications.in_language_of_guardian(guardian):
-        values = {
-            "name": guardian.name,
-            "student": enrolment.student.first_name,
-            "cohort": enrolment.cohort.name,
-            "document": str(file.kind.label),
-            "reason": file.rejection_reason,
-            "link": link,
-        }
-        subject, body = templates.render(REJECTED_EMAIL, templates.language(), values)
-    notifications.queue(guardian.email, subject, body)
+    values = {
+        "name": name,
+        "student": enrolment.student.first_name,
+        "cohort": enrolment.cohort.name,
+        "document": str(file.kind.label),
+        "reason": file.rejection_reason,
+        "link": link,
+    }
+    subject, body = templates.render(key, templates.language(), values)
+    notifications.queue(address, subject, body)
 
 
 def by_kind(enrolment: Enrolment) -> dict[DocumentKind, list[DocumentFile]]:

@@ -26,7 +26,7 @@ from flask_babel import gettext as _
 
 from app.extensions import db
 from app.models import Enrolment, EnrolmentStatus, Guardian, Role, StudentAccount, User
-from app.services.enrolment import students
+from app.services.enrolment import own_accounts, students
 from app.services.mail import notifications, templates
 
 S = EnrolmentStatus
@@ -79,7 +79,7 @@ def tell(
     if key is None or _made_by_applicant(old, by_id):
         return 0
     guardians = recipients(enrolment)
-    students_own = adult_student_accounts(enrolment, guardians)
+    students_own = own_accounts.adult_accounts(enrolment.student_id, guardians)
     if not guardians and not students_own:
         return 0
     position = _position(enrolment) if key == WAITLISTED else None
@@ -93,41 +93,16 @@ def tell(
             subject, body = templates.render(key, templates.language(), values)
         notifications.queue(guardian.email, subject, _tidy(body))
     for user in students_own:
-        with _in_language_of_student(user):
+        with own_accounts.in_language_of_student(user):
             values = _values_to_student(enrolment, page, position, reason)
             subject, body = templates.render(f"{key}.student", templates.language(), values)
         notifications.queue(user.email, subject, _tidy(body))
     return len(guardians) + len(students_own)
 
 
-def _in_language_of_student(user: User):
-    """The student's account's language; German when it has none (as their invitation was,
-    and as the guardians are written to)."""
-    if user.locale:
-        return notifications.in_language(user)
-    return notifications.in_language_for(notifications.GUARDIAN_DEFAULT)
-
-
 def student_told(enrolment: Enrolment) -> bool:
     """Whether the student themself gets the email (an adult with their own account)."""
-    return bool(adult_student_accounts(enrolment, recipients(enrolment)))
-
-
-def adult_student_accounts(enrolment: Enrolment, guardians: list[Guardian]) -> list[User]:
-    """The active accounts of the student themself (18 or more, linked without a guardian),
-    except an address a guardian already gets the email at."""
-    taken = {(guardian.email or "").strip().lower() for guardian in guardians}
-    accounts = db.session.scalars(
-        sa.select(User)
-        .join(StudentAccount, StudentAccount.user_id == User.id)
-        .where(
-            StudentAccount.student_id == enrolment.student_id,
-            StudentAccount.guardian_id.is_(None),
-            User.active.is_(True),
-        )
-        .order_by(User.id)
-    )
-    return [user for user in accounts if user.email.strip().lower() not in taken]
+    return bool(own_accounts.adult_accounts(enrolment.student_id, recipients(enrolment)))
 
 
 def _values(

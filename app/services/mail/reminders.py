@@ -5,9 +5,9 @@ recipient) BEFORE its email is queued, in a savepoint: the unique constraint let
 two runs at once (or in a row) send it. The kinds, each switched on or off and timed by admins
 (reminder_settings):
 
-- documents still missing N days before a cohort's enrolment deadline: to the guardians with an
-  email, in their language (a document whose uploaded file waits for review is not named;
-  none at all when only such wait); staff learn how many students' guardians cannot be reached;
+- documents still missing N days before a cohort's enrolment deadline, to the guardians and an
+  adult student's own account; staff learn of students nobody can be emailed about:
+  documents_reminder.send;
 - a family's background check expiring before a cohort it would host returns: staff and family;
 - an application draft untouched for N days: to the family, once per untouched stretch;
 - contacts due (overdue or due within the week): to each teacher, once a week, with counts;
@@ -27,30 +27,23 @@ from typing import Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import (
     ApplicationStatus,
     Cohort,
     CohortStatus,
-    Direction,
-    DocumentKind,
-    Enrolment,
     HostApplication,
     HostFamily,
-    ReviewState,
     SentReminder,
-    Student,
     Teacher,
     User,
 )
 from app.models.families import application_cohorts
-from app.services.enrolment import document_files, documents
-from app.services.enrolment.students import guardians_with_email
-from app.services.mail import notifications, placement_emails, templates
+from app.services.mail import documents_reminder, notifications, placement_emails, templates
 from app.services.mail import reminder_settings as rs
-from app.services.mail.shipped_notices import day, students, students_or_families
+from app.services.mail.shipped_notices import day, students_or_families
 from app.services.supervision import care_alerts, compliance
 
 STILL_HOSTING = (
@@ -104,98 +97,6 @@ def _send(recipient: str, key: str, values: dict[str, object]) -> None:
     being written in now (inside notifications.in_language…)."""
     subject, body = templates.render(key, templates.language(), values)
     notifications.queue(recipient, subject, body)
-
-
-def _home_today(cohort: Cohort, now: datetime) -> date:
-    """Today where the students live before the stay (their own city)."""
-    programme = cohort.programme
-    own = programme.home_timezone if cohort.direction is Direction.OUTBOUND else None
-    return compliance.today_in(own or programme.partner_timezone, now)
-
-
-def send_documents(now: datetime, link: Link) -> int:
-    """Guardians (once per address) of students still lacking documents, from N days before
-    the deadline until the deadline, once per deadline; staff, once per cohort and deadline,
-    about those whose guardians have no email."""
-    ahead = rs.days(rs.DOCUMENTS)
-    utc_today = compliance.today_in("UTC", now)
-    enrolments = db.session.scalars(
-        sa.select(Enrolment)
-        .join(Enrolment.cohort)
-        .where(
-            Cohort.status.in_(care_alerts.BEFORE_DEPARTURE),
-            Cohort.enrolment_deadline.is_not(None),
-            Cohort.enrolment_deadline.between(
-                utc_today - timedelta(days=1), utc_today + timedelta(days=ahead + 1)
-            ),
-            documents.lacks_documents(),
-        )
-        .options(
-            joinedload(Enrolment.cohort).joinedload(Cohort.programme),
-            joinedload(Enrolment.student).selectinload(Student.guardians),
-            selectinload(Enrolment.documents),
-            selectinload(Enrolment.files),
-            selectinload(Enrolment.consents),
-        )
-        .order_by(Enrolment.id)
-    ).all()
-    sent = 0
-    unreachable: dict[int, tuple[Cohort, int]] = {}
-    for enrolment in enrolments:
-        cohort = enrolment.cohort
-        today = _home_today(cohort, now)
-        deadline = cohort.enrolment_deadline
-        if not deadline - timedelta(days=ahead) <= today <= deadline:
-            continue
-        kinds = _to_send(enrolment)
-        if not kinds:
-            continue
-        key = deadline.isoformat()
-        guardians = guardians_with_email(enrolment.student)  # once per address
-        if not guardians:
-            found = unreachable.get(cohort.id, (cohort, 0))
-            unreachable[cohort.id] = (cohort, found[1] + 1)
-            continue
-        for guardian in guardians:
-            if not _claim("documents", "enrolment", enrolment.id, key, guardian.email):
-                continue
-            with notifications.in_language_of_guardian(guardian):
-                missing = ", ".join(str(k.label) for k in kinds)
-                values = {
-                    "name": guardian.name,
-                    "student": enrolment.student.first_name,
-                    "cohort": cohort.name,
-                    "missing": missing,
-                    "day": day(deadline),
-                }
-                _send(guardian.email, "reminder.documents", values)
-            sent += 1
-    for cohort, count in unreachable.values():
-        key = cohort.enrolment_deadline.isoformat()
-        for member in notifications.staff():
-            if not _claim("documents_staff", "cohort", cohort.id, key, member.email):
-                continue
-            with notifications.in_language(member):
-                values = {
-                    "students": students(count),
-                    "cohort": cohort.name,
-                    "day": day(cohort.enrolment_deadline),
-                    "link": link.cohort(cohort),
-                }
-                _send(member.email, "reminder.documents_staff", values)
-            sent += 1
-    return sent
-
-
-def _to_send(enrolment: Enrolment) -> list[DocumentKind]:
-    """The missing documents to remind the guardians of: not those whose newest uploaded file
-    waits for staff's review (the guardian has sent it; staff still see it as missing)."""
-    files = document_files.by_kind(enrolment)  # newest first
-    return [
-        kind
-        for kind in documents.missing_kinds(enrolment)
-        if not files.get(kind) or files[kind][0].state != ReviewState.WAITING
-    ]
 
 
 def send_background(now: datetime, link: Link) -> int:
@@ -324,7 +225,7 @@ def send_contacts(now: datetime, link: Link) -> int:
 
 
 SENDERS: dict[str, Callable[[datetime, Link], int]] = {
-    "documents": send_documents,
+    "documents": lambda now, link: documents_reminder.send(now, link.cohort, _claim, _send),
     "background": send_background,
     "drafts": send_drafts,
     "contacts": send_contacts,

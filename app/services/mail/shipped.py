@@ -210,6 +210,10 @@ GUARDIANS = (
         ),
     ),
 )
+DOCUMENT = Placeholder("document", _l("Which document"), _l("Passport / visa"), True)
+WHY_NOT = Placeholder(
+    "reason", _l("Why the file was not accepted"), _l("The page is cut off."), True
+)
 DOCUMENTS = (
     Template(
         "document.rejected",
@@ -225,11 +229,27 @@ DOCUMENTS = (
             Placeholder("name", _l("The guardian's name"), "Maria Schmidt"),
             Placeholder("student", _l("The student's first name"), "Lena"),
             COHORT,
-            Placeholder("document", _l("Which document"), _l("Passport / visa"), True),
-            Placeholder(
-                "reason", _l("Why the file was not accepted"), _l("The page is cut off."), True
-            ),
+            DOCUMENT,
+            WHY_NOT,
             Placeholder("link", _l("The link to the guardian's page"), "https://…/my/students/7"),
+        ),
+    ),
+    Template(
+        "document.rejected.student",
+        _l("To an adult student: an uploaded document file was not accepted"),
+        _l("Please send a document for the exchange again"),
+        _l(
+            "Dear %(name)s,\n\nthe file of the document “%(document)s” for your exchange "
+            "(%(cohort)s) could not be accepted. The reason:\n\n%(reason)s\n\n"
+            "Please upload the document again on your page (%(link)s), or hand it in on "
+            "paper."
+        ),
+        (
+            Placeholder("name", _l("The student's name"), "Lena Schmidt"),
+            COHORT,
+            DOCUMENT,
+            WHY_NOT,
+            Placeholder("link", _l("The link to the student's page"), "https://…/my/students/7"),
         ),
     ),
 )

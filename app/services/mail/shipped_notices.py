@@ -80,6 +80,23 @@ REMINDERS = (
         ),
     ),
     Template(
+        "reminder.documents.student",
+        _l("To an adult student: documents still missing before the enrolment deadline"),
+        _l("Documents still missing for the exchange"),
+        _l(
+            "Dear %(name)s,\n\nfor your exchange (%(cohort)s) these documents are still "
+            "missing: %(missing)s.\n\nPlease hand them in by %(day)s."
+        ),
+        (
+            Placeholder("name", _l("The student's name"), "Lena Schmidt"),
+            COHORT,
+            Placeholder(
+                "missing", _l("The documents still missing"), LazyString(_missing_sample), True
+            ),
+            DAY,
+        ),
+    ),
+    Template(
         "reminder.documents_staff",
         _l("To coordinators and admins: students lacking documents whose guardians have no email"),
         _l("Guardians who cannot be reached about missing documents"),

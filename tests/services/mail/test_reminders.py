@@ -347,24 +347,3 @@ def test_the_teacher_reads_the_counts_as_phrases(app):
     assert subject == "Diese Woche fällige Kontakte"
     assert "Kontakt überfällig: 2 Schülerinnen, Schüler oder Familien." in body
     assert "Innerhalb der Woche fällig: 0 Schülerinnen, Schüler oder Familien." in body
-
-
-def test_two_guardians_sharing_an_address_get_one_documents_reminder(app):
-    _only(app, "documents")
-    _documents_cohort(app, guardian_email="maria@example.org")
-    with app.app_context():
-        student = db.session.scalar(sa.select(Student).where(Student.first_name == "Lena"))
-        # The second guardian's record has the same address, written as the school typed it.
-        db.session.add(
-            Guardian(
-                student_id=student.id,
-                position=2,
-                name="Jan Schmidt",
-                relation="father",
-                phone="+49 231 1234567",
-                email="Maria@Example.org ",
-            )
-        )
-        db.session.commit()
-    assert _run(app, _at(DEADLINE - timedelta(days=3), 9)).sent["documents"] == 1
-    assert [recipient for recipient, _, _ in _emails(app)] == ["maria@example.org"]

@@ -72,7 +72,8 @@ class RejectForm(FlaskForm):
             Length(max=500),
         ],
         description=_l(
-            "The guardians read this in an email. Say what is wrong with the file (unreadable, "
-            "a page missing, expired), not what the document says: no medical details."
+            "The guardians (and a student with their own account) read this in an email. Say "
+            "what is wrong with the file (unreadable, a page missing, expired), not what the "
+            "document says: no medical details."
         ),
     )

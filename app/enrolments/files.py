@@ -3,22 +3,20 @@ confirmation page) and download (always as an attachment, audited)."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
 from app.access import Permission, requires
+from app.document_file_pages import attachment, upload_form
 from app.enrolments import bp
-from app.enrolments.forms import DocumentUploadForm, RejectForm, ReviewForm
+from app.enrolments.forms import RejectForm, ReviewForm
 from app.extensions import csrf, db
 from app.loading import child_or_404
 from app.models import DocumentFile, DocumentKind, Enrolment
-from app.services.enrolment import document_files, uploads
-from app.storage import FileMissing
+from app.services.enrolment import document_files
 from app.unit_of_work import refusals, send_queued_mail
-
-SAFE_TYPES = frozenset(uploads.EXTENSIONS)  # what uploads.check lets through
 
 
 def _kind_or_404(kind: str) -> DocumentKind:
@@ -33,23 +31,13 @@ def _back(enrolment_id: int):
 
 
 @bp.route("/<int:enrolment_id>/files/<kind>/upload", methods=["GET", "POST"])
-# The application-wide CSRF check reads the form before any view, under the 5 MB request
-# limit; this view raises the limit first, and its form checks the CSRF token itself
-# (validate_on_submit refuses a post without a valid token).
-@csrf.exempt
+@csrf.exempt  # the form checks its token, read under the upload limit (document_file_pages)
 @requires(Permission.MANAGE_ENROLMENT)
 def upload_file(enrolment_id: int, kind: str):
     """GET: the upload form for one document; POST: check and store the file."""
-    # A file a little over the upload limit gets the check's message, not the 413 page.
-    request.max_content_length = current_app.config["UPLOAD_MAX_BYTES"] + 1024 * 1024
     enrolment = db.get_or_404(Enrolment, enrolment_id)
     document = _kind_or_404(kind)
-    form = DocumentUploadForm()
-    form.file.description = _(
-        "A scan or photo: PDF, JPEG or PNG, at most %(mb)d MB. Photos are saved without "
-        "their location and camera data.",
-        mb=current_app.config["UPLOAD_MAX_BYTES"] // (1024 * 1024),
-    )
+    form = upload_form()  # the body is read under the upload limit
     if form.validate_on_submit():
         upload = form.file.data
         with refusals(form):
@@ -144,19 +132,4 @@ def _rejected_message(file: DocumentFile, guardians: int, student_told: bool) ->
 @requires(Permission.MANAGE_ENROLMENT)
 def download_file(enrolment_id: int, file_id: int):
     """The file as an attachment of its checked type (never shown in the browser); audited."""
-    file = child_or_404(DocumentFile, file_id, enrolment_id=enrolment_id)
-    try:
-        stream = document_files.download(file)
-    except FileMissing:
-        abort(404)
-    mimetype = file.content_type if file.content_type in SAFE_TYPES else "application/octet-stream"
-    response = send_file(
-        stream,
-        mimetype=mimetype,
-        as_attachment=True,
-        download_name=file.filename,
-        max_age=0,
-    )
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return attachment(child_or_404(DocumentFile, file_id, enrolment_id=enrolment_id))

@@ -1,6 +1,5 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
@@ -47,17 +46,6 @@ class ConsentForm(FlaskForm):
 class WithdrawConsentForm(FlaskForm):
     note = StringField(_l("Note (optional)"), validators=[Optional(), Length(max=300)])
     submit = SubmitField(_l("Withdraw consent"))
-
-
-class DocumentUploadForm(FlaskForm):
-    """A scan or photo of one document; the service reads its type from the content."""
-
-    file = FileField(
-        _l("File"),
-        validators=[FileRequired(_l("Choose the file to upload."))],
-        render_kw={"accept": "application/pdf,image/jpeg,image/png"},
-    )
-    submit = SubmitField(_l("Upload"))
 
 
 class ReviewForm(FlaskForm):

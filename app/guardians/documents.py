@@ -3,20 +3,17 @@ a file they uploaded themselves (audited, always as an attachment)."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.access import Permission, requires
+from app.document_file_pages import attachment, upload_form
 from app.extensions import csrf
 from app.guardians import bp
-from app.guardians.forms import UploadForm
 from app.models import Enrolment
-from app.services.enrolment import document_files, guardian_documents, uploads
-from app.storage import FileMissing
+from app.services.enrolment import document_files, guardian_documents
 from app.unit_of_work import refusals
-
-SAFE_TYPES = frozenset(uploads.EXTENSIONS)
 
 
 def _enrolment_or_404(enrolment_id: int) -> Enrolment:
@@ -33,23 +30,15 @@ def _back(enrolment: Enrolment):
 
 
 @bp.route("/enrolments/<int:enrolment_id>/files/<kind>/upload", methods=["GET", "POST"])
-# As the staff's upload (app/enrolments/files.py): the limit is raised before the form is
-# read, so the form checks the CSRF token itself and a file over the limit gets the message.
-@csrf.exempt
+@csrf.exempt  # the form checks its token, read under the upload limit (document_file_pages)
 @requires(Permission.GUARDIAN_PAGE)
 def upload(enrolment_id: int, kind: str):
     """GET: the upload form for one document; POST: check and store the file."""
-    request.max_content_length = current_app.config["UPLOAD_MAX_BYTES"] + 1024 * 1024
     enrolment = _enrolment_or_404(enrolment_id)
     document = guardian_documents.kind_or_none(kind)
     if document is None:
         abort(404)
-    form = UploadForm()
-    form.file.description = _(
-        "A scan or photo: PDF, JPEG or PNG, at most %(mb)d MB. Photos are saved without "
-        "their location and camera data.",
-        mb=current_app.config["UPLOAD_MAX_BYTES"] // (1024 * 1024),
-    )
+    form = upload_form()  # the body is read under the upload limit
     if form.validate_on_submit():
         upload = form.file.data
         with refusals(form):
@@ -84,14 +73,4 @@ def download(enrolment_id: int, file_id: int):
     file = guardian_documents.file_of(current_user, enrolment, file_id)
     if file is None:
         abort(404)
-    try:
-        stream = document_files.download(file)
-    except FileMissing:
-        abort(404)
-    mimetype = file.content_type if file.content_type in SAFE_TYPES else "application/octet-stream"
-    response = send_file(
-        stream, mimetype=mimetype, as_attachment=True, download_name=file.filename, max_age=0
-    )
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return attachment(file)

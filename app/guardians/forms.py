@@ -1,19 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, StringField, SubmitField
 from wtforms.validators import Length
-
-
-class UploadForm(FlaskForm):
-    """A scan or photo of one document; the service reads its type from the content."""
-
-    file = FileField(
-        _l("File"),
-        validators=[FileRequired(_l("Choose the file to upload."))],
-        render_kw={"accept": "application/pdf,image/jpeg,image/png"},
-    )
-    submit = SubmitField(_l("Upload"))
 
 
 class ConsentForm(FlaskForm):

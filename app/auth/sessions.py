@@ -16,6 +16,11 @@ def load_user(token: str) -> User | None:
     return accounts.user_for_session(token)
 
 
+# Set by save_session for should_set_cookie, which is not given the answer. Unset (a call from
+# elsewhere), the answer counts as a page: Flask's own rule.
+_A_PAGE = "austausch.answer_is_a_page"
+
+
 class OnlyPagesRefreshTheCookie(SecureCookieSessionInterface):
     """A logged-in session is permanent, so Flask sends its cookie again with every answer to
     keep it fresh. An answer that was still on its way when the person clicked (a stylesheet,
@@ -39,9 +44,6 @@ class OnlyPagesRefreshTheCookie(SecureCookieSessionInterface):
         if not request.environ.get(_A_PAGE, True):
             return session.modified
         return super().should_set_cookie(app, session)
-
-
-_A_PAGE = "austausch.answer_is_a_page"
 
 
 def init_app(app: Flask) -> None:

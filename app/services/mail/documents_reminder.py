@@ -79,7 +79,7 @@ def send(
         deadline = cohort.enrolment_deadline
         if not deadline - timedelta(days=ahead) <= today <= deadline:
             continue
-        kinds = _tosend_email(enrolment)
+        kinds = _to_remind_of(enrolment)
         if not kinds:
             continue
         key = deadline.isoformat()
@@ -90,14 +90,17 @@ def send(
             unreachable[cohort.id] = (cohort, found[1] + 1)
             continue
         student = enrolment.student
-        to_guardians = [(g.email, g.name, g, "reminder.documents") for g in guardians]
-        to_adult = [(a.email, student.full_name, a, "reminder.documents.student") for a in adults]
-        for address, name, person, template in [*to_guardians, *to_adult]:
+        about = {"student": student.first_name}  # the guardians' text names the student
+        to_guardians = [(g.email, g, "reminder.documents", g.name, about) for g in guardians]
+        to_adult = [
+            (a.email, a, "reminder.documents.student", student.full_name, {}) for a in adults
+        ]
+        for address, person, template, name, more in [*to_guardians, *to_adult]:
             if not claim("documents", "enrolment", enrolment.id, key, address):
                 continue
             with _in_language_of(person):
                 values = _documents_values(kinds, cohort, deadline, name)
-                send_email(address, template, {**values, "student": student.first_name})
+                send_email(address, template, {**values, **more})
             sent += 1
     for cohort, count in unreachable.values():
         key = cohort.enrolment_deadline.isoformat()
@@ -131,7 +134,7 @@ def _in_language_of(person: Guardian | User):
     return own_accounts.in_language_of_student(person)
 
 
-def _tosend_email(enrolment: Enrolment) -> list[DocumentKind]:
+def _to_remind_of(enrolment: Enrolment) -> list[DocumentKind]:
     """The missing documents to remind the guardians of: not those whose newest uploaded file
     waits for staff's review (the guardian has sent it; staff still see it as missing)."""
     files = document_files.by_kind(enrolment)  # newest first

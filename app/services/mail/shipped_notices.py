@@ -98,12 +98,15 @@ REMINDERS = (
     ),
     Template(
         "reminder.documents_staff",
-        _l("To coordinators and admins: students lacking documents whose guardians have no email"),
-        _l("Guardians who cannot be reached about missing documents"),
         _l(
-            "No guardian's email is known for %(students)s of %(cohort)s still without "
-            "documents before the enrolment deadline on %(day)s. Please reach them another "
-            "way:\n%(link)s"
+            "To coordinators and admins: students lacking documents whom nobody can be emailed "
+            "about"
+        ),
+        _l("Nobody can be emailed about missing documents"),
+        _l(
+            "Nobody can be emailed about %(students)s of %(cohort)s still without documents "
+            "before the enrolment deadline on %(day)s: no guardian's email is known, and they "
+            "have no account of their own. Please reach them another way:\n%(link)s"
         ),
         (
             Placeholder(

@@ -47,6 +47,19 @@ def delete_links(student_ids: Iterable[int]) -> list[int]:
     )
 
 
+def own_addresses(student_id: int) -> list[str]:
+    """The addresses of the student's own accounts (an adult's, switched off or not): emails
+    and reminder notes to them are the student's data."""
+    return list(
+        db.session.scalars(
+            sa.select(User.email)
+            .join(StudentAccount, StudentAccount.user_id == User.id)
+            .where(StudentAccount.student_id == student_id, StudentAccount.guardian_id.is_(None))
+            .order_by(User.id)
+        )
+    )
+
+
 def end_expired(now: datetime) -> None:
     """What ends by time and leaves nothing to report: login sessions past their limits, and
     invitations not accepted that expired over INVITATION_DAYS ago, drafts of applications

@@ -117,6 +117,8 @@ def student_data(student: Student) -> dict:
     held = enrolments_of(student)
     ids = [e.id for e in held]
     people = [student, *student.guardians, *student.emergency_contacts]
+    own = privacy_guardians.own_addresses(student.id)  # an adult's own accounts
+    reached = [*(g.email for g in student.guardians), *own]  # whom emails about them went to
     reports = privacy_care.student_reports(ids)
     return {
         "format": FORMAT,
@@ -129,10 +131,8 @@ def student_data(student: Student) -> dict:
         "contacts": privacy_care.student_contacts(ids),
         "concern_reports": privacy_care.student_report_data(reports),
         **privacy_guardians.student_accounts(student.id),  # accounts that see it, invitations
-        "emails": emails_to([p.email for p in people]),
-        **privacy_messages.exported(
-            "guardian", [g.id for g in student.guardians], [g.email for g in student.guardians]
-        ),
+        "emails": emails_to([*(p.email for p in people), *own]),
+        **privacy_messages.exported("guardian", [g.id for g in student.guardians], reached),
         "audit_trail": trail(
             {
                 "student": [student.id],
@@ -249,10 +249,12 @@ def _end_enrolments(held: list[Enrolment], by_id: int | None) -> None:
 
 
 def student_terms(student: Student) -> tuple[list[str | None], list[str | None]]:
-    """(names, email addresses) of the student, the guardians and the emergency contacts."""
+    """(names, email addresses) of the student (with their own accounts), the guardians and
+    the emergency contacts."""
     people = [*student.guardians, *student.emergency_contacts]
     names = [student.full_name, student.last_name, *(p.name for p in people)]
-    return names, [student.email, *(p.email for p in people)]
+    own = privacy_guardians.own_addresses(student.id)
+    return names, [student.email, *own, *(p.email for p in people)]
 
 
 def student_mentions(student: Student) -> list[privacy.Mention]:
@@ -278,10 +280,12 @@ def erase_student(student: Student, by_id: int | None, clear_mentions: bool = Fa
     reports = privacy_care.report_ids(enrolment_ids, safeguarding=False)
     records = {"student": [student.id], "enrolment": enrolment_ids, "concern_report": reports}
     guardian_ids = [g.id for g in student.guardians]
+    own_addresses = privacy_guardians.own_addresses(student.id)  # before the links go
     with audit.quiet():
         _end_enrolments(held, by_id)
         db.session.flush()
-        privacy_messages.erase("guardian", guardian_ids, [g.email for g in student.guardians])
+        reached = [*(g.email for g in student.guardians), *own_addresses]
+        privacy_messages.erase("guardian", guardian_ids, reached)
         privacy.delete_students([student.id])
         privacy.delete_emails_about(addresses, names)
         privacy.replace_in_notes([*names, *addresses])

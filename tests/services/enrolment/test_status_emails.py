@@ -15,12 +15,14 @@ from app.models import (
     EnrolmentStatus,
     OutboxEmail,
     Role,
+    SentReminder,
     Student,
     StudentAccount,
     User,
 )
 from app.services.enrolment import cohorts, enrolments, withdrawal
 from app.services.errors import DomainError
+from app.services.mail import templates
 from app.services.privacy import privacy_requests
 from tests.conftest import make_user
 from tests.factories import enrol, make_cohort, make_student
@@ -285,12 +287,30 @@ def test_a_student_account_without_a_language_is_written_to_in_german(app, staff
     ]  # one each, and none to the account that was switched off
 
 
-def test_erasing_an_adult_student_deletes_the_emails_to_their_own_account(app, staff_id):
+def test_erasing_an_adult_student_deletes_what_was_sent_to_their_own_account(app, staff_id):
+    with app.app_context():  # an admin's wording that does not name the student
+        plain = ("Accepted", "You are accepted for {cohort}.")
+        templates.save("enrolment.accepted.student", {"en": plain, "de": plain}, None)
+        db.session.commit()
     lena_id = student(app, "Lena", guardians=(JOHN,))
     own_account(app, lena_id, "lena.abroad@example.net", "en")  # not the address on record
     change(app, enrol(app, lena_id, make_cohort(app)), S.ACCEPTED, staff_id)
-    assert "lena.abroad@example.net" in [e[0] for e in emails(app)]
     with app.app_context():
+        db.session.add(  # a reminder noted for her account
+            SentReminder(
+                kind="documents",
+                target_type="enrolment",
+                target_id=1,
+                key="2027-05-01",
+                recipient="lena.abroad@example.net",
+            )
+        )
+        db.session.commit()
+        exported = privacy_requests.student_data(db.session.get(Student, lena_id))
+        assert ("lena.abroad@example.net", "Accepted") in [
+            (e["recipient"], e["subject"]) for e in exported["emails"]
+        ]
         privacy_requests.erase_student(db.session.get(Student, lena_id), staff_id)
         db.session.commit()
+        assert db.session.scalars(sa.select(SentReminder)).all() == []
     assert emails(app) == []

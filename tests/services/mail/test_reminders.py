@@ -152,7 +152,7 @@ def test_staff_learn_how_many_guardians_cannot_be_reached(app):
     assert _run(app, _at(DEADLINE)).sent["documents"] == 0
     [(recipient, _subject, body)] = _emails(app)
     assert recipient == "coordinator@example.org"
-    assert body.startswith("No guardian's email is known for 1 student of")
+    assert body.startswith("Nobody can be emailed about 1 student of")
     assert "Lena" not in body  # no student's name in the email to staff
     assert _run(app, _at(DEADLINE + timedelta(days=1))).sent["documents"] == 0
 
@@ -326,8 +326,8 @@ def test_staff_read_the_count_of_unreachable_students_in_their_language(app):
         db.session.commit()
     assert _run(app, _at(DEADLINE)).sent["documents"] == 2
     bodies = {recipient: body for recipient, _subject, body in _emails(app)}
-    assert "No guardian's email is known for 2 students of" in bodies["coordinator@example.org"]
-    assert "Für 2 Schülerinnen und Schüler aus" in bodies["koordination@example.org"]
+    assert "Nobody can be emailed about 2 students of" in bodies["coordinator@example.org"]
+    assert "Über 2 Schülerinnen und Schüler aus" in bodies["koordination@example.org"]
 
 
 def test_the_teacher_reads_the_counts_as_phrases(app):

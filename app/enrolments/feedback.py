@@ -6,7 +6,7 @@ from flask import flash
 from flask_babel import gettext as _
 
 from app.models import Enrolment, EnrolmentStatus
-from app.services.enrolment import enrolments
+from app.services.enrolment import enrolments, status_emails
 
 
 def flash_enrolled(enrolment: Enrolment, *, new_student: bool = False) -> None:
@@ -57,6 +57,15 @@ def flash_withdrawn(enrolment: Enrolment, promoted: list[Enrolment]) -> None:
     else:
         message = _("%(name)s was withdrawn.", name=name)
     flash(message, "success")
+    untold = [moved.student.full_name for moved in promoted if not status_emails.reachable(moved)]
+    if untold:
+        flash(
+            _(
+                "Nobody can be emailed about %(names)s: tell them yourself.",
+                names=", ".join(untold),
+            ),
+            "warning",
+        )
 
 
 def flash_reinstated(enrolment: Enrolment) -> None:

@@ -122,7 +122,8 @@ def test_withdrawing_moves_the_first_waitlisted_student_up(app, coordinator, ful
     messages = flashes(page)
     assert messages == [
         f"{name_of(app, placed)} was withdrawn. "
-        f"Moved up from the waitlist: {name_of(app, first_waiting)}."
+        f"Moved up from the waitlist: {name_of(app, first_waiting)}.",
+        f"Nobody can be emailed about {name_of(app, first_waiting)}: tell them yourself.",
     ]
     assert "(Family moves to Munich)" in page
     assert status_of(app, placed) == S.WITHDRAWN

@@ -55,7 +55,7 @@ def test_the_withdrawal_page_says_who_is_told_and_the_reason_goes_out_when_ticke
     auth.login_as(Role.COORDINATOR)
 
     page = client.get(f"/enrolments/{enrolment}/withdraw")
-    assert "2 guardians of Lena Schmidt are told by email, each in their language;" in text(page)
+    assert "2 guardians of Lena Schmidt are told by email, each in their language." in text(page)
     assert 'name="share_reason"' in page.get_data(as_text=True)
 
     form = {"reason": "The visa was refused", "share_reason": "y"}
@@ -104,3 +104,30 @@ def test_the_withdrawal_page_says_an_adult_student_with_an_account_is_told_too(a
     assert ("lena@example.org", "Your registration for the exchange is withdrawn") in [
         e[:2] for e in emails(app)
     ]
+
+
+def test_the_pages_say_who_is_told_when_only_the_student_or_nobody_can_be_emailed(
+    app, client, auth
+):
+    cohort = make_cohort(app, places=1, name="Buffalo 2027")
+    lena_id = make_student(app, first_name="Lena", last_name="Schmidt")  # no guardian address
+    own_account(app, lena_id, "lena@example.org", "en")
+    lena = enrol(app, lena_id, cohort)
+    emir = enrol(app, make_student(app, first_name="Emir", last_name="Yilmaz"), cohort)
+    auth.login_as(Role.COORDINATOR)
+
+    page = text(client.get(f"/enrolments/{lena}/withdraw"))
+    assert "Lena Schmidt has their own account and is told by email." in page
+    assert "tell them yourself" not in page.split("Emir Yilmaz moves up")[0]
+    assert "Nobody can be emailed about Emir Yilmaz: tell them yourself." in page
+
+    post(client, f"/enrolments/{lena}/withdraw", {"reason": "Moved"})
+    shown = text(client.get(f"/enrolments/{lena}"))
+    assert "Nobody can be emailed about Emir Yilmaz: tell them yourself." in shown
+    assert [e[0] for e in emails(app)] == ["lena@example.org"]
+    post(client, f"/enrolments/{emir}/withdraw", {"reason": "Moved"})  # Lena's place is free
+
+    page = text(client.get(f"/enrolments/{lena}/reinstate"))
+    assert "The reinstatement is written to the history." in page
+    assert "No guardian has an email address" not in page
+    assert "Lena Schmidt has their own account and is told by email." in page

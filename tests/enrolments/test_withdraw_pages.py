@@ -83,6 +83,7 @@ def test_confirming_withdraws_and_a_second_click_changes_nothing(app, coordinato
     assert first.status_code == 302
     assert flashes(second) == [
         "Jonas Becker was withdrawn. Moved up from the waitlist: Emir Yilmaz.",
+        "Nobody can be emailed about Emir Yilmaz: tell them yourself.",  # no address known
         "Jonas Becker is already withdrawn; nothing was changed.",
     ]
     assert [status_of(app, i) for i in (jonas, emir, mia)] == [S.WITHDRAWN, S.APPLIED, S.WAITLISTED]

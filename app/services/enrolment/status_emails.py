@@ -100,6 +100,13 @@ def tell(
     return len(guardians) + len(students_own)
 
 
+def reachable(enrolment: Enrolment) -> bool:
+    """Whether anybody gets the emails about the enrolment: a guardian with an address, or
+    the student's own account."""
+    guardians = recipients(enrolment)
+    return bool(guardians) or bool(own_accounts.adult_accounts(enrolment.student_id, guardians))
+
+
 def student_told(enrolment: Enrolment) -> bool:
     """Whether the student themself gets the email (an adult with their own account)."""
     return bool(own_accounts.adult_accounts(enrolment.student_id, recipients(enrolment)))

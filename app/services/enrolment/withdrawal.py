@@ -20,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
 from app.models import HOLDS_PLACE, Enrolment, EnrolmentStatus, Placement
-from app.services.enrolment import enrolments
+from app.services.enrolment import enrolments, status_emails
 from app.services.errors import DomainError
 from app.services.placement import placements
 
@@ -34,6 +34,7 @@ class WithdrawalPreview:
     frees_place: bool
     moves_up: list[Enrolment] = field(default_factory=list)
     placement: Placement | None = None
+    untold: list[Enrolment] = field(default_factory=list)  # moving up, nobody to email
 
 
 @dataclass(frozen=True)
@@ -66,15 +67,16 @@ def withdrawal_refusal(enrolment: Enrolment) -> str | None:
 
 
 def preview_withdrawal(enrolment: Enrolment) -> WithdrawalPreview:
-    """Who would move up from the waitlist (as fill_free_places would pick them) and which
-    placement would end."""
+    """Who would move up from the waitlist (as fill_free_places would pick them), whom of them
+    nobody can be emailed about, and which placement would end."""
     frees_place = enrolment.status in HOLDS_PLACE
     moves_up: list[Enrolment] = []
     if frees_place:
         cohort = enrolment.cohort
         free_after = cohort.places - cohort.places_taken + 1
         moves_up = enrolments.waitlist(cohort)[: max(0, free_after)]
-    return WithdrawalPreview(frees_place, moves_up, placements.active_placement(enrolment))
+    untold = [moved for moved in moves_up if not status_emails.reachable(moved)]
+    return WithdrawalPreview(frees_place, moves_up, placements.active_placement(enrolment), untold)
 
 
 def withdraw(

@@ -10,7 +10,8 @@ import pytest
 
 from app.extensions import db
 from app.models import Job, User
-from tests.conftest import PASSWORD, make_user
+from tests.conftest import PASSWORD, make_user, post
+from tests.factories import enrol, make_cohort, make_student
 
 STAFF = "staff@example.org"
 
@@ -61,3 +62,24 @@ def test_a_new_visitor_on_an_unknown_address_keeps_the_token_of_its_forms(client
     assert response.status_code == 404
     assert "csrf_token" in response.get_data(as_text=True)
     assert sets_cookie(response)
+
+
+def test_the_message_of_a_click_survives_an_answer_that_was_still_on_its_way(app, logged_in):
+    enrolment = enrol(app, make_student(app, first_name="Lena"), make_cohort(app))
+    before_the_click = logged_in.get_cookie("session").value
+    assert (
+        post(logged_in, f"/enrolments/{enrolment}/status", {"status": "accepted"}).status_code
+        == 302
+    )
+
+    # The browser's guess at an icon, sent before the click with the cookie of then, answers
+    # after it: whatever cookie that answer carries, the browser keeps.
+    late = app.test_client()
+    late.set_cookie("session", before_the_click)
+    for answer in (late.get("/apple-touch-icon.png"), late.get("/static/favicon.svg")):
+        answer.close()
+        for header in answer.headers.getlist("Set-Cookie"):
+            logged_in.set_cookie("session", header.split(";")[0].split("=", 1)[1])
+
+    page = logged_in.get(f"/enrolments/{enrolment}").get_data(as_text=True)
+    assert "is now “accepted”" in page

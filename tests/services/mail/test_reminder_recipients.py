@@ -80,3 +80,17 @@ def test_staff_hear_only_of_students_nobody_can_be_emailed_about(app):
     assert [(recipient, subject) for recipient, subject, _ in emails] == [
         ("lena@example.net", "Unterlagen für den Austausch fehlen noch")  # no language: German
     ]
+
+
+def test_a_switched_off_account_or_one_at_a_guardian_s_address_gets_no_reminder_of_its_own(app):
+    _only(app, "documents")
+    _documents_cohort(app, guardian_email="maria@example.org")
+    own_account(app, "MARIA@example.org", "en")  # Lena signed up with her mother's address
+    own_account(app, "old-lena@example.net", "en")
+    with app.app_context():
+        db.session.scalar(sa.select(User).filter_by(email="old-lena@example.net")).active = False
+        db.session.commit()
+    assert _run(app, THREE_DAYS_BEFORE).sent["documents"] == 1
+    assert [(recipient, subject) for recipient, subject, _ in _emails(app)] == [
+        ("maria@example.org", "Unterlagen für den Austausch fehlen noch")  # the guardian's
+    ]

@@ -342,3 +342,26 @@ def test_an_adult_student_with_their_own_account_is_emailed_the_rejection(
     shown = text(coordinator.get(f"/enrolments/{enrolment_id}").get_data(as_text=True))
     assert f"{name}, who has their own account, is emailed the reason." in shown
     assert "tell them yourself" not in shown
+
+
+def test_the_rejection_s_message_counts_the_guardians_and_names_the_adult_student(
+    app, coordinator, enrolment_id
+):
+    with app.app_context():
+        student = db.session.get(Enrolment, enrolment_id).student
+        student_id, name = student.id, student.full_name
+    user_id = make_user(app, "lena@example.net", Role.GUARDIAN)
+    with app.app_context():
+        db.session.add(StudentAccount(user_id=user_id, student_id=student_id, guardian_id=None))
+        db.session.commit()
+    upload(coordinator, enrolment_id, a_pdf(), "m.pdf")
+    (file,) = files(app)
+    post(coordinator, f"/enrolments/{enrolment_id}/files/{file.id}/reject", {"reason": "Cut off."})
+    with app.app_context():
+        recipients = [e.recipient for e in db.session.scalars(sa.select(OutboxEmail))]
+    assert recipients == ["maria@example.org", "lena@example.net"]
+    shown = text(coordinator.get(f"/enrolments/{enrolment_id}").get_data(as_text=True))
+    assert (
+        f"1 guardian is emailed the reason. {name}, who has their own account, is emailed "
+        "the reason." in shown
+    )

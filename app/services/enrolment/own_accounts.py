@@ -1,9 +1,10 @@
 """A student of 18 or more may have an account of their own (linked to them without a
 guardian: they enrol, upload and consent for themselves). Whatever is emailed to the guardians
 about such a student goes to that account too, written to the student: the status of their
-place (status_emails), a rejected file (document_files), missing documents (reminders). One
-rule for all three: the student's active accounts, except an address a guardian already gets
-the email at, in the account's language (German when it has none, as the invitation was)."""
+place (status_emails), a rejected file (document_files), missing documents
+(documents_reminder). One rule for all three: the student's active accounts, except an address
+a guardian already gets the email at, in the account's language (German when it has none, as
+the invitation was)."""
 
 from __future__ import annotations
 
